@@ -1,0 +1,105 @@
+// phoenix-bot: reads and checks the configuration, starts the actors, and
+// turns SIGINT/SIGTERM into the orderly shutdown of the lifecycle actor.
+#include "actors/cache.hpp"
+#include "app/config.hpp"
+#include "app/lifecycle.hpp"
+#include "app/logging.hpp"
+
+#include <caf/all.hpp>
+#include <csignal>
+#include <iostream>
+#include <pthread.h>
+#include <spdlog/spdlog.h>
+#include <thread>
+
+namespace {
+
+using namespace phoenix;
+
+// Exit codes: 0 orderly stop, 1 forced stop (second signal), 2 bad configuration.
+constexpr int exit_forced = 1;
+
+// How long shutdown waits for the cache to reach disk before stopping anyway.
+constexpr auto shutdown_flush_deadline = std::chrono::seconds{30};
+
+std::shared_ptr<const core::redactor> make_redactor(const settings& values) {
+  auto redactor = std::make_shared<core::redactor>();
+  for (auto& spec : option_specs())
+    if (spec.secret)
+      redactor->add_secret(values.*std::get<std::string settings::*>(spec.field));
+  return redactor;
+}
+
+cache_config cache_config_of(const settings& values) {
+  cache_config config;
+  config.path = values.cache_path;
+  config.flush_interval = values.cache_flush_interval;
+  config.limits.max_entries = static_cast<size_t>(values.cache_max_entries);
+  config.limits.max_bytes = static_cast<size_t>(values.cache_max_bytes);
+  return config;
+}
+
+sigset_t shutdown_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGUSR2); // sent by main itself to end the signal thread
+  return set;
+}
+
+// Waits for signals on its own thread: the first SIGINT/SIGTERM starts the
+// orderly shutdown, a second one forces the exit.
+void wait_for_signals(lifecycle_actor root) {
+  auto set = shutdown_signals();
+  bool asked = false;
+  for (;;) {
+    int sig = 0;
+    if (sigwait(&set, &sig) != 0 || sig == SIGUSR2)
+      return;
+    if (asked) {
+      spdlog::warn("second signal: exiting without waiting for shutdown to finish");
+      spdlog::default_logger()->flush();
+      std::_Exit(exit_forced);
+    }
+    asked = true;
+    spdlog::info("received {}: shutting down", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    caf::anon_send(root, shutdown_atom::value);
+  }
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  phoenix_config cfg;
+  auto outcome = load_config(cfg, std::vector<std::string>(argv + 1, argv + argc), process_env());
+  if (outcome.help_printed)
+    return 0;
+  if (outcome.exit_code != 0) {
+    for (auto& line : outcome.problems)
+      std::cerr << "phoenix-bot: config error: " << line << '\n';
+    return outcome.exit_code;
+  }
+  auto& values = cfg.values;
+  setup_logging({values.log_level, values.log_format}, make_redactor(values));
+  spdlog::info("phoenix-bot starting");
+  for (auto& line : describe(values))
+    spdlog::debug("config: {}", line);
+
+  // Block the signals before CAF starts its threads so that only the signal
+  // thread ever receives them.
+  auto signals = shutdown_signals();
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  caf::actor_system sys{cfg};
+  auto cache = spawn_cache(sys, cache_config_of(values));
+  auto root = sys.spawn(lifecycle, cache, caf::timespan{shutdown_flush_deadline});
+  std::thread signal_thread{wait_for_signals, root};
+  spdlog::info("phoenix-bot running; SIGINT or SIGTERM stops it");
+  cache = nullptr;
+  root = nullptr;
+  sys.await_all_actors_done();
+  pthread_kill(signal_thread.native_handle(), SIGUSR2);
+  signal_thread.join();
+  spdlog::info("phoenix-bot stopped");
+  return 0;
+}

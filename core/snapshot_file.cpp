@@ -1,0 +1,245 @@
+#include "core/snapshot_file.hpp"
+
+#include "core/crc32.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace phoenix::core {
+
+namespace {
+
+using std::chrono::milliseconds;
+
+constexpr std::string_view magic{"PHXCACHE", 8};
+constexpr size_t record_header_size = 24;
+
+template <class T> void put_le(std::string& out, T value) {
+  auto u = static_cast<std::make_unsigned_t<T>>(value);
+  for (size_t i = 0; i < sizeof(T); ++i)
+    out.push_back(static_cast<char>((u >> (8 * i)) & 0xFFu));
+}
+
+template <class T> T get_le(std::string_view in, size_t at) {
+  std::make_unsigned_t<T> u = 0;
+  for (size_t i = 0; i < sizeof(T); ++i)
+    u |= static_cast<std::make_unsigned_t<T>>(static_cast<unsigned char>(in[at + i])) << (8 * i);
+  return static_cast<T>(u);
+}
+
+int64_t unix_ms(wall_time t) {
+  return std::chrono::duration_cast<milliseconds>(t.time_since_epoch()).count();
+}
+
+int64_t to_ms(std::chrono::nanoseconds d) {
+  return std::chrono::duration_cast<milliseconds>(d).count();
+}
+
+std::string errno_text(const char* what, const std::string& path) {
+  return std::string{what} + " " + path + ": " + std::strerror(errno);
+}
+
+std::string folder_of(const std::string& path) {
+  auto slash = path.rfind('/');
+  if (slash == std::string::npos)
+    return ".";
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+outcome write_all(int fd, std::string_view bytes, const std::string& path) {
+  while (!bytes.empty()) {
+    auto n = ::write(fd, bytes.data(), bytes.size());
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0)
+      return outcome::failure(errno_text("cannot write", path));
+    bytes.remove_prefix(static_cast<size_t>(n));
+  }
+  return {};
+}
+
+} // namespace
+
+std::string encode_snapshot(const std::vector<const cache_entry*>& entries, steady_time now,
+                            wall_time wall_now, uint64_t* written) {
+  std::string payload;
+  size_t reserve = 0;
+  for (auto& e : entries)
+    reserve += record_header_size + e->key.size() + e->value.size();
+  payload.reserve(reserve);
+  uint64_t count = 0;
+  for (auto& e : entries) {
+    if (e->expires_at <= now)
+      continue;
+    put_le<uint32_t>(payload, static_cast<uint32_t>(e->key.size()));
+    put_le<uint32_t>(payload, static_cast<uint32_t>(e->value.size()));
+    put_le<int64_t>(payload, to_ms(now - e->stored_at));
+    put_le<int64_t>(payload, to_ms(e->expires_at - now));
+    payload += e->key;
+    payload += e->value;
+    ++count;
+  }
+  if (written != nullptr)
+    *written = count;
+  std::string out;
+  out.reserve(snapshot_header_size + payload.size());
+  out += magic;
+  put_le<uint32_t>(out, snapshot_version);
+  put_le<uint32_t>(out, 0);
+  put_le<int64_t>(out, unix_ms(wall_now));
+  put_le<uint64_t>(out, count);
+  put_le<uint64_t>(out, payload.size());
+  put_le<uint32_t>(out, crc32(payload));
+  put_le<uint32_t>(out, crc32(out));
+  out += payload;
+  return out;
+}
+
+decoded_snapshot decode_snapshot(std::string_view bytes, steady_time now, wall_time wall_now) {
+  decoded_snapshot result;
+  auto fail = [&](std::string why) {
+    result.status = outcome::failure(std::move(why));
+    result.entries.clear();
+    return std::move(result);
+  };
+  if (bytes.size() < snapshot_header_size)
+    return fail("truncated header (" + std::to_string(bytes.size()) + " bytes)");
+  if (bytes.substr(0, magic.size()) != magic)
+    return fail("not a Phoenix cache snapshot (bad magic)");
+  if (crc32(bytes.substr(0, snapshot_header_size - 4)) != get_le<uint32_t>(bytes, 44))
+    return fail("header checksum mismatch");
+  auto version = get_le<uint32_t>(bytes, 8);
+  if (version != snapshot_version)
+    return fail("unknown snapshot version " + std::to_string(version));
+  auto written_at = get_le<int64_t>(bytes, 16);
+  auto count = get_le<uint64_t>(bytes, 24);
+  auto payload_size = get_le<uint64_t>(bytes, 32);
+  auto payload = bytes.substr(snapshot_header_size);
+  if (payload.size() != payload_size)
+    return fail("payload is " + std::to_string(payload.size()) + " bytes, header says " +
+                std::to_string(payload_size) + " (truncated?)");
+  if (crc32(payload) != get_le<uint32_t>(bytes, 40))
+    return fail("payload checksum mismatch");
+  // Time spent on disk counts against every entry's TTL (never negative).
+  auto elapsed = milliseconds{std::max<int64_t>(0, unix_ms(wall_now) - written_at)};
+  size_t at = 0;
+  for (uint64_t i = 0; i < count; ++i) {
+    if (payload.size() - at < record_header_size)
+      return fail("record " + std::to_string(i) + " is truncated");
+    auto key_size = get_le<uint32_t>(payload, at);
+    auto value_size = get_le<uint32_t>(payload, at + 4);
+    auto age = milliseconds{get_le<int64_t>(payload, at + 8)} + elapsed;
+    auto ttl_left = milliseconds{get_le<int64_t>(payload, at + 16)} - elapsed;
+    at += record_header_size;
+    if (payload.size() - at < uint64_t{key_size} + value_size)
+      return fail("record " + std::to_string(i) + " is truncated");
+    auto key = payload.substr(at, key_size);
+    auto value = payload.substr(at + key_size, value_size);
+    at += key_size + value_size;
+    if (ttl_left <= milliseconds::zero()) {
+      ++result.expired;
+      continue;
+    }
+    result.entries.push_back(std::make_shared<const cache_entry>(
+        cache_entry{std::string{key}, std::string{value}, now - age, now + ttl_left}));
+  }
+  if (at != payload.size())
+    return fail("trailing bytes after the last record");
+  return result;
+}
+
+outcome write_file_atomically(const std::string& path, std::string_view bytes) {
+  auto temp = path + ".tmp";
+  int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0)
+    return outcome::failure(errno_text("cannot create", temp));
+  auto result = write_all(fd, bytes, temp);
+  if (result && ::fsync(fd) != 0)
+    result = outcome::failure(errno_text("cannot fsync", temp));
+  if (::close(fd) != 0 && result)
+    result = outcome::failure(errno_text("cannot close", temp));
+  if (result && ::rename(temp.c_str(), path.c_str()) != 0)
+    result = outcome::failure(errno_text("cannot rename to", path));
+  if (!result) {
+    ::unlink(temp.c_str());
+    return result;
+  }
+  // The rename is durable only once the folder itself is synced.
+  auto folder = folder_of(path);
+  int dir = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir < 0)
+    return outcome::failure(errno_text("cannot open folder", folder));
+  if (::fsync(dir) != 0)
+    result = outcome::failure(errno_text("cannot fsync folder", folder));
+  ::close(dir);
+  return result;
+}
+
+outcome read_whole_file(const std::string& path, std::string& bytes, bool& missing) {
+  bytes.clear();
+  missing = false;
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) {
+      missing = true;
+      return {};
+    }
+    return outcome::failure(errno_text("cannot open", path));
+  }
+  char buf[1 << 16];
+  for (;;) {
+    auto n = ::read(fd, buf, sizeof(buf));
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0) {
+      auto result = outcome::failure(errno_text("cannot read", path));
+      ::close(fd);
+      return result;
+    }
+    if (n == 0)
+      break;
+    bytes.append(buf, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  return {};
+}
+
+outcome move_aside(const std::string& path, wall_time wall_now, std::string& moved_to) {
+  auto t = std::chrono::system_clock::to_time_t(wall_now);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char stamp[32];
+  std::strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%S", &tm);
+  moved_to = path + ".corrupt-" + stamp;
+  if (::rename(path.c_str(), moved_to.c_str()) != 0)
+    return outcome::failure(errno_text("cannot move aside", path));
+  return {};
+}
+
+loaded_snapshot load_snapshot_file(const std::string& path, steady_time now, wall_time wall_now) {
+  loaded_snapshot result;
+  std::string bytes;
+  if (auto read = read_whole_file(path, bytes, result.missing); !read) {
+    result.problem = read.error;
+    return result; // unreadable (permissions?): leave the file where it is
+  }
+  if (result.missing)
+    return result;
+  auto decoded = decode_snapshot(bytes, now, wall_now);
+  if (!decoded.status) {
+    result.problem = decoded.status.error;
+    if (auto moved = move_aside(path, wall_now, result.moved_to); !moved) {
+      result.problem += "; " + moved.error;
+      result.moved_to.clear();
+    }
+    return result;
+  }
+  result.entries = std::move(decoded.entries);
+  result.expired = decoded.expired;
+  return result;
+}
+
+} // namespace phoenix::core

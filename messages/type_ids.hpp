@@ -1,0 +1,13 @@
+// Type IDs of every payload type (CAF 0.17.6 supports them; 0.18 requires them).
+#pragma once
+
+#include "messages/cache.hpp"
+
+#include <caf/allowed_unsafe_message_type.hpp>
+#include <caf/type_id.hpp>
+
+CAF_BEGIN_TYPE_ID_BLOCK(phoenix_messages, caf::first_custom_type_id)
+CAF_ADD_TYPE_ID(phoenix_messages, (phoenix::cache_lookup))
+CAF_ADD_TYPE_ID(phoenix_messages, (phoenix::cache_stats))
+CAF_ADD_TYPE_ID(phoenix_messages, (phoenix::flush_report))
+CAF_END_TYPE_ID_BLOCK(phoenix_messages)

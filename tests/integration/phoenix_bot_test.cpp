@@ -1,0 +1,89 @@
+// phoenix-bot as a process: configuration errors, start-up, SIGTERM.
+#include "core/snapshot_file.hpp"
+#include "tests/integration/child_process.hpp"
+
+#include <boost/test/unit_test.hpp>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+
+using namespace phoenix;
+using namespace phoenix::test;
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string bot = std::string{PHOENIX_BINARY_DIR} + "/bin/phoenix-bot";
+const std::string shipped_ini = std::string{PHOENIX_SOURCE_DIR} + "/configs/phoenix.ini";
+const std::string token = "7312345678:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw9";
+
+struct bot_folder {
+  fs::path path = fs::temp_directory_path() / ("phoenix-bot-test-" + std::to_string(::getpid()));
+  bot_folder() {
+    fs::remove_all(path);
+    fs::create_directories(path);
+  }
+  ~bot_folder() { fs::remove_all(path); }
+  std::string cache() const { return (path / "cache.snapshot").string(); }
+};
+
+std::map<std::string, std::string> env_with_token() {
+  return {{"TELEGRAM_BOT_TOKEN", token}, {"PATH", "/usr/bin:/bin"}};
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(phoenix_bot_tests)
+
+BOOST_AUTO_TEST_CASE(without_a_token_it_names_the_key_and_exits_2) {
+  child_process p{bot, {"--config-file=" + shipped_ini}, {}};
+  BOOST_TEST(p.wait_exit(10s) == 2);
+  BOOST_TEST(p.output().find("telegram.token is missing") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(bad_config_file_exits_2_with_one_line_per_problem) {
+  bot_folder dir;
+  auto ini = (dir.path / "bad.ini").string();
+  std::ofstream{ini} << "[db]\npool-min = 5\npool-max = 2\n[cache]\nflush-every = 5min\n";
+  child_process p{bot, {"--config-file=" + ini}, env_with_token()};
+  BOOST_TEST(p.wait_exit(10s) == 2);
+  BOOST_TEST(p.output().find("unknown key cache.flush-every") != std::string::npos);
+  BOOST_TEST(p.output().find("Assertion") == std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(sigterm_stops_cleanly_with_the_cache_on_disk_and_no_secret_logged) {
+  bot_folder dir;
+  // A snapshot from an earlier run: loaded at start, intact after the stop.
+  core::ttl_lru_store store{{}};
+  auto now = std::chrono::steady_clock::now();
+  store.put("fixture:1", "one", 1h, now);
+  store.put("fixture:2", "two", 1h, now);
+  core::write_file_atomically(dir.cache(), core::encode_snapshot(store.snapshot().entries, now,
+                                                                 std::chrono::system_clock::now()));
+  child_process p{bot,
+                  {"--config-file=" + shipped_ini, "--cache.path=" + dir.cache(),
+                   "--log.level=debug", "--metrics.listen=\"\""},
+                  env_with_token()};
+  BOOST_REQUIRE(p.wait_for_line("phoenix-bot running", 20s));
+  BOOST_TEST(p.output().find("loaded 2 entries") != std::string::npos);
+  BOOST_TEST(p.output().find("config: telegram.token = <set>") != std::string::npos);
+  p.signal(SIGTERM);
+  BOOST_TEST(p.wait_exit(20s) == 0);
+  BOOST_TEST(p.output().find("phoenix-bot stopped") != std::string::npos);
+  BOOST_TEST(p.output().find("AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw9") == std::string::npos);
+  auto loaded = core::load_snapshot_file(dir.cache(), std::chrono::steady_clock::now(),
+                                         std::chrono::system_clock::now());
+  BOOST_TEST(loaded.problem.empty());
+  BOOST_TEST(loaded.entries.size() == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(sigint_also_stops_cleanly) {
+  bot_folder dir;
+  child_process p{bot, {"--cache.path=" + dir.cache()}, env_with_token()};
+  BOOST_REQUIRE(p.wait_for_line("phoenix-bot running", 20s));
+  p.signal(SIGINT);
+  BOOST_TEST(p.wait_exit(20s) == 0);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,159 @@
+#include "app/config.hpp"
+#include "app/config_check.hpp"
+
+#include <boost/test/unit_test.hpp>
+#include <caf/actor_system_config.hpp>
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+using namespace phoenix;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string shipped_ini = std::string{PHOENIX_SOURCE_DIR} + "/configs/phoenix.ini";
+
+env_lookup fake_env(std::map<std::string, std::string> vars) {
+  return [vars](const char* name) -> std::optional<std::string> {
+    if (auto pos = vars.find(name); pos != vars.end())
+      return pos->second;
+    return std::nullopt;
+  };
+}
+
+const auto with_token = fake_env({{"TELEGRAM_BOT_TOKEN", "123456:test-token-from-env"}});
+
+struct ini_file {
+  fs::path path;
+  explicit ini_file(const std::string& text)
+      : path(fs::temp_directory_path() /
+             ("phoenix-config-test-" + std::to_string(::getpid()) + ".ini")) {
+    std::ofstream{path} << text;
+  }
+  ~ini_file() { fs::remove(path); }
+  std::string arg() const { return "--config-file=" + path.string(); }
+};
+
+bool mentions(const std::vector<std::string>& lines, const std::string& what) {
+  for (auto& line : lines)
+    if (line.find(what) != std::string::npos)
+      return true;
+  return false;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(config_tests)
+
+BOOST_AUTO_TEST_CASE(shipped_file_is_valid_and_holds_the_defaults) {
+  BOOST_TEST(check_config_file(shipped_ini).empty());
+  phoenix_config cfg;
+  auto outcome = load_config(cfg, {"--config-file=" + shipped_ini}, with_token);
+  BOOST_TEST(outcome.exit_code == 0);
+  settings defaults;
+  defaults.telegram_token = "from env";
+  BOOST_TEST(describe(cfg.values) == describe(defaults), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(every_key_is_in_the_shipped_file) {
+  std::ifstream in{shipped_ini};
+  std::string text{std::istreambuf_iterator<char>{in}, {}};
+  for (auto& spec : option_specs()) {
+    auto line = std::string{spec.name} + " = ";
+    BOOST_TEST_INFO("key " << spec.key());
+    BOOST_TEST(text.find("[" + std::string{spec.section} + "]") != std::string::npos);
+    BOOST_TEST(text.find(line) != std::string::npos);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(good_file_values_are_applied) {
+  ini_file ini{"[db]\npool-min = 2\npool-max = 20\n[cache]\nflush-interval = 30s\n"
+               "path = \"/tmp/x.snapshot\"\n[log]\nformat = \"json\" ; for the shipper\n"};
+  phoenix_config cfg;
+  auto outcome = load_config(cfg, {ini.arg()}, with_token);
+  BOOST_TEST(outcome.exit_code == 0);
+  BOOST_TEST(cfg.values.db_pool_min == 2);
+  BOOST_TEST(cfg.values.db_pool_max == 20);
+  BOOST_TEST((cfg.values.cache_flush_interval == std::chrono::seconds{30}));
+  BOOST_TEST(cfg.values.cache_path == "/tmp/x.snapshot");
+  BOOST_TEST(cfg.values.log_format == "json");
+}
+
+BOOST_AUTO_TEST_CASE(unknown_key_is_named_with_the_known_ones) {
+  ini_file ini{"[db]\npool_max = 20\n"};
+  phoenix_config cfg;
+  auto outcome = load_config(cfg, {ini.arg()}, with_token);
+  BOOST_TEST(outcome.exit_code == 2);
+  BOOST_REQUIRE(outcome.problems.size() == 1u);
+  BOOST_TEST(outcome.problems[0].find("unknown key db.pool_max") != std::string::npos);
+  BOOST_TEST(outcome.problems[0].find("pool-max") != std::string::npos);
+  BOOST_TEST(mentions(check_config_text("[dbx]\nuri = \"x\"\n", "f.ini"), "unknown key dbx.uri"));
+}
+
+BOOST_AUTO_TEST_CASE(bad_values_name_key_value_and_rule) {
+  auto problems = check_config_text("[db]\npool-max = 0\nacquire-timeout = 5\n"
+                                    "[log]\nlevel = \"loud\"\n[cache]\npath = 7\n",
+                                    "f.ini");
+  BOOST_TEST(problems.size() == 4u);
+  BOOST_TEST(mentions(problems, "f.ini: db.pool-max = 0: expected a whole number from 1 to 500"));
+  BOOST_TEST(mentions(problems, "db.acquire-timeout = 5: expected a duration from 10ms to 5min"));
+  BOOST_TEST(mentions(problems, "log.level = \"loud\": expected one of \"trace\""));
+  BOOST_TEST(mentions(problems, "cache.path = 7: expected a string in double quotes"));
+}
+
+BOOST_AUTO_TEST_CASE(syntax_errors_give_the_line) {
+  auto problems = check_config_text("[log]\nlevel = info\n", "f.ini");
+  BOOST_REQUIRE(problems.size() == 1u);
+  BOOST_TEST(problems[0].find("\"line\" = 2") != std::string::npos);
+  BOOST_TEST(problems[0].find("double quotes") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(command_line_overrides_the_file) {
+  ini_file ini{"[db]\npool-max = 5\n"};
+  phoenix_config cfg;
+  auto outcome = load_config(cfg, {ini.arg(), "--db.pool-max=20", "--log.level=debug"}, with_token);
+  BOOST_TEST(outcome.exit_code == 0);
+  BOOST_TEST(cfg.values.db_pool_max == 20);
+  BOOST_TEST(cfg.values.log_level == "debug");
+}
+
+BOOST_AUTO_TEST_CASE(bad_command_line_values_are_refused) {
+  phoenix_config cfg;
+  auto outcome = load_config(cfg, {"--db.pool-max=many"}, with_token);
+  BOOST_TEST(outcome.exit_code == 2);
+  BOOST_TEST(mentions(outcome.problems, "db.pool-max = many: expected a whole number"));
+  phoenix_config cfg2;
+  BOOST_TEST(load_config(cfg2, {"--no.such-key=1"}, with_token).exit_code == 2);
+}
+
+BOOST_AUTO_TEST_CASE(secrets_come_from_the_environment) {
+  phoenix_config cfg;
+  auto env = fake_env({{"TELEGRAM_BOT_TOKEN", "111:from-env"},
+                       {"API_FOOTBALL_KEY", "key-from-env"},
+                       {"DATABASE_URL", "postgresql://u@127.0.0.1/db"}});
+  BOOST_TEST(load_config(cfg, {}, env).exit_code == 0);
+  BOOST_TEST(cfg.values.telegram_token == "111:from-env");
+  BOOST_TEST(cfg.values.football_api_key == "key-from-env");
+  BOOST_TEST(cfg.values.db_uri == "postgresql://u@127.0.0.1/db");
+  for (auto& line : describe(cfg.values))
+    BOOST_TEST(line.find("from-env") == std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(missing_token_is_named) {
+  phoenix_config cfg;
+  auto outcome = load_config(cfg, {}, fake_env({}));
+  BOOST_TEST(outcome.exit_code == 2);
+  BOOST_TEST(mentions(outcome.problems, "telegram.token is missing: set TELEGRAM_BOT_TOKEN"));
+}
+
+BOOST_AUTO_TEST_CASE(cross_key_rules) {
+  phoenix_config cfg;
+  auto outcome = load_config(
+      cfg, {"--db.pool-min=8", "--db.pool-max=4", "--metrics.listen=localhost"}, with_token);
+  BOOST_TEST(outcome.exit_code == 2);
+  BOOST_TEST(mentions(outcome.problems, "db.pool-min = 8: must not exceed db.pool-max = 4"));
+  BOOST_TEST(mentions(outcome.problems, "metrics.listen = \"localhost\": host:port"));
+}
+
+BOOST_AUTO_TEST_SUITE_END()

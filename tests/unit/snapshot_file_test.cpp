@@ -1,0 +1,143 @@
+#include "core/crc32.hpp"
+#include "core/snapshot_file.hpp"
+
+#include <boost/test/unit_test.hpp>
+#include <filesystem>
+#include <fstream>
+
+using namespace phoenix::core;
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+namespace {
+
+const steady_time t0{std::chrono::hours{1000}};
+const wall_time w0{std::chrono::hours{480000}};
+
+// A store and its snapshot (the snapshot's pointers need the store or its keep-alive).
+struct sample {
+  ttl_lru_store store{{}};
+  store_snapshot snapshot;
+  sample() {
+    store.put("fixture:1", "{\"id\":1}", 1h, t0 - 10s);
+    store.put("fixture:2", "M\xC3\xBCnchen", 30s, t0);
+    store.put("gone", "x", 5s, t0 - 10s); // already expired at t0
+    snapshot = store.snapshot();
+  }
+};
+
+std::vector<const cache_entry*> sample_entries() {
+  static sample s;
+  return s.snapshot.entries;
+}
+
+struct temp_folder {
+  fs::path path =
+      fs::temp_directory_path() / ("phoenix-snapshot-test-" + std::to_string(::getpid()));
+  temp_folder() {
+    fs::remove_all(path);
+    fs::create_directories(path);
+  }
+  ~temp_folder() { fs::remove_all(path); }
+};
+
+std::string read(const fs::path& p) {
+  std::ifstream in{p, std::ios::binary};
+  return {std::istreambuf_iterator<char>{in}, {}};
+}
+
+// Rewrites the header checksum after a deliberate header change.
+void reseal_header(std::string& bytes) {
+  auto crc = crc32(std::string_view{bytes}.substr(0, snapshot_header_size - 4));
+  for (int i = 0; i < 4; ++i)
+    bytes[44 + i] = static_cast<char>((crc >> (8 * i)) & 0xFF);
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(snapshot_file_tests)
+
+BOOST_AUTO_TEST_CASE(round_trip_rebases_ages_and_ttls) {
+  uint64_t written = 0;
+  auto bytes = encode_snapshot(sample_entries(), t0, w0, &written);
+  BOOST_TEST(written == 2u);
+  // Loaded 40 s later, in a process whose steady clock started elsewhere:
+  // fixture:1 (age 10 s, 1h - 10s left) is now 50 s old with 1h - 50s left;
+  // fixture:2 (30 s left) expired on disk.
+  auto t1 = steady_time{std::chrono::hours{5}};
+  auto decoded = decode_snapshot(bytes, t1, w0 + 40s);
+  BOOST_REQUIRE(decoded.status);
+  BOOST_REQUIRE(decoded.entries.size() == 1u);
+  auto& e = decoded.entries[0];
+  BOOST_TEST(e->key == "fixture:1");
+  BOOST_TEST((t1 - e->stored_at == 50s));
+  BOOST_TEST((e->expires_at - t1 == 1h - 50s));
+  BOOST_TEST(decoded.expired == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(entries_keep_order_and_utf8) {
+  auto bytes = encode_snapshot(sample_entries(), t0, w0);
+  auto decoded = decode_snapshot(bytes, t0, w0);
+  BOOST_REQUIRE(decoded.status);
+  BOOST_REQUIRE(decoded.entries.size() == 2u);
+  BOOST_TEST(decoded.entries[0]->key == "fixture:1");
+  BOOST_TEST(decoded.entries[1]->value == "M\xC3\xBCnchen");
+}
+
+BOOST_AUTO_TEST_CASE(damaged_files_are_rejected_whole) {
+  auto good = encode_snapshot(sample_entries(), t0, w0);
+  auto flipped = good;
+  flipped[good.size() - 3] ^= 0x01;
+  BOOST_TEST(!decode_snapshot(flipped, t0, w0).status);
+  BOOST_TEST(decode_snapshot(flipped, t0, w0).entries.empty());
+  auto truncated = good.substr(0, good.size() - 5);
+  auto result = decode_snapshot(truncated, t0, w0);
+  BOOST_TEST(!result.status);
+  BOOST_TEST(result.status.error.find("truncated") != std::string::npos);
+  BOOST_TEST(!decode_snapshot(good.substr(0, 20), t0, w0).status);
+  BOOST_TEST(
+      !decode_snapshot("not a snapshot at all, but long enough to have a header", t0, w0).status);
+  auto future = good;
+  future[8] = 9; // version 9
+  reseal_header(future);
+  auto unknown = decode_snapshot(future, t0, w0);
+  BOOST_TEST(unknown.status.error == "unknown snapshot version 9");
+}
+
+BOOST_AUTO_TEST_CASE(atomic_write_replaces_or_leaves_the_old_file) {
+  temp_folder dir;
+  auto path = (dir.path / "cache.snapshot").string();
+  BOOST_TEST(static_cast<bool>(write_file_atomically(path, "first")));
+  BOOST_TEST(read(path) == "first");
+  BOOST_TEST(static_cast<bool>(write_file_atomically(path, "second")));
+  BOOST_TEST(read(path) == "second");
+  BOOST_TEST(!fs::exists(path + ".tmp"));
+  // A folder where the temp file must go makes the write fail (even as root).
+  fs::create_directory(path + ".tmp");
+  auto failed = write_file_atomically(path, "third");
+  BOOST_TEST(!failed);
+  BOOST_TEST(failed.error.find("cannot create") != std::string::npos);
+  BOOST_TEST(read(path) == "second");
+}
+
+BOOST_AUTO_TEST_CASE(loading_missing_and_corrupt_files) {
+  temp_folder dir;
+  auto path = (dir.path / "cache.snapshot").string();
+  auto missing = load_snapshot_file(path, t0, w0);
+  BOOST_TEST(missing.missing);
+  BOOST_TEST(missing.problem.empty());
+  write_file_atomically(path, "garbage");
+  auto corrupt = load_snapshot_file(path, t0, w0);
+  BOOST_TEST(!corrupt.problem.empty());
+  BOOST_TEST(corrupt.entries.empty());
+  BOOST_TEST(!fs::exists(path));
+  BOOST_TEST(fs::exists(corrupt.moved_to));
+  BOOST_TEST(corrupt.moved_to.find(path + ".corrupt-") == 0u);
+  BOOST_TEST(read(corrupt.moved_to) == "garbage");
+  write_file_atomically(path, encode_snapshot(sample_entries(), t0, w0));
+  auto good = load_snapshot_file(path, t0, w0);
+  BOOST_TEST(good.problem.empty());
+  BOOST_TEST(good.entries.size() == 2u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
