@@ -87,6 +87,13 @@ cache_actor::behavior_type cache(self_pointer self, cache_config config, core::e
           return {};
         return {true, entry->value, now - entry->stored_at};
       },
+      [self](cache_get_stale_atom, const std::string& key) -> cache_lookup {
+        auto now = self->clock().now();
+        auto entry = self->state.store.get_stale(key, now);
+        if (!entry)
+          return {};
+        return {true, entry->value, now - entry->stored_at, entry->expires_at <= now};
+      },
       [self](cache_put_atom, std::string& key, std::string& value, caf::timespan ttl) {
         auto& st = self->state;
         st.store.put(std::move(key), std::move(value), ttl, self->clock().now());

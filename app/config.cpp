@@ -169,6 +169,8 @@ const std::vector<option_spec>& option_specs() {
             1, 100000000),
       count("cache", "max-bytes", &s::cache_max_bytes, "LRU eviction beyond this many bytes",
             int64_t{1} << 20, int64_t{1} << 40),
+      duration("cache", "stale-for", &s::cache_stale_for,
+               "expired entries kept to serve when the source fails (0s: none)", 0, 30 * day),
       count("limits", "global-per-second", &s::limits_global_per_second,
             "outgoing messages per second in all (0: off)", 0, 10000),
       count("limits", "chat-per-second", &s::limits_chat_per_second,

@@ -56,6 +56,7 @@ struct settings {
   caf::timespan cache_flush_interval = 5min;
   int64_t cache_max_entries = 100000;
   int64_t cache_max_bytes = 64 << 20;
+  caf::timespan cache_stale_for = 24h;
 
   int64_t limits_global_per_second = 30;
   int64_t limits_chat_per_second = 1;

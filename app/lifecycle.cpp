@@ -17,14 +17,19 @@ void stop_everything(self_pointer self) {
 } // namespace
 
 lifecycle_actor::behavior_type lifecycle(self_pointer self, cache_actor cache,
+                                         std::vector<caf::actor> workers,
                                          caf::timespan flush_deadline) {
   self->state.cache = std::move(cache);
+  self->state.workers = std::move(workers);
   return {
       [self, flush_deadline](shutdown_atom) {
         auto& st = self->state;
         if (st.stopping)
           return;
         st.stopping = true;
+        for (auto& worker : st.workers)
+          self->send_exit(worker, caf::exit_reason::user_shutdown);
+        st.workers.clear();
         spdlog::info("shutdown: flushing the cache");
         self->request(st.cache, flush_deadline, flush_now_atom::value)
             .then(

@@ -25,13 +25,22 @@ cache_entry_ptr ttl_lru_store::get(std::string_view key, steady_time now) {
     return nullptr;
   }
   if ((*pos->second.lru)->expires_at <= now) {
-    erase(pos);
-    ++counters_.expirations;
+    if ((*pos->second.lru)->expires_at + limits_.stale_for <= now) {
+      erase(pos);
+      ++counters_.expirations;
+    }
     ++counters_.misses;
     return nullptr;
   }
   lru_.splice(lru_.begin(), lru_, pos->second.lru);
   ++counters_.hits;
+  return *pos->second.lru;
+}
+
+cache_entry_ptr ttl_lru_store::get_stale(std::string_view key, steady_time now) {
+  auto pos = index_.find(key);
+  if (pos == index_.end() || (*pos->second.lru)->expires_at + limits_.stale_for <= now)
+    return nullptr;
   return *pos->second.lru;
 }
 

@@ -42,6 +42,9 @@ struct store_snapshot {
 struct store_limits {
   size_t max_entries = 100000;
   size_t max_bytes = 64u << 20;
+  /// Expired entries stay this long, to be served (marked stale) when the
+  /// source fails; 0 removes them at the first lookup after expiry.
+  std::chrono::nanoseconds stale_for{0};
 };
 
 struct store_counters {
@@ -58,6 +61,9 @@ public:
   /// The entry under `key`, or nullptr when absent or expired (expired
   /// entries are removed). A hit makes the entry the most recently used.
   cache_entry_ptr get(std::string_view key, steady_time now);
+
+  /// Like get, but also returns an entry that expired less than stale_for ago.
+  cache_entry_ptr get_stale(std::string_view key, steady_time now);
 
   /// Stores `value` under `key` for `ttl`, replacing any previous entry, then
   /// evicts least recently used entries until both limits hold. A value larger

@@ -5,6 +5,7 @@
 
 #include "messages/atoms.hpp"
 #include "messages/cache.hpp"
+#include "messages/football.hpp"
 #include "messages/type_ids.hpp"
 
 #include <caf/replies_to.hpp>
@@ -18,6 +19,8 @@ namespace phoenix {
 using cache_actor = caf::typed_actor<
     // Looks a key up: a hit (value, age) or a miss; expired entries are misses.
     caf::replies_to<cache_get_atom, std::string>::with<cache_lookup>,
+    // Looks a key up, also answering with an entry expired less than cache.stale-for ago.
+    caf::replies_to<cache_get_stale_atom, std::string>::with<cache_lookup>,
     // Stores key -> value for the given TTL in memory and marks the cache dirty.
     caf::reacts_to<cache_put_atom, std::string, std::string, caf::timespan>,
     // Periodic timer (cache.flush-interval): if dirty, hand a snapshot to the writer.
@@ -32,6 +35,30 @@ using cache_writer_actor = caf::typed_actor<
     // Serialises the snapshot and replaces the file atomically (temp file,
     // fsync, rename, fsync of the folder); answers with what it wrote or an error.
     caf::replies_to<write_atom, cache_snapshot>::with<flush_report>>;
+
+/// An API fetcher (fetchers.count of them): builds API-Football requests,
+/// calls them through the shared HTTP client and decodes the answers.
+using api_fetcher_actor = caf::typed_actor<
+    // One upstream call for the query, retried (network errors, 499, 5xx) with
+    // backoff inside football.request-timeout; answers data or a typed error.
+    caf::replies_to<fetch_atom, core::football_query>::with<fetch_result>,
+    // Decodes a cached answer (decoding is spread over the fetchers, not the front).
+    caf::replies_to<decode_atom, core::football_query, std::string>::with<football_answer>,
+    // Internal: an HTTP exchange finished; sent by the client's io thread.
+    caf::reacts_to<http_done_atom, uint64_t, core::http_result>,
+    // Internal: the backoff before attempt N of call id ended.
+    caf::reacts_to<retry_atom, uint64_t>>;
+
+/// The football front: read-through cache, coalescing of identical queries,
+/// API-Football's minute and day budgets.
+using football_actor = caf::typed_actor<
+    // Data for a query: fresh from the cache, from one (shared) upstream call, or
+    // stale from the cache (with its age) when the call fails.
+    caf::replies_to<football_get_atom, core::football_query>::with<football_answer>,
+    // Internal: the minute budget may have turned over; calls held back may go.
+    caf::reacts_to<quota_tick_atom>,
+    // Counters: queries, cache hits, upstream calls, coalesced, stale, errors, quota.
+    caf::replies_to<stats_atom>::with<football_stats>>;
 
 /// The application's root: owns the other actors and the shutdown order.
 using lifecycle_actor = caf::typed_actor<

@@ -8,6 +8,8 @@ namespace phoenix {
 
 /// Looks a key up in the cache.
 using cache_get_atom = caf::atom_constant<caf::atom("cache_get")>;
+/// Looks a key up, accepting an expired entry (served when the source fails).
+using cache_get_stale_atom = caf::atom_constant<caf::atom("cache_old")>;
 /// Stores a key/value pair in the cache (memory only).
 using cache_put_atom = caf::atom_constant<caf::atom("cache_put")>;
 /// The cache's periodic flush timer.
@@ -16,6 +18,18 @@ using flush_tick_atom = caf::atom_constant<caf::atom("flush_tick")>;
 using flush_now_atom = caf::atom_constant<caf::atom("flush_now")>;
 /// Hands a snapshot to the cache writer.
 using write_atom = caf::atom_constant<caf::atom("write")>;
+/// Asks the football front for data.
+using football_get_atom = caf::atom_constant<caf::atom("fb_get")>;
+/// The football front's timer: calls held for the minute budget may go.
+using quota_tick_atom = caf::atom_constant<caf::atom("fb_quota")>;
+/// Asks a fetcher to call API-Football.
+using fetch_atom = caf::atom_constant<caf::atom("fetch")>;
+/// Asks a fetcher to decode a cached answer.
+using decode_atom = caf::atom_constant<caf::atom("decode")>;
+/// An HTTP exchange finished (sent from an io thread).
+using http_done_atom = caf::atom_constant<caf::atom("http_done")>;
+/// A fetcher's backoff before the next attempt ended.
+using retry_atom = caf::atom_constant<caf::atom("retry")>;
 /// Asks any actor for its counters.
 using stats_atom = caf::atom_constant<caf::atom("stats")>;
 /// Starts the orderly shutdown sequence.

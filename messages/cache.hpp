@@ -16,10 +16,11 @@ struct cache_lookup {
   bool hit = false;
   std::string value;
   caf::timespan age{0};
+  bool expired = false; ///< only from cache_get_stale: past its TTL
 };
 
 template <class Inspector> typename Inspector::result_type inspect(Inspector& f, cache_lookup& x) {
-  return f(caf::meta::type_name("cache_lookup"), x.hit, x.value, x.age);
+  return f(caf::meta::type_name("cache_lookup"), x.hit, x.value, x.age, x.expired);
 }
 
 /// Counters of the cache, for operators and metrics.

@@ -1,0 +1,196 @@
+#include "actors/football.hpp"
+
+#include <caf/all.hpp>
+#include <spdlog/spdlog.h>
+
+namespace phoenix {
+
+namespace {
+
+using self_pointer = football_actor::stateful_pointer<football_state>;
+
+void upstream(self_pointer self, const std::string& key);
+void release_held(self_pointer self);
+
+api_fetcher_actor& next_fetcher(self_pointer self) {
+  auto& st = self->state;
+  return st.fetchers[st.next_fetcher++ % st.fetchers.size()];
+}
+
+// Answers everyone waiting for `key`.
+void deliver(self_pointer self, const std::string& key, const football_answer& answer) {
+  auto pos = self->state.pending.find(key);
+  if (pos == self->state.pending.end())
+    return;
+  auto waiters = std::move(pos->second.waiters);
+  self->state.pending.erase(pos);
+  if (!answer.ok)
+    ++self->state.stats.errors;
+  for (auto& w : waiters)
+    w.deliver(answer);
+}
+
+football_answer error_answer(core::football_error error) {
+  football_answer answer;
+  answer.error = std::move(error);
+  return answer;
+}
+
+// Decodes a cached value on a fetcher, then answers everyone waiting.
+void answer_from_cache(self_pointer self, const std::string& key, cache_lookup lookup) {
+  auto& st = self->state;
+  auto query = st.pending.at(key).query;
+  self->request(next_fetcher(self), st.config.local_timeout, decode_atom::value, query,
+                std::move(lookup.value))
+      .then(
+          [self, key, age = lookup.age, stale = lookup.expired](football_answer& answer) {
+            answer.age = age;
+            answer.stale = stale;
+            deliver(self, key, answer);
+          },
+          [self, key](const caf::error& err) {
+            deliver(self, key,
+                    error_answer(core::transport_error(core::football_errc::busy,
+                                                       "decoder: " + self->system().render(err))));
+          });
+}
+
+// The upstream failed: the last known answer (with its age) beats an error.
+void serve_stale_or(self_pointer self, const std::string& key, core::football_error error) {
+  self->request(self->state.cache, self->state.config.local_timeout, cache_get_stale_atom::value,
+                key)
+      .then(
+          [self, key, error](cache_lookup& lookup) {
+            if (!lookup.hit)
+              return deliver(self, key, error_answer(error));
+            ++self->state.stats.stale_served;
+            lookup.expired = true;
+            answer_from_cache(self, key, std::move(lookup));
+          },
+          [self, key, error](const caf::error&) { deliver(self, key, error_answer(error)); });
+}
+
+void on_fetched(self_pointer self, const std::string& key, fetch_result& result) {
+  auto& st = self->state;
+  auto now = self->clock().now();
+  st.quota.on_answer(now, result.day_remaining, result.minute_remaining);
+  if (result.ok) {
+    release_held(self);
+    if (result.ttl > caf::timespan::zero())
+      self->send(st.cache, cache_put_atom::value, key, std::move(result.body), result.ttl);
+    football_answer answer;
+    answer.ok = true;
+    answer.data = std::move(result.data);
+    return deliver(self, key, answer);
+  }
+  if (result.error.code == core::football_errc::rate_limited)
+    st.quota.on_rate_limited(now);
+  else if (result.error.code == core::football_errc::daily_quota)
+    st.quota.on_day_spent(now);
+  release_held(self);
+  serve_stale_or(self, key, std::move(result.error));
+}
+
+void call_upstream(self_pointer self, const std::string& key) {
+  auto& st = self->state;
+  auto query = st.pending.at(key).query;
+  if (query.kind != core::query_kind::status) // /status does not count against the budgets
+    st.quota.on_call(self->clock().now());
+  ++st.stats.upstream_calls;
+  self->request(next_fetcher(self), st.config.fetch_timeout, fetch_atom::value, query)
+      .then([self, key](fetch_result& result) { on_fetched(self, key, result); },
+            [self, key](const caf::error& err) {
+              self->state.quota.on_answer(self->clock().now(), std::nullopt, std::nullopt);
+              release_held(self);
+              serve_stale_or(self, key,
+                             core::transport_error(core::football_errc::timeout,
+                                                   "fetcher: " + self->system().render(err)));
+            });
+}
+
+// Sends the held calls the budget now allows; re-arms the timer for the rest
+// (calls held by answers still in flight go when those answers arrive).
+void release_held(self_pointer self) {
+  auto& st = self->state;
+  auto now = self->clock().now();
+  while (!st.held.empty() && st.quota.next_call_at(now) <= now) {
+    auto key = std::move(st.held.front());
+    st.held.pop_front();
+    call_upstream(self, key);
+  }
+  auto next = st.quota.next_call_at(now);
+  if (st.held.empty() || st.quota_tick_armed || next == core::quota_tracker::time_point::max())
+    return;
+  st.quota_tick_armed = true;
+  self->delayed_send(self, next - now, quota_tick_atom::value);
+}
+
+// Calls upstream now, or holds the call until the minute budget allows it.
+void upstream(self_pointer self, const std::string& key) {
+  auto& st = self->state;
+  auto now = self->clock().now();
+  bool counted = st.pending.at(key).query.kind != core::query_kind::status;
+  if (counted && st.quota.day_spent(now))
+    return serve_stale_or(
+        self, key,
+        core::transport_error(core::football_errc::quota_exhausted, "daily quota reached"));
+  if (counted && (st.quota.next_call_at(now) > now || !st.held.empty())) {
+    ++st.stats.quota_waits;
+    st.held.push_back(key);
+    return release_held(self);
+  }
+  call_upstream(self, key);
+}
+
+} // namespace
+
+football_actor::behavior_type football(self_pointer self, cache_actor cache,
+                                       std::vector<api_fetcher_actor> fetchers,
+                                       football_config config) {
+  auto& st = self->state;
+  st.cache = std::move(cache);
+  st.fetchers = std::move(fetchers);
+  st.config = config;
+  st.quota = core::quota_tracker{config.minute_window};
+  return {
+      [self](football_get_atom, const core::football_query& query) -> caf::result<football_answer> {
+        auto& st = self->state;
+        ++st.stats.queries;
+        auto key = core::cache_key(query);
+        auto promise = self->make_response_promise<football_answer>();
+        if (auto pos = st.pending.find(key); pos != st.pending.end()) {
+          ++st.stats.coalesced;
+          pos->second.waiters.push_back(promise);
+          return promise;
+        }
+        st.pending.emplace(key, pending_query{query, {promise}});
+        if (query.kind == core::query_kind::status) {
+          upstream(self, key); // account data: never cached
+          return promise;
+        }
+        self->request(st.cache, st.config.local_timeout, cache_get_atom::value, key)
+            .then(
+                [self, key](cache_lookup& lookup) {
+                  if (!lookup.hit)
+                    return upstream(self, key);
+                  ++self->state.stats.cache_hits;
+                  answer_from_cache(self, key, std::move(lookup));
+                },
+                [self, key](const caf::error&) { upstream(self, key); });
+        return promise;
+      },
+      [self](quota_tick_atom) {
+        self->state.quota_tick_armed = false;
+        release_held(self);
+      },
+      [self](stats_atom) {
+        auto& st = self->state;
+        auto stats = st.stats;
+        stats.day_remaining = st.quota.day_remaining().value_or(-1);
+        stats.minute_remaining = st.quota.minute_remaining().value_or(-1);
+        return stats;
+      },
+  };
+}
+
+} // namespace phoenix

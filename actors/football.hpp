@@ -1,0 +1,49 @@
+// The football front: answers queries from the cache, coalesces identical
+// queries into one upstream call, keeps within API-Football's budgets, and
+// serves stale data (with its age) when the upstream fails.
+#pragma once
+
+#include "core/quota_tracker.hpp"
+#include "messages/actors.hpp"
+
+#include <caf/fwd.hpp>
+#include <deque>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace phoenix {
+
+struct football_config {
+  /// Deadline for a fetcher's answer (its own deadline plus a margin).
+  caf::timespan fetch_timeout = std::chrono::seconds{15};
+  /// Deadline for the cache's and the decoders' answers.
+  caf::timespan local_timeout = std::chrono::seconds{5};
+  /// How long a spent minute budget holds calls back (API-Football: a minute).
+  caf::timespan minute_window = std::chrono::seconds{60};
+};
+
+/// Everyone waiting for the same query (same cache key).
+struct pending_query {
+  core::football_query query;
+  std::vector<caf::typed_response_promise<football_answer>> waiters;
+};
+
+struct football_state {
+  static inline const char* name = "football";
+  football_config config;
+  cache_actor cache;
+  std::vector<api_fetcher_actor> fetchers;
+  size_t next_fetcher = 0;
+  std::unordered_map<std::string, pending_query> pending; ///< by cache key
+  std::deque<std::string> held;                           ///< keys waiting for the minute budget
+  bool quota_tick_armed = false;
+  core::quota_tracker quota;
+  football_stats stats;
+};
+
+football_actor::behavior_type football(football_actor::stateful_pointer<football_state> self,
+                                       cache_actor cache, std::vector<api_fetcher_actor> fetchers,
+                                       football_config config);
+
+} // namespace phoenix

@@ -1,0 +1,51 @@
+// The parts of http_client.hpp that need no Beast (kept out of the Beast
+// translation unit so that core code can use them cheaply).
+#include "core/http_client.hpp"
+
+#include <cctype>
+
+namespace phoenix::core {
+
+std::string http_response::header(std::string_view name) const {
+  auto same = [&](const std::string& key) {
+    if (key.size() != name.size())
+      return false;
+    for (size_t i = 0; i < key.size(); ++i)
+      if (std::tolower(static_cast<unsigned char>(key[i])) !=
+          std::tolower(static_cast<unsigned char>(name[i])))
+        return false;
+    return true;
+  };
+  for (auto& [key, value] : headers)
+    if (same(key))
+      return value;
+  return {};
+}
+
+const char* to_string(http_errc code) {
+  switch (code) {
+  case http_errc::none:
+    return "ok";
+  case http_errc::bad_url:
+    return "bad URL";
+  case http_errc::resolve:
+    return "host name not resolved";
+  case http_errc::connect:
+    return "connection failed";
+  case http_errc::tls:
+    return "TLS handshake or verification failed";
+  case http_errc::timeout:
+    return "timed out";
+  case http_errc::too_large:
+    return "response too large";
+  case http_errc::protocol:
+    return "invalid HTTP response";
+  case http_errc::closed:
+    return "connection closed by the server";
+  case http_errc::shutting_down:
+    return "client shutting down";
+  }
+  return "unknown";
+}
+
+} // namespace phoenix::core

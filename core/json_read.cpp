@@ -1,0 +1,86 @@
+#include "core/json_read.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+
+namespace phoenix::core::json_read {
+
+const json& field(const json& object, const char* name) {
+  static const json missing;
+  if (!object.IsObject())
+    return missing;
+  auto found = object.FindMember(name);
+  return found == object.MemberEnd() ? missing : found->value;
+}
+
+std::string text(const json& value) {
+  return value.IsString() ? std::string(value.GetString(), value.GetStringLength()) : std::string();
+}
+
+int64_t int64_or_zero(const json& value) {
+  return value.IsInt64() ? value.GetInt64() : 0;
+}
+
+std::optional<int> optional_int(const json& value) {
+  return value.IsInt() ? std::optional<int>(value.GetInt()) : std::nullopt;
+}
+
+std::optional<bool> optional_bool(const json& value) {
+  return value.IsBool() ? std::optional<bool>(value.GetBool()) : std::nullopt;
+}
+
+static std::string format_number(double number) {
+  char buffer[32];
+  auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, number);
+  return ec == std::errc() ? std::string(buffer, end) : std::string();
+}
+
+// Strings and numbers both shown as text; predictions send "-2.5" but may
+// just as well send -2.5.
+std::string display_text(const json& value) {
+  if (value.IsInt64())
+    return std::to_string(value.GetInt64());
+  return value.IsNumber() ? format_number(value.GetDouble()) : text(value);
+}
+
+// from_chars, unlike strtod, ignores the process locale.
+std::optional<double> parse_number(std::string_view digits) {
+  if (digits.empty())
+    return std::nullopt;
+  double number = 0;
+  const char* end = digits.data() + digits.size();
+  auto [stop, ec] = std::from_chars(digits.data(), end, number);
+  if (ec != std::errc() || stop != end || !std::isfinite(number))
+    return std::nullopt;
+  return number;
+}
+
+stat_value read_stat_value(const json& value) {
+  stat_value out;
+  if (value.IsInt64()) {
+    out.k = stat_value::kind::integer;
+    out.number = static_cast<double>(value.GetInt64());
+    out.text = std::to_string(value.GetInt64());
+  } else if (value.IsNumber()) {
+    out.k = stat_value::kind::decimal;
+    out.number = value.GetDouble();
+    out.text = format_number(out.number);
+  } else if (value.IsString()) {
+    // Unrecognised text stays kind none but is still shown as sent.
+    out.text = text(value);
+    std::string_view shown = out.text;
+    if (!shown.empty() && shown.back() == '%') {
+      if (auto number = parse_number(shown.substr(0, shown.size() - 1))) {
+        out.k = stat_value::kind::percent;
+        out.number = *number;
+      }
+    } else if (auto number = parse_number(shown)) {
+      out.k = stat_value::kind::decimal;
+      out.number = *number;
+    }
+  }
+  return out;
+}
+
+} // namespace phoenix::core::json_read

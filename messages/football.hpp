@@ -1,0 +1,67 @@
+// Payload types of the football protocol (see actors.hpp for the messages).
+#pragma once
+
+#include "core/football_payload.hpp"
+#include "core/football_query.hpp"
+#include "core/http_client.hpp"
+
+#include <caf/allowed_unsafe_message_type.hpp>
+#include <caf/meta/type_name.hpp>
+#include <caf/timespan.hpp>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace phoenix {
+
+/// The answer to a football query: decoded data, or a typed error whose
+/// user_message may be shown as it is.
+struct football_answer {
+  bool ok = false;
+  std::shared_ptr<const core::football_payload> data; ///< shared by coalesced askers
+  caf::timespan age{0}; ///< how old the data is (0: straight from upstream)
+  bool stale = false;   ///< past its TTL: served because the upstream call failed
+  core::football_error error;
+};
+
+/// What one upstream call brought back (fetcher -> football).
+struct fetch_result {
+  bool ok = false;
+  std::shared_ptr<const core::football_payload> data;
+  std::string body; ///< the raw answer, for the cache
+  caf::timespan ttl{0};
+  core::football_error error;
+  std::optional<int64_t> day_remaining;    ///< from x-ratelimit-requests-remaining
+  std::optional<int64_t> minute_remaining; ///< from X-RateLimit-Remaining
+  uint32_t attempts = 0;
+};
+
+/// Counters of the football front actor.
+struct football_stats {
+  uint64_t queries = 0;
+  uint64_t cache_hits = 0;
+  uint64_t upstream_calls = 0;
+  uint64_t coalesced = 0; ///< queries that joined a call already in flight
+  uint64_t stale_served = 0;
+  uint64_t errors = 0;
+  uint64_t quota_waits = 0;      ///< calls held back for the minute budget
+  int64_t day_remaining = -1;    ///< -1: not known yet
+  int64_t minute_remaining = -1; ///< -1: not known yet
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, football_stats& x) {
+  return f(caf::meta::type_name("football_stats"), x.queries, x.cache_hits, x.upstream_calls,
+           x.coalesced, x.stale_served, x.errors, x.quota_waits, x.day_remaining,
+           x.minute_remaining);
+}
+
+} // namespace phoenix
+
+// Local-only messages: they carry shared pointers to decoded data and never
+// leave the process.
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(phoenix::core::football_query)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(phoenix::core::http_result)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(phoenix::football_answer)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(phoenix::fetch_result)

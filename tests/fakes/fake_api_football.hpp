@@ -1,0 +1,92 @@
+// A fake API-Football v3 server on 127.0.0.1 for tests, the demo and benchmarks.
+// It answers from the real sample responses in /work/shared/samples/api-football
+// (read once at start, never copied into the repo), enforces the key and the
+// quotas like the real API, and injects faults on demand: latency, HTTP errors,
+// truncated JSON, dropped connections, error envelopes.
+//
+// Every fault and counter is also reachable over HTTP (GET /__control, /__stats,
+// no key, not counted), so a demo or benchmark can drive a separate process.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace phoenix::fakes {
+
+struct fake_api_football_options {
+  /// Folder of the JSON samples. Empty: env PHOENIX_SAMPLES_DIR, else the
+  /// compile-time PHOENIX_SAMPLES_DIR.
+  std::string samples_dir;
+  std::string api_key = "test-key";
+  /// Both set: serve HTTPS with this PEM certificate chain and key.
+  std::string tls_cert_file, tls_key_file;
+  unsigned short port = 0; ///< 0 = any free port
+  int threads = 1;         ///< threads running the io_context
+  int per_minute_limit = 300;
+  int daily_limit = 7500;
+};
+
+/// Starts serving in the constructor (throws std::runtime_error when the
+/// samples are unreadable or the port cannot be bound); the destructor stops
+/// and joins. All methods are thread-safe.
+class fake_api_football {
+public:
+  explicit fake_api_football(fake_api_football_options options = {});
+  ~fake_api_football();
+  fake_api_football(const fake_api_football&) = delete;
+  fake_api_football& operator=(const fake_api_football&) = delete;
+
+  unsigned short port() const;
+  /// "http://127.0.0.1:PORT", or "https://..." when TLS is on.
+  std::string base_url() const;
+
+  // --- fault injection: each *_next(n) affects the next n counted requests;
+  // when several are pending, one request takes one: reset > fail > envelope
+  // error > malformed.
+
+  /// Delay before every answer (and before a reset): fixed + uniform [0, jitter].
+  void set_latency(std::chrono::milliseconds fixed,
+                   std::chrono::milliseconds jitter = std::chrono::milliseconds(0));
+  /// Answer with this HTTP status: 499/500 with the documented JSON message,
+  /// 502/503/504 with an HTML gateway page, 403 with the edge's text.
+  void fail_next(int n, int status = 500);
+  /// HTTP 200 whose JSON body is cut in half.
+  void malformed_next(int n);
+  /// Read the request, then close the TCP connection with a reset, no answer.
+  void reset_next(int n);
+  /// HTTP 200 with errors.{field} filled: token, rateLimit, requests or plan.
+  void envelope_error_next(int n, std::string field);
+  /// Answer with "Connection: close" and close, every time.
+  void close_after_each(bool on);
+  /// Latency 0, no pending faults, keep-alive on.
+  void clear_faults();
+  /// Close the listening socket (new connections are refused; open ones go
+  /// on) / listen again on the same port.
+  void stop_accepting();
+  void resume();
+
+  // --- quotas: the daily budget renews at UTC midnight, the per-minute one
+  // at each wall-clock minute.
+  void set_daily_remaining(int n);
+  void set_minute_remaining(int n);
+  int daily_remaining() const;
+  int minute_remaining() const;
+
+  // --- counters: every request that reached routing (faults included),
+  // except /__control and /__stats.
+  std::size_t calls(const std::string& path) const; ///< e.g. "/fixtures"
+  /// Requests naming this fixture in id, ids or fixture.
+  std::size_t calls_for_fixture(std::int64_t id) const;
+  std::size_t total_calls() const;
+  std::size_t connections_accepted() const;
+  void reset_counters();
+
+private:
+  class impl;
+  std::unique_ptr<impl> impl_;
+};
+
+} // namespace phoenix::fakes
