@@ -5,6 +5,7 @@
 
 #include "messages/atoms.hpp"
 #include "messages/cache.hpp"
+#include "messages/db.hpp"
 #include "messages/football.hpp"
 #include "messages/type_ids.hpp"
 
@@ -59,6 +60,29 @@ using football_actor = caf::typed_actor<
     caf::reacts_to<quota_tick_atom>,
     // Counters: queries, cache hits, upstream calls, coalesced, stale, errors, quota.
     caf::replies_to<stats_atom>::with<football_stats>>;
+
+/// A db worker: a detached actor (libpqxx blocks) owning one PostgreSQL connection.
+using db_worker_actor = caf::typed_actor<
+    // Runs one operation; reconnects first if the connection was lost, and runs
+    // an idempotent operation once more if the connection broke under it.
+    caf::replies_to<db_run_atom, core::db::operation>::with<core::db::reply>,
+    // Opens the connection now (pool-min connections at start).
+    caf::reacts_to<db_connect_atom>>;
+
+/// The db_pool: db.pool-min..db.pool-max connections lent to operations.
+using db_pool_actor = caf::typed_actor<
+    // Runs an operation on a free connection, or queues it (db.queue-max,
+    // db.acquire-timeout); answers its reply or "database busy"/"unavailable".
+    caf::replies_to<db_atom, core::db::operation>::with<core::db::reply>,
+    // Internal: the oldest queued request's deadline is due (one timer for the
+    // whole FIFO queue, not one per request).
+    caf::reacts_to<db_expire_atom>,
+    // Internal: maintenance (idle connections above pool-min, max lifetime).
+    caf::reacts_to<db_tick_atom>,
+    // From a worker: it re-opened a lost connection.
+    caf::reacts_to<db_reconnected_atom>,
+    // Counters: size, idle, in use, waiting, served, timeouts, errors, reconnects.
+    caf::replies_to<stats_atom>::with<db_stats>>;
 
 /// The application's root: owns the other actors and the shutdown order.
 using lifecycle_actor = caf::typed_actor<

@@ -30,6 +30,18 @@ using decode_atom = caf::atom_constant<caf::atom("decode")>;
 using http_done_atom = caf::atom_constant<caf::atom("http_done")>;
 /// A fetcher's backoff before the next attempt ended.
 using retry_atom = caf::atom_constant<caf::atom("retry")>;
+/// Asks the db_pool to run a typed operation.
+using db_atom = caf::atom_constant<caf::atom("db")>;
+/// Asks a db worker to run an operation on its connection.
+using db_run_atom = caf::atom_constant<caf::atom("db_run")>;
+/// Asks a db worker to open its connection now.
+using db_connect_atom = caf::atom_constant<caf::atom("db_connect")>;
+/// A db worker re-opened a lost connection.
+using db_reconnected_atom = caf::atom_constant<caf::atom("db_recon")>;
+/// A queued db request's acquire deadline passed.
+using db_expire_atom = caf::atom_constant<caf::atom("db_expire")>;
+/// The db_pool's maintenance timer (idle and lifetime limits).
+using db_tick_atom = caf::atom_constant<caf::atom("db_tick")>;
 /// Asks any actor for its counters.
 using stats_atom = caf::atom_constant<caf::atom("stats")>;
 /// Starts the orderly shutdown sequence.

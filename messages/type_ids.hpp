@@ -2,6 +2,7 @@
 #pragma once
 
 #include "messages/cache.hpp"
+#include "messages/db.hpp"
 #include "messages/football.hpp"
 
 #include <caf/allowed_unsafe_message_type.hpp>
@@ -12,4 +13,5 @@ CAF_ADD_TYPE_ID(phoenix_messages, (phoenix::cache_lookup))
 CAF_ADD_TYPE_ID(phoenix_messages, (phoenix::cache_stats))
 CAF_ADD_TYPE_ID(phoenix_messages, (phoenix::flush_report))
 CAF_ADD_TYPE_ID(phoenix_messages, (phoenix::football_stats))
+CAF_ADD_TYPE_ID(phoenix_messages, (phoenix::db_stats))
 CAF_END_TYPE_ID_BLOCK(phoenix_messages)

@@ -1,0 +1,238 @@
+#include "actors/db_pool.hpp"
+
+#include "actors/db_worker.hpp"
+
+#include <algorithm>
+#include <caf/all.hpp>
+#include <spdlog/spdlog.h>
+
+namespace phoenix {
+
+namespace {
+
+using self_pointer = db_pool_actor::stateful_pointer<db_pool_state>;
+using promise_list = std::vector<caf::typed_response_promise<core::db::reply>>;
+namespace db = core::db;
+
+db::reply error_reply(db::errc code, std::string message) {
+  db::reply r;
+  r.error = code;
+  r.message = std::move(message);
+  return r;
+}
+
+db_connection_slot& open_slot(self_pointer self) {
+  auto& st = self->state;
+  auto worker = self->spawn<caf::detached + caf::linked>(db_worker, st.config.uri,
+                                                         caf::actor_cast<caf::actor>(self));
+  auto now = self->clock().now();
+  st.slots.push_back(db_connection_slot{worker, now, now, false});
+  return st.slots.back();
+}
+
+void run_on(self_pointer self, db_worker_actor worker, db::operation op, promise_list waiters);
+
+// A connection is free: give it the oldest queued request, if any.
+void next_from_queue(self_pointer self, db_connection_slot& slot) {
+  auto& st = self->state;
+  if (st.queue.empty())
+    return;
+  auto entry = std::move(st.queue.front());
+  st.queue.pop_front();
+  run_on(self, slot.worker, std::move(entry.op), std::move(entry.waiters));
+}
+
+db_connection_slot* slot_of(self_pointer self, const db_worker_actor& worker) {
+  auto& slots = self->state.slots;
+  auto pos = std::find_if(slots.begin(), slots.end(),
+                          [&](const db_connection_slot& s) { return s.worker == worker; });
+  return pos == slots.end() ? nullptr : &*pos;
+}
+
+void note_outcome(self_pointer self, const db::reply& reply, size_t operations) {
+  auto& st = self->state;
+  st.stats.served += operations;
+  if (reply.error == db::errc::statement) {
+    ++st.stats.errors;
+  } else if (reply.error == db::errc::unavailable) {
+    st.stats.unavailable += operations;
+    if (!st.outage_logged) // once per outage, not once per request
+      spdlog::error("db_pool: {}", reply.message);
+    st.outage_logged = true;
+  } else if (st.outage_logged) {
+    spdlog::info("db_pool: database reachable again");
+    st.outage_logged = false;
+  }
+}
+
+void run_on(self_pointer self, db_worker_actor worker, db::operation op, promise_list waiters) {
+  if (auto* slot = slot_of(self, worker))
+    slot->busy = true;
+  // No timeout here: the worker always answers (its statements end, its
+  // connects time out); a requester's own deadline is its business.
+  self->request(worker, caf::infinite, db_run_atom::value, std::move(op))
+      .then(
+          [self, worker, waiters](db::reply& reply) mutable {
+            note_outcome(self, reply, waiters.size());
+            for (auto& w : waiters)
+              w.deliver(reply);
+            if (auto* slot = slot_of(self, worker)) {
+              slot->busy = false;
+              slot->idle_since = self->clock().now();
+              next_from_queue(self, *slot);
+            }
+          },
+          [self, worker, waiters](const caf::error& err) mutable {
+            // The worker died: its connection is gone; answer and replace it.
+            auto reply = error_reply(db::errc::unavailable,
+                                     "database worker failed: " + self->system().render(err));
+            note_outcome(self, reply, waiters.size());
+            for (auto& w : waiters)
+              w.deliver(reply);
+            auto& slots = self->state.slots;
+            slots.erase(std::remove_if(slots.begin(), slots.end(),
+                                       [&](auto& s) { return s.worker == worker; }),
+                        slots.end());
+          });
+}
+
+// Queued requests all wait the same acquire-timeout, so the front of the FIFO
+// queue always expires first: one timer for it is enough.
+void arm_expiry(self_pointer self) {
+  auto& st = self->state;
+  if (st.expiry_armed || st.queue.empty())
+    return;
+  st.expiry_armed = true;
+  auto wait = st.queue.front().deadline - self->clock().now();
+  self->delayed_send(self, std::max(wait, caf::timespan::zero()), db_expire_atom::value);
+}
+
+// Rows of the same batchable kind join the last queued entry of that kind.
+bool merge_into_queue(self_pointer self, db::operation& op,
+                      caf::typed_response_promise<db::reply>& promise) {
+  auto& queue = self->state.queue;
+  for (auto it = queue.rbegin(); it != queue.rend(); ++it) {
+    if (auto* rows = std::get_if<db::log_requests>(&op)) {
+      if (auto* into = std::get_if<db::log_requests>(&it->op)) {
+        into->rows.insert(into->rows.end(), rows->rows.begin(), rows->rows.end());
+        it->waiters.push_back(promise);
+        return true;
+      }
+    } else if (auto* ids = std::get_if<db::mark_processed>(&op)) {
+      if (auto* into = std::get_if<db::mark_processed>(&it->op)) {
+        into->update_ids.insert(into->update_ids.end(), ids->update_ids.begin(),
+                                ids->update_ids.end());
+        it->waiters.push_back(promise);
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+void close_slot(self_pointer self, size_t index) {
+  auto& slots = self->state.slots;
+  self->unlink_from(slots[index].worker);
+  self->send_exit(slots[index].worker, caf::exit_reason::user_shutdown);
+  slots.erase(slots.begin() + static_cast<std::ptrdiff_t>(index));
+}
+
+// Idle connections above pool-min close after idle-timeout; every connection
+// is recycled after max-lifetime (when idle).
+void maintain(self_pointer self) {
+  auto& st = self->state;
+  auto now = self->clock().now();
+  for (size_t i = st.slots.size(); i-- > 0;) {
+    auto& slot = st.slots[i];
+    if (slot.busy)
+      continue;
+    bool too_old = now - slot.opened >= st.config.max_lifetime;
+    bool idle_extra =
+        st.slots.size() > st.config.pool_min && now - slot.idle_since >= st.config.idle_timeout;
+    if (too_old || idle_extra)
+      close_slot(self, i);
+  }
+  while (st.slots.size() < st.config.pool_min)
+    self->send(open_slot(self).worker, db_connect_atom::value);
+}
+
+} // namespace
+
+db_pool_actor::behavior_type db_pool(self_pointer self, db_pool_config config) {
+  auto& st = self->state;
+  st.config = std::move(config);
+  st.config.pool_max = std::max<size_t>(1, st.config.pool_max);
+  st.config.pool_min = std::min(st.config.pool_min, st.config.pool_max);
+  for (size_t i = 0; i < st.config.pool_min; ++i)
+    self->send(open_slot(self).worker, db_connect_atom::value);
+  // Workers are linked so that they stop with the pool; one that dies alone
+  // (its slot already answered by run_on's error path) must not take the pool down.
+  self->set_exit_handler([self](caf::exit_msg& msg) {
+    auto& slots = self->state.slots;
+    auto pos = std::find_if(slots.begin(), slots.end(),
+                            [&](auto& s) { return s.worker.address() == msg.source; });
+    if (pos == slots.end())
+      return self->quit(msg.reason);
+    spdlog::warn("db_pool: a database worker stopped: {}", self->system().render(msg.reason));
+    slots.erase(pos);
+  });
+  auto tick = std::min<caf::timespan>(
+      {st.config.idle_timeout, st.config.max_lifetime, caf::timespan{std::chrono::seconds{30}}});
+  self->delayed_send(self, tick, db_tick_atom::value);
+  return {
+      [self](db_atom, db::operation& op) -> caf::result<db::reply> {
+        auto& st = self->state;
+        auto promise = self->make_response_promise<db::reply>();
+        auto free = std::find_if(st.slots.begin(), st.slots.end(), [](auto& s) { return !s.busy; });
+        if (free != st.slots.end()) {
+          run_on(self, free->worker, std::move(op), {promise});
+        } else if (st.slots.size() < st.config.pool_max) {
+          run_on(self, open_slot(self).worker, std::move(op), {promise});
+        } else if (merge_into_queue(self, op, promise)) {
+          ++st.stats.batched;
+        } else if (st.queue.size() < st.config.queue_max) {
+          auto deadline = self->clock().now() + st.config.acquire_timeout;
+          st.queue.push_back(db_queued{deadline, std::move(op), {promise}});
+          arm_expiry(self);
+        } else {
+          ++st.stats.timeouts;
+          promise.deliver(error_reply(db::errc::busy, "database busy: the wait queue is full"));
+        }
+        return promise;
+      },
+      [self](db_expire_atom) {
+        auto& st = self->state;
+        st.expiry_armed = false;
+        auto now = self->clock().now();
+        while (!st.queue.empty() && st.queue.front().deadline <= now) {
+          auto& expired = st.queue.front();
+          st.stats.timeouts += expired.waiters.size();
+          for (auto& w : expired.waiters)
+            w.deliver(
+                error_reply(db::errc::busy, "database busy: no connection within the timeout"));
+          st.queue.pop_front();
+        }
+        arm_expiry(self);
+      },
+      [self, tick](db_tick_atom) {
+        if (self->current_sender() == self->ctrl())
+          self->delayed_send(self, tick, db_tick_atom::value);
+        maintain(self);
+      },
+      [self](db_reconnected_atom) { ++self->state.stats.reconnects; },
+      [self](stats_atom) {
+        auto& st = self->state;
+        auto stats = st.stats;
+        stats.size = st.slots.size();
+        stats.in_use = static_cast<uint64_t>(
+            std::count_if(st.slots.begin(), st.slots.end(), [](auto& s) { return s.busy; }));
+        stats.idle = stats.size - stats.in_use;
+        stats.waiting = 0;
+        for (auto& q : st.queue)
+          stats.waiting += q.waiters.size();
+        return stats;
+      },
+  };
+}
+
+} // namespace phoenix

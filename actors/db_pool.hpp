@@ -1,0 +1,56 @@
+// The db_pool: lends db.pool-min..db.pool-max connections (one detached worker
+// each) to typed operations. A full pool queues requests (db.queue-max) until
+// db.acquire-timeout; past either, the answer is "database busy" at once.
+#pragma once
+
+#include "messages/actors.hpp"
+
+#include <caf/fwd.hpp>
+#include <chrono>
+#include <deque>
+#include <string>
+#include <vector>
+
+namespace phoenix {
+
+struct db_pool_config {
+  std::string uri;
+  size_t pool_min = 1;
+  size_t pool_max = 10;
+  caf::timespan acquire_timeout = std::chrono::seconds{5};
+  size_t queue_max = 1000;
+  caf::timespan idle_timeout = std::chrono::minutes{5};
+  caf::timespan max_lifetime = std::chrono::hours{1};
+};
+
+/// One connection's worker and what the pool knows of it.
+struct db_connection_slot {
+  db_worker_actor worker;
+  caf::actor_clock::time_point opened;
+  caf::actor_clock::time_point idle_since;
+  bool busy = false;
+};
+
+/// Requests waiting for a connection. Batchable operations (request log rows,
+/// processed update ids) that queue behind each other share one entry, so
+/// they reach the database in one round trip.
+struct db_queued {
+  caf::actor_clock::time_point deadline;
+  core::db::operation op;
+  std::vector<caf::typed_response_promise<core::db::reply>> waiters;
+};
+
+struct db_pool_state {
+  static inline const char* name = "db_pool";
+  db_pool_config config;
+  std::vector<db_connection_slot> slots;
+  std::deque<db_queued> queue;
+  bool expiry_armed = false;
+  bool outage_logged = false;
+  db_stats stats;
+};
+
+db_pool_actor::behavior_type db_pool(db_pool_actor::stateful_pointer<db_pool_state> self,
+                                     db_pool_config config);
+
+} // namespace phoenix

@@ -1,0 +1,101 @@
+#include "actors/db_worker.hpp"
+
+#include "core/db_migrations.hpp"
+#include "core/db_operations.hpp"
+
+#include <caf/all.hpp>
+#include <pqxx/pqxx>
+#include <spdlog/spdlog.h>
+
+namespace phoenix {
+
+namespace {
+
+using self_pointer = db_worker_actor::stateful_pointer<db_worker_state>;
+namespace db = core::db;
+
+constexpr std::chrono::milliseconds max_backoff{5000};
+
+db::reply unavailable(std::string why) {
+  db::reply r;
+  r.error = db::errc::unavailable;
+  r.message = std::move(why);
+  return r;
+}
+
+// Opens the connection (migrating and preparing statements) unless it is open
+// or the backoff says not yet. Returns an error text, empty on success.
+std::string ensure_connected(self_pointer self) {
+  auto& st = self->state;
+  if (st.connection && st.connection->is_open())
+    return {};
+  st.connection.reset();
+  auto now = std::chrono::steady_clock::now();
+  if (now < st.next_attempt)
+    return "database unavailable (reconnecting)";
+  try {
+    auto conn = std::make_unique<pqxx::connection>(st.uri);
+    db::migrate(*conn); // a no-op once applied; advisory-locked against other instances
+    db::prepare_statements(*conn);
+    st.connection = std::move(conn);
+    st.backoff = std::chrono::milliseconds{100};
+    if (st.ever_connected)
+      caf::anon_send(caf::actor_cast<db_pool_actor>(st.pool), db_reconnected_atom::value);
+    st.ever_connected = true;
+    return {};
+  } catch (const std::exception& e) {
+    st.next_attempt = now + st.backoff;
+    st.backoff = std::min(st.backoff * 2, max_backoff);
+    return std::string{"database unavailable: "} + e.what();
+  }
+}
+
+} // namespace
+
+db_worker_state::~db_worker_state() = default;
+
+std::string with_connection_defaults(const std::string& uri) {
+  bool is_uri = uri.rfind("postgresql://", 0) == 0 || uri.rfind("postgres://", 0) == 0;
+  std::string out = uri;
+  auto add = [&](const char* key, const char* value) {
+    if (out.find(key) != std::string::npos)
+      return;
+    if (is_uri)
+      out += (out.find('?') == std::string::npos ? "?" : "&") + std::string{key} + "=" + value;
+    else
+      out += " " + std::string{key} + "=" + value;
+  };
+  add("connect_timeout", "3");
+  add("application_name", "phoenix");
+  return out;
+}
+
+db_worker_actor::behavior_type db_worker(self_pointer self, std::string uri, caf::actor pool) {
+  self->state.uri = with_connection_defaults(uri);
+  self->state.pool = std::move(pool);
+  return {
+      [self](db_run_atom, const db::operation& op) -> db::reply {
+        if (auto problem = ensure_connected(self); !problem.empty())
+          return unavailable(std::move(problem));
+        for (int attempt = 0;; ++attempt) {
+          try {
+            return db::run(*self->state.connection, op);
+          } catch (const std::exception& e) {
+            // Lost connection (server restart, network): a fresh one, and one
+            // more try for an operation that may run twice.
+            self->state.connection.reset();
+            if (attempt > 0 || !db::is_idempotent(op))
+              return unavailable(std::string{"connection lost: "} + e.what());
+            if (auto problem = ensure_connected(self); !problem.empty())
+              return unavailable(std::move(problem));
+          }
+        }
+      },
+      [self](db_connect_atom) {
+        if (auto problem = ensure_connected(self); !problem.empty())
+          spdlog::debug("db_worker: {}", problem);
+      },
+  };
+}
+
+} // namespace phoenix

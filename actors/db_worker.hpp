@@ -1,0 +1,36 @@
+// A db worker: owns one PostgreSQL connection and runs operations on it.
+// libpqxx blocks, so the pool spawns every worker detached (its own thread).
+#pragma once
+
+#include "messages/actors.hpp"
+
+#include <caf/fwd.hpp>
+#include <chrono>
+#include <memory>
+#include <pqxx/connection>
+#include <string>
+
+namespace phoenix {
+
+struct db_worker_state {
+  static inline const char* name = "db_worker";
+  std::string uri;
+  caf::actor pool; ///< told about reconnects
+  std::unique_ptr<pqxx::connection> connection;
+  bool ever_connected = false;
+  /// No new connection attempt before this (backoff while the server is down).
+  std::chrono::steady_clock::time_point next_attempt{};
+  std::chrono::milliseconds backoff{100};
+
+  ~db_worker_state();
+};
+
+/// `uri`: libpq URI or connection string.
+db_worker_actor::behavior_type db_worker(db_worker_actor::stateful_pointer<db_worker_state> self,
+                                         std::string uri, caf::actor pool);
+
+/// Adds connect_timeout and application_name=phoenix to a libpq URI or
+/// key=value string unless it sets them itself.
+std::string with_connection_defaults(const std::string& uri);
+
+} // namespace phoenix

@@ -1,0 +1,148 @@
+// The database's typed operations and their answers. Actors send these (never
+// SQL text); core/db_operations.cpp runs each as a prepared statement.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace phoenix::core::db {
+
+/// A Telegram user as Phoenix remembers them.
+struct user_row {
+  int64_t chat_id = 0;
+  std::string username;
+  std::string language;
+  int64_t first_seen = 0; ///< unix seconds
+  int64_t last_seen = 0;
+  int64_t request_count = 0;
+  bool active = true;
+};
+
+/// One handled command, for the request log.
+struct request_row {
+  int64_t chat_id = 0;
+  std::string command;
+  std::string arguments;
+  int64_t latency_ms = 0;
+  std::string outcome; ///< ok, error, busy, ...
+};
+
+/// A background job (the job registry's durable copy).
+struct job_row {
+  int64_t id = 0; ///< 0 on insert: the database assigns it
+  int64_t owner_chat = 0;
+  std::string kind;
+  std::string parameters;
+  std::string status; ///< queued, running, done, failed, cancelled
+  std::string progress;
+  std::string result;
+  int64_t created = 0; ///< unix seconds; 0: not yet
+  int64_t started = 0;
+  int64_t finished = 0;
+};
+
+// --- operations -------------------------------------------------------------
+
+/// Inserts or refreshes a user: last_seen = now, request_count + 1, active again.
+struct upsert_user {
+  int64_t chat_id = 0;
+  std::string username;
+  std::string language;
+};
+/// Marks a user (in)active, e.g. after Telegram's 403 "blocked by the user".
+struct set_user_active {
+  int64_t chat_id = 0;
+  bool active = true;
+};
+struct load_user {
+  int64_t chat_id = 0;
+};
+/// Appends many request log rows in one round trip.
+struct log_requests {
+  std::vector<request_row> rows;
+};
+struct subscribe {
+  int64_t chat_id = 0;
+  int64_t team_id = 0;
+};
+struct unsubscribe {
+  int64_t chat_id = 0;
+  int64_t team_id = 0;
+};
+struct list_subscriptions {
+  int64_t chat_id = 0;
+};
+/// Inserts (id 0) or updates a job; answers its id.
+struct save_job {
+  job_row job;
+};
+struct load_job {
+  int64_t id = 0;
+};
+/// The newest jobs of one chat.
+struct list_jobs {
+  int64_t owner_chat = 0;
+  int64_t limit = 10;
+};
+/// Start-up: jobs left queued or running by a crash become failed ("interrupted").
+struct fail_interrupted_jobs {};
+/// The last confirmed Telegram update offset (0 if none yet).
+struct get_offset {};
+struct set_offset {
+  int64_t offset = 0;
+};
+/// Records many handled update ids in one round trip (the dedupe window).
+struct mark_processed {
+  std::vector<int64_t> update_ids;
+};
+/// Which of these update ids were handled already.
+struct filter_processed {
+  std::vector<int64_t> update_ids;
+};
+/// Retention: deletes request log rows and processed update ids older than these.
+struct prune {
+  int64_t request_log_days = 30;
+  int64_t processed_updates_days = 2;
+};
+/// Health check; `sleep_ms` > 0 holds the connection that long (tests, diagnostics).
+struct ping {
+  int64_t sleep_ms = 0;
+};
+
+using operation =
+    std::variant<upsert_user, set_user_active, load_user, log_requests, subscribe, unsubscribe,
+                 list_subscriptions, save_job, load_job, list_jobs, fail_interrupted_jobs,
+                 get_offset, set_offset, mark_processed, filter_processed, prune, ping>;
+
+/// Whether the operation may run twice without harm (then a call that met a
+/// broken connection is retried once on a fresh one).
+bool is_idempotent(const operation& op);
+
+/// The operation's name, for logs and stats.
+const char* name_of(const operation& op);
+
+// --- answers ----------------------------------------------------------------
+
+/// How an operation failed.
+enum class errc : uint8_t {
+  none,
+  busy,        ///< pool and queue full, or no connection within db.acquire-timeout
+  unavailable, ///< no connection to the server (down, restarting, refused)
+  statement,   ///< the statement failed (constraint, bad value): not retried
+};
+
+struct reply {
+  errc error = errc::none;
+  std::string message; ///< for logs; user-facing text is the caller's choice
+  int64_t count = 0;   ///< rows affected, ids returned, offset, ...
+  std::vector<int64_t> ids;
+  std::optional<user_row> user;
+  std::vector<job_row> jobs;
+
+  bool ok() const { return error == errc::none; }
+};
+
+} // namespace phoenix::core::db

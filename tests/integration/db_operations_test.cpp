@@ -1,0 +1,426 @@
+// The typed database operations against a real PostgreSQL: migrations (also
+// two instances at once), every operation written and read back, hostile
+// text, and a failed statement that leaves its connection usable. Each test
+// gets its own scratch database.
+#include "core/db_migrations.hpp"
+#include "core/db_operations.hpp"
+
+#include <atomic>
+#include <boost/test/unit_test.hpp>
+#include <chrono>
+#include <cstdlib>
+#include <ctime>
+#include <future>
+#include <memory>
+#include <pqxx/pqxx>
+#include <sstream>
+#include <thread>
+#include <unistd.h>
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/lsan_interface.h>
+#endif
+
+using namespace phoenix::core::db;
+
+namespace {
+
+// The URL with its database (path) replaced, query string kept.
+std::string with_database(const std::string& url, const std::string& db) {
+  const auto scheme = url.find("://");
+  const auto path = url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
+  if (path == std::string::npos)
+    return url + "/" + db;
+  const auto rest = url.find_first_of("?#", path);
+  return url.substr(0, path) + "/" + db + (rest == std::string::npos ? "" : url.substr(rest));
+}
+
+// A fresh database for one test, dropped (WITH FORCE) at the end.
+class scratch_db {
+public:
+  static std::unique_ptr<scratch_db> make() {
+    const char* server = std::getenv("PHOENIX_TEST_DATABASE_URL");
+    if (!server || !*server) {
+      BOOST_TEST_MESSAGE("PHOENIX_TEST_DATABASE_URL unset: database test skipped");
+      return nullptr;
+    }
+    return std::unique_ptr<scratch_db>{new scratch_db{server}};
+  }
+  ~scratch_db() {
+    try {
+      admin("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
+    } catch (const std::exception& e) {
+      BOOST_TEST_MESSAGE("could not drop " << name_ << ": " << e.what());
+    }
+  }
+  const std::string& url() const { return url_; }
+
+  // A connection with the schema migrated and the statements prepared.
+  std::unique_ptr<pqxx::connection> ready() const {
+    auto c = std::make_unique<pqxx::connection>(url_);
+    migrate(*c);
+    prepare_statements(*c);
+    return c;
+  }
+
+private:
+  explicit scratch_db(std::string server) : server_(std::move(server)) {
+    static std::atomic<int> counter{0};
+    name_ = "phoenix_dbops_" + std::to_string(::getpid()) + "_" + std::to_string(++counter);
+    url_ = with_database(server_, name_);
+    admin("CREATE DATABASE " + name_);
+  }
+  // CREATE/DROP DATABASE cannot run inside a transaction. The name is ours, not input.
+  void admin(const std::string& sql) const {
+    pqxx::connection c{server_};
+    pqxx::nontransaction tx{c};
+    tx.exec0(sql);
+  }
+  std::string server_, name_, url_;
+};
+
+// Declares `db`, a scratch database, or skips the test (returns).
+#define SCRATCH_DB_OR_SKIP(db)                                                                     \
+  auto db = scratch_db::make();                                                                    \
+  if (!db)                                                                                         \
+  return
+// Also declares `c`, a connection to it, migrated and with the statements prepared.
+#define READY_DB_OR_SKIP(db, c)                                                                    \
+  SCRATCH_DB_OR_SKIP(db);                                                                          \
+  auto c = db->ready()
+
+const std::vector<std::string> tables = {
+    "users",     "request_log",       "subscriptions",    "jobs",
+    "bot_state", "processed_updates", "schema_migrations"};
+
+bool all_tables_exist(pqxx::connection& c) {
+  pqxx::work tx{c};
+  for (const auto& t : tables)
+    if (tx.exec_params1("SELECT to_regclass($1) IS NOT NULL", t)[0].as<bool>() == false)
+      return false;
+  return true;
+}
+
+int64_t count_rows(pqxx::connection& c, const std::string& table) {
+  pqxx::work tx{c};
+  return tx.exec1("SELECT count(*) FROM " + tx.quote_name(table))[0].as<int64_t>();
+}
+
+// Text that breaks naive quoting in SQL, in array literals or in C strings.
+// clang-format off
+const std::vector<std::string> nasty = {
+  "'); DROP TABLE users; --", "Robert\"); \\", "O'Brien \"quoted\"", "back\\slash \\\\ two",
+  "{a,b}", "a,b,c", "NULL", "null", "", "  padded  ", "München", "⚽ 🏆 emoji", "$1 $2 ?",
+  "\\x00", "line\nbreak\ttab", "{", "}", "\"", "\\", "E'\\''", "%s %n"};
+// clang-format on
+
+job_row job(int64_t owner, const std::string& status) {
+  job_row j;
+  j.owner_chat = owner;
+  j.kind = "report";
+  j.parameters = "team=42";
+  j.status = status;
+  return j;
+}
+
+// Every field, so one check compares (and prints) a whole job.
+std::string show(const job_row& j) {
+  std::ostringstream out;
+  out << j.id << '|' << j.owner_chat << '|' << j.kind << '|' << j.parameters << '|' << j.status
+      << '|' << j.progress << '|' << j.result << '|' << j.created << '|' << j.started << '|'
+      << j.finished;
+  return out.str();
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(db_operations_tests)
+
+BOOST_AUTO_TEST_CASE(helpers_names_and_idempotence) {
+  BOOST_TEST(array_literal(std::vector<std::string>{}) == "{}");
+  BOOST_TEST(array_literal(std::vector<std::string>{""}) == R"({""})");
+  BOOST_TEST(array_literal(std::vector<std::string>{"a", "NULL", "{x,y}"}) ==
+             R"({"a","NULL","{x,y}"})");
+  BOOST_TEST(array_literal(std::vector<std::string>{R"(Robert"); \)"}) == R"({"Robert\"); \\"})");
+  BOOST_TEST(array_literal(std::vector<int64_t>{1, -2, INT64_MAX}) ==
+             R"({"1","-2","9223372036854775807"})");
+  BOOST_CHECK_THROW(array_literal(std::vector<std::string>{std::string{"a\0b", 3}}),
+                    std::invalid_argument);
+  BOOST_TEST(with_database("postgresql://postgres@127.0.0.1:5/phoenix_test", "x") ==
+             "postgresql://postgres@127.0.0.1:5/x");
+  BOOST_TEST(with_database("postgresql://h:5/a?sslmode=disable", "x") ==
+             "postgresql://h:5/x?sslmode=disable");
+  BOOST_TEST(with_database("postgresql://h:5", "x") == "postgresql://h:5/x");
+
+  BOOST_TEST(std::string{name_of(upsert_user{})} == "upsert_user");
+  BOOST_TEST(std::string{name_of(fail_interrupted_jobs{})} == "fail_interrupted_jobs");
+  BOOST_TEST(std::string{name_of(ping{})} == "ping");
+  BOOST_TEST(!is_idempotent(upsert_user{}));
+  BOOST_TEST(!is_idempotent(log_requests{}));
+  BOOST_TEST(!is_idempotent(save_job{}));
+  save_job update;
+  update.job.id = 7;
+  BOOST_TEST(is_idempotent(update));
+  BOOST_TEST(is_idempotent(mark_processed{}));
+  BOOST_TEST(is_idempotent(set_offset{}));
+  BOOST_TEST(is_idempotent(subscribe{}));
+}
+
+BOOST_AUTO_TEST_CASE(migrations_apply_once) {
+  SCRATCH_DB_OR_SKIP(db);
+  pqxx::connection c{db->url()};
+  BOOST_TEST(migrate(c) == 1);
+  BOOST_TEST(all_tables_exist(c));
+  BOOST_TEST(migrate(c) == 0);
+  BOOST_TEST(count_rows(c, "schema_migrations") == latest_schema_version());
+}
+
+BOOST_AUTO_TEST_CASE(concurrent_migrations_apply_once) {
+  SCRATCH_DB_OR_SKIP(db);
+  pqxx::connection a{db->url()}, b{db->url()};
+  // The advisory lock makes one wait for the other, which then finds version 1 applied.
+  auto first = std::async(std::launch::async, [&] { return migrate(a); });
+  auto second = std::async(std::launch::async, [&] { return migrate(b); });
+  int applied = -1;
+  BOOST_CHECK_NO_THROW(applied = first.get() + second.get());
+  BOOST_TEST(applied == 1);
+  BOOST_TEST(all_tables_exist(a));
+}
+
+BOOST_AUTO_TEST_CASE(users_round_trip) {
+  READY_DB_OR_SKIP(db, c);
+  BOOST_TEST(!run(*c, load_user{1}).user);
+  BOOST_TEST(run(*c, upsert_user{1, "anna", "de"}).count == 1);
+  auto first = run(*c, load_user{1}).user;
+  BOOST_REQUIRE(first);
+  BOOST_TEST(first->request_count == 1);
+  BOOST_TEST(first->first_seen > 0);
+  BOOST_TEST(run(*c, set_user_active{1, false}).count == 1);
+  BOOST_TEST(run(*c, load_user{1}).user->active == false);
+  BOOST_TEST(run(*c, upsert_user{1, "anna_b", "en"}).ok());
+  auto u = run(*c, load_user{1}).user;
+  BOOST_REQUIRE(u);
+  BOOST_TEST(u->chat_id == 1);
+  BOOST_TEST(u->username == "anna_b");
+  BOOST_TEST(u->language == "en");
+  BOOST_TEST(u->request_count == 2);
+  BOOST_TEST(u->active == true); // a new request means the user is back
+  BOOST_TEST(u->first_seen == first->first_seen);
+  BOOST_TEST(u->last_seen >= u->first_seen);
+  BOOST_TEST(run(*c, set_user_active{99, false}).count == 0);
+}
+
+BOOST_AUTO_TEST_CASE(log_requests_inserts_every_row) {
+  READY_DB_OR_SKIP(db, c);
+  log_requests op;
+  for (int i = 0; i < 100; ++i)
+    op.rows.push_back({i, "/team", "arg " + std::to_string(i), i * 3, i % 2 ? "ok" : "error"});
+  BOOST_TEST(run(*c, op).count == 100);
+  BOOST_TEST(run(*c, log_requests{}).count == 0);
+  BOOST_TEST(count_rows(*c, "request_log") == 100);
+  pqxx::work tx{*c};
+  const auto row = tx.exec_params1("SELECT concat_ws('|', command, arguments, latency_ms, outcome)"
+                                   " FROM request_log WHERE chat_id = $1",
+                                   7);
+  BOOST_TEST(row[0].as<std::string>() == "/team|arg 7|21|ok");
+}
+
+BOOST_AUTO_TEST_CASE(subscriptions_round_trip) {
+  READY_DB_OR_SKIP(db, c);
+  BOOST_TEST(run(*c, subscribe{5, 33}).count == 1);
+  BOOST_TEST(run(*c, subscribe{5, 11}).count == 1);
+  BOOST_TEST(run(*c, subscribe{5, 33}).count == 0); // already there
+  BOOST_TEST(run(*c, subscribe{6, 22}).count == 1);
+  BOOST_TEST(run(*c, list_subscriptions{5}).ids == (std::vector<int64_t>{11, 33}));
+  BOOST_TEST(run(*c, unsubscribe{5, 11}).count == 1);
+  BOOST_TEST(run(*c, unsubscribe{5, 11}).count == 0);
+  BOOST_TEST(run(*c, list_subscriptions{5}).ids == (std::vector<int64_t>{33}));
+  BOOST_TEST(run(*c, list_subscriptions{7}).ids.empty());
+}
+
+BOOST_AUTO_TEST_CASE(jobs_round_trip) {
+  READY_DB_OR_SKIP(db, c);
+  const int64_t now = std::time(nullptr);
+  auto inserted = run(*c, save_job{job(9, "queued")});
+  BOOST_REQUIRE(inserted.ok());
+  const int64_t id = inserted.count;
+  BOOST_TEST(id > 0);
+  auto loaded = run(*c, load_job{id}).jobs;
+  BOOST_REQUIRE(loaded.size() == 1u);
+  BOOST_TEST(std::abs(loaded[0].created - now) <= 5); // created 0: the database's now()
+  job_row expected = job(9, "queued");
+  expected.id = id;
+  expected.created = loaded[0].created;
+  BOOST_TEST(show(loaded[0]) == show(expected));
+
+  job_row j = loaded[0];
+  j.status = "done";
+  j.progress = "3/3";
+  j.result = "ok: 3 rows";
+  j.created = 1700000000;
+  j.started = 1700000010;
+  j.finished = 1700000020;
+  BOOST_TEST(run(*c, save_job{j}).count == id);
+  auto updated = run(*c, load_job{id}).jobs;
+  BOOST_REQUIRE(updated.size() == 1u);
+  BOOST_TEST(show(updated[0]) == show(j));
+
+  const int64_t second = run(*c, save_job{job(9, "running")}).count;
+  const int64_t third = run(*c, save_job{job(9, "queued")}).count;
+  run(*c, save_job{job(10, "queued")});
+  auto newest = run(*c, list_jobs{9, 2}).jobs;
+  BOOST_REQUIRE(newest.size() == 2u);
+  BOOST_TEST(newest[0].id == third);
+  BOOST_TEST(newest[1].id == second);
+  BOOST_TEST(run(*c, list_jobs{9, 10}).jobs.size() == 3u);
+  BOOST_TEST(run(*c, load_job{123456}).jobs.empty());
+  j.id = 123456; // updating a job that does not exist
+  BOOST_TEST((run(*c, save_job{j}).error == errc::statement));
+}
+
+BOOST_AUTO_TEST_CASE(fail_interrupted_jobs_marks_queued_and_running) {
+  READY_DB_OR_SKIP(db, c);
+  const int64_t queued = run(*c, save_job{job(1, "queued")}).count;
+  const int64_t running = run(*c, save_job{job(1, "running")}).count;
+  const int64_t done = run(*c, save_job{job(1, "done")}).count;
+  const int64_t cancelled = run(*c, save_job{job(1, "cancelled")}).count;
+  BOOST_TEST(run(*c, fail_interrupted_jobs{}).count == 2);
+  for (int64_t id : {queued, running}) {
+    auto j = run(*c, load_job{id}).jobs.at(0);
+    BOOST_TEST(j.status == "failed");
+    BOOST_TEST(j.result == "interrupted");
+    BOOST_TEST(j.finished > 0);
+  }
+  BOOST_TEST(run(*c, load_job{done}).jobs.at(0).status == "done");
+  BOOST_TEST(run(*c, load_job{cancelled}).jobs.at(0).status == "cancelled");
+  BOOST_TEST(run(*c, fail_interrupted_jobs{}).count == 0);
+}
+
+BOOST_AUTO_TEST_CASE(offset_processed_updates_and_ping) {
+  READY_DB_OR_SKIP(db, c);
+  BOOST_TEST(run(*c, get_offset{}).count == 0);
+  BOOST_TEST(run(*c, set_offset{100}).count == 100);
+  BOOST_TEST(run(*c, set_offset{50}).count == 100);
+  BOOST_TEST(run(*c, get_offset{}).count == 100);
+  BOOST_TEST(run(*c, set_offset{9000000000}).count == 9000000000);
+  BOOST_TEST(run(*c, get_offset{}).count == 9000000000);
+
+  // The dedupe window.
+  BOOST_TEST(run(*c, mark_processed{{1, 2, 3, 3}}).count == 3);
+  BOOST_TEST(run(*c, mark_processed{{3, 4}}).count == 1);
+  BOOST_TEST(run(*c, filter_processed{{9, 4, 0, 2}}).ids == (std::vector<int64_t>{2, 4}));
+  BOOST_TEST(run(*c, filter_processed{{}}).ids.empty());
+  BOOST_TEST(run(*c, mark_processed{{}}).count == 0);
+
+  BOOST_TEST(run(*c, ping{}).ok());
+  const auto start = std::chrono::steady_clock::now();
+  BOOST_TEST(run(*c, ping{150}).ok());
+  const auto slept = std::chrono::steady_clock::now() - start;
+  BOOST_TEST(std::chrono::duration_cast<std::chrono::milliseconds>(slept).count() >= 150);
+}
+
+BOOST_AUTO_TEST_CASE(prune_deletes_old_rows_only) {
+  READY_DB_OR_SKIP(db, c);
+  run(*c, log_requests{{{1, "/a", "", 1, "ok"}, {2, "/b", "", 1, "ok"}}});
+  run(*c, mark_processed{{10, 11, 12}});
+  {
+    pqxx::work tx{*c};
+    tx.exec0("UPDATE request_log SET at = now() - interval '40 days' WHERE chat_id = 1");
+    tx.exec0("UPDATE processed_updates SET at = now() - interval '3 days' WHERE update_id < 12");
+    tx.commit();
+  }
+  BOOST_TEST(run(*c, prune{30, 2}).count == 3);
+  BOOST_TEST(count_rows(*c, "request_log") == 1);
+  BOOST_TEST(run(*c, filter_processed{{10, 11, 12}}).ids == (std::vector<int64_t>{12}));
+  BOOST_TEST((run(*c, prune{-1, 2}).error == errc::statement));
+}
+
+BOOST_AUTO_TEST_CASE(hostile_text_is_stored_as_text) {
+  READY_DB_OR_SKIP(db, c);
+  const auto n = nasty.size();
+  log_requests log;
+  for (size_t i = 0; i < n; ++i) {
+    const auto& s = nasty[i];
+    const auto& t = nasty[(i + 1) % n];
+    BOOST_TEST_CONTEXT("string " << i) {
+      BOOST_TEST(run(*c, upsert_user{int64_t(i), s, t}).ok());
+      auto u = run(*c, load_user{int64_t(i)}).user;
+      BOOST_REQUIRE(u);
+      BOOST_TEST(u->username == s);
+      BOOST_TEST(u->language == t);
+
+      job_row j = job(int64_t(i), "queued");
+      j.kind = s;
+      j.parameters = t;
+      j.progress = t;
+      j.result = s;
+      j.created = 1700000000; // given, so the round trip is exact
+      auto saved = run(*c, save_job{j});
+      BOOST_REQUIRE(saved.ok());
+      j.id = saved.count;
+      BOOST_TEST(show(run(*c, load_job{saved.count}).jobs.at(0)) == show(j));
+    }
+    log.rows.push_back({int64_t(i), s, t, 1, s});
+  }
+  BOOST_TEST(run(*c, log).count == int64_t(n));
+  {
+    pqxx::work tx{*c};
+    auto r = tx.exec("SELECT chat_id, command, arguments, outcome FROM request_log");
+    BOOST_REQUIRE(r.size() == n);
+    for (const auto& row : r) {
+      const auto i = row[0].as<size_t>();
+      BOOST_TEST((row[1].as<std::string>() == nasty[i] && row[3].as<std::string>() == nasty[i]));
+      BOOST_TEST(row[2].as<std::string>() == nasty[(i + 1) % n]);
+    }
+  }
+  // PostgreSQL text cannot hold NUL: refused, not silently cut short.
+  BOOST_TEST((run(*c, upsert_user{1, std::string{"a\0b", 3}, ""}).error == errc::statement));
+  BOOST_TEST(
+      (run(*c, log_requests{{{1, std::string{"a\0b", 3}, "", 1, ""}}}).error == errc::statement));
+  BOOST_TEST(all_tables_exist(*c));
+  BOOST_TEST(count_rows(*c, "users") == int64_t(n));
+}
+
+BOOST_AUTO_TEST_CASE(failed_statement_leaves_connection_usable) {
+  READY_DB_OR_SKIP(db, c);
+  auto bad = run(*c, save_job{job(1, "bogus")});
+  BOOST_TEST((bad.error == errc::statement));
+  BOOST_TEST(bad.message.find("check") != std::string::npos);
+  BOOST_TEST(count_rows(*c, "jobs") == 0);
+  for (int i = 0; i < 20; ++i) {
+    BOOST_TEST_CONTEXT("operation " << i) {
+      auto r = i % 2 ? run(*c, upsert_user{i, "u", "en"}) : run(*c, save_job{job(i, "queued")});
+      BOOST_TEST(r.ok(), r.message);
+    }
+  }
+  BOOST_TEST(count_rows(*c, "jobs") == 10);
+  BOOST_TEST(count_rows(*c, "users") == 10);
+}
+
+// The server goes away mid-statement (restart, failover): the worker must see it.
+BOOST_AUTO_TEST_CASE(broken_connection_propagates) {
+  READY_DB_OR_SKIP(db, c);
+  const int pid = c->backendpid();
+  auto killer = std::async(std::launch::async, [&] {
+    pqxx::connection k{db->url()};
+    for (int i = 0; i < 500; ++i) {
+      pqxx::nontransaction tx{k}; // a fresh pg_stat_activity snapshot each time
+      if (!tx.exec_params("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                          " WHERE pid = $1 AND wait_event = 'PgSleep'",
+                          pid)
+               .empty())
+        return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds{10});
+    }
+    return false;
+  });
+  {
+#if defined(__SANITIZE_ADDRESS__)
+    // libpq/libpqxx 6 leak the error result of a statement that meets a dead connection.
+    __lsan::ScopedDisabler not_our_leak;
+#endif
+    BOOST_CHECK_THROW(run(*c, ping{10000}), pqxx::broken_connection);
+  }
+  BOOST_TEST(killer.get());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
