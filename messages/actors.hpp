@@ -4,6 +4,7 @@
 #pragma once
 
 #include "messages/atoms.hpp"
+#include "messages/bot.hpp"
 #include "messages/cache.hpp"
 #include "messages/db.hpp"
 #include "messages/football.hpp"
@@ -84,9 +85,62 @@ using db_pool_actor = caf::typed_actor<
     // Counters: size, idle, in use, waiting, served, timeouts, errors, reconnects.
     caf::replies_to<stats_atom>::with<db_stats>>;
 
+/// The sender: every outgoing Bot API call, within limits.global-per-second,
+/// limits.chat-per-second and limits.group-per-minute; in order per chat.
+using telegram_sender_actor = caf::typed_actor<
+    // Queues a call; answers once Telegram accepted it (retries for 429, 5xx and
+    // network errors included) or refused it for good (403 blocked, other 4xx).
+    caf::replies_to<tg_send_atom, outgoing_call>::with<send_report>,
+    // Internal: the next rate-limit slot (or the end of a 429 pause) is due.
+    caf::reacts_to<tg_tick_atom>,
+    // Internal: an HTTP exchange finished (sent by the client's io thread).
+    caf::reacts_to<http_done_atom, uint64_t, core::http_result>,
+    // Counters: queued, sent, retries, 429s and pause time, failures, blocked.
+    caf::replies_to<stats_atom>::with<sender_stats>>;
+
+/// A conversation: one per active chat; handles its chat's updates in order.
+using conversation_actor = caf::typed_actor<
+    // An update of this chat (queued behind the one being handled).
+    caf::reacts_to<tg_update_atom, core::telegram_update>,
+    // Internal: the idle timer number N ran out (only the newest counts).
+    caf::reacts_to<idle_atom, uint64_t>>;
+
+/// The dispatcher: routes updates to the conversation of their chat.
+using dispatcher_actor = caf::typed_actor<
+    // From the poller: an update to handle (spawns the chat's conversation on demand).
+    caf::reacts_to<tg_update_atom, core::telegram_update>,
+    // From a conversation: update N of chat C is handled; passed on to the poller.
+    caf::reacts_to<tg_done_atom, int64_t, int64_t>,
+    // From a conversation: chat C was idle for handlers.idle-timeout; it is
+    // stopped unless an update for it is already on its way.
+    caf::reacts_to<idle_atom, int64_t>>;
+
+/// The poller: getUpdates long polling, offsets and the dedupe window.
+using telegram_poller_actor = caf::typed_actor<
+    // Internal: poll (again).
+    caf::reacts_to<tg_poll_atom>,
+    // Internal: an HTTP exchange finished (sent by the client's io thread).
+    caf::reacts_to<http_done_atom, uint64_t, core::http_result>,
+    // From the dispatcher: update N of chat C is handled.
+    caf::reacts_to<tg_done_atom, int64_t, int64_t>,
+    // Orderly stop: no more polls, in-flight updates finish (with a deadline),
+    // the offset is confirmed to Telegram and saved; answers the final offset.
+    caf::replies_to<tg_stop_atom>::with<int64_t>,
+    // Internal: the drain deadline passed.
+    caf::reacts_to<tg_drain_atom>,
+    // Counters: polls, errors, updates received/handled/duplicate, in flight.
+    caf::replies_to<stats_atom>::with<poller_stats>>;
+
 /// The application's root: owns the other actors and the shutdown order.
 using lifecycle_actor = caf::typed_actor<
-    // Orderly shutdown: flush the cache, stop every actor, then quit.
-    caf::reacts_to<shutdown_atom>>;
+    // Orderly shutdown: stop polling and drain, stop the workers, flush the
+    // cache, close the database pool, then quit.
+    caf::reacts_to<shutdown_atom>,
+    // A part of Phoenix cannot go on (the bot token was rejected): shut down
+    // and exit with this code.
+    caf::reacts_to<fatal_atom, int>,
+    // The poller to stop (and drain) first; spawned after the lifecycle actor
+    // because it reports fatal errors to it.
+    caf::reacts_to<manage_atom, telegram_poller_actor>>;
 
 } // namespace phoenix

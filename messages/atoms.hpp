@@ -42,6 +42,26 @@ using db_reconnected_atom = caf::atom_constant<caf::atom("db_recon")>;
 using db_expire_atom = caf::atom_constant<caf::atom("db_expire")>;
 /// The db_pool's maintenance timer (idle and lifetime limits).
 using db_tick_atom = caf::atom_constant<caf::atom("db_tick")>;
+/// Asks the sender to make a Bot API call.
+using tg_send_atom = caf::atom_constant<caf::atom("tg_send")>;
+/// The sender's timer: the next rate-limit slot is due.
+using tg_tick_atom = caf::atom_constant<caf::atom("tg_tick")>;
+/// The poller's own "poll again" (after a backoff or a free slot).
+using tg_poll_atom = caf::atom_constant<caf::atom("tg_poll")>;
+/// An update on its way to its conversation.
+using tg_update_atom = caf::atom_constant<caf::atom("tg_update")>;
+/// An update is handled (its reply is sent): it may be confirmed.
+using tg_done_atom = caf::atom_constant<caf::atom("tg_done")>;
+/// Orderly stop of the poller: drain, confirm, answer.
+using tg_stop_atom = caf::atom_constant<caf::atom("tg_stop")>;
+/// The poller's drain deadline passed.
+using tg_drain_atom = caf::atom_constant<caf::atom("tg_drain")>;
+/// A conversation's idle timer.
+using idle_atom = caf::atom_constant<caf::atom("conv_idle")>;
+/// A fatal condition: stop Phoenix with this exit code.
+using fatal_atom = caf::atom_constant<caf::atom("fatal")>;
+/// Hands the lifecycle actor the poller it stops first at shutdown.
+using manage_atom = caf::atom_constant<caf::atom("manage")>;
 /// Asks any actor for its counters.
 using stats_atom = caf::atom_constant<caf::atom("stats")>;
 /// Starts the orderly shutdown sequence.

@@ -1,6 +1,7 @@
 // Type IDs of every payload type (CAF 0.17.6 supports them; 0.18 requires them).
 #pragma once
 
+#include "messages/bot.hpp"
 #include "messages/cache.hpp"
 #include "messages/db.hpp"
 #include "messages/football.hpp"
@@ -14,4 +15,6 @@ CAF_ADD_TYPE_ID(phoenix_messages, (phoenix::cache_stats))
 CAF_ADD_TYPE_ID(phoenix_messages, (phoenix::flush_report))
 CAF_ADD_TYPE_ID(phoenix_messages, (phoenix::football_stats))
 CAF_ADD_TYPE_ID(phoenix_messages, (phoenix::db_stats))
+CAF_ADD_TYPE_ID(phoenix_messages, (phoenix::sender_stats))
+CAF_ADD_TYPE_ID(phoenix_messages, (phoenix::poller_stats))
 CAF_END_TYPE_ID_BLOCK(phoenix_messages)

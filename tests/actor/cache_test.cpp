@@ -164,7 +164,9 @@ BOOST_AUTO_TEST_CASE(restart_round_trip_through_orderly_shutdown) {
   put("fixture:2", "two", 10min);
   put("short", "gone soon", 1s);
   vs->advance(2s); // "short" expires in memory
-  auto root = vs->sys->spawn(lifecycle, cache, std::vector<caf::actor>{}, caf::timespan{30s});
+  lifecycle_parts parts;
+  parts.cache = cache;
+  auto root = vs->sys->spawn(lifecycle, parts, caf::timespan{30s}, nullptr);
   caf::anon_send(root, shutdown_atom::value);
   vs->sched->run();
   BOOST_TEST(log_lines_with("cache on disk (2 entries") == 1u);

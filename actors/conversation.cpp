@@ -1,0 +1,240 @@
+#include "actors/conversation.hpp"
+
+#include "core/bot_text.hpp"
+#include "core/command_parser.hpp"
+#include "core/html_text.hpp"
+
+#include <caf/all.hpp>
+#include <spdlog/spdlog.h>
+
+namespace phoenix {
+
+namespace {
+
+using self_pointer = conversation_actor::stateful_pointer<conversation_state>;
+namespace db = core::db;
+
+void next(self_pointer self);
+
+bool is_group(const core::telegram_update& u) {
+  return u.chat_type == "group" || u.chat_type == "supergroup";
+}
+
+// The update is handled: log it, tell the dispatcher, take the next one.
+void finish(self_pointer self, const std::string& command, const std::string& arguments,
+            const std::string& outcome) {
+  auto& st = self->state;
+  if (!st.current)
+    return;
+  auto& u = *st.current;
+  auto latency =
+      std::chrono::duration_cast<std::chrono::milliseconds>(self->clock().now() - st.started);
+  if (!command.empty()) // fire and forget: a database outage never stops a reply
+    caf::anon_send(
+        st.config->db, db_atom::value,
+        db::operation{db::log_requests{{db::request_row{
+            st.chat_id, command, arguments, static_cast<int64_t>(latency.count()), outcome}}}});
+  self->send(st.dispatcher, tg_done_atom::value, u.update_id, st.chat_id);
+  st.current.reset();
+  next(self);
+}
+
+// Sends the parts of a reply one after another (keyboard on the last), then finishes.
+void send_parts(self_pointer self, std::shared_ptr<std::vector<std::string>> parts, size_t index,
+                core::inline_keyboard keyboard, std::string command, std::string arguments,
+                std::string outcome) {
+  auto& st = self->state;
+  if (index >= parts->size())
+    return finish(self, command, arguments, outcome);
+  auto& u = *st.current;
+  bool last = index + 1 == parts->size();
+  outgoing_call call{"sendMessage",
+                     core::send_message_body(st.chat_id, (*parts)[index],
+                                             index == 0 ? u.message_id : 0,
+                                             last ? keyboard : core::inline_keyboard{}),
+                     st.chat_id, is_group(u)};
+  self->request(st.config->sender, caf::infinite, tg_send_atom::value, std::move(call))
+      .then(
+          [=](send_report&) {
+            send_parts(self, parts, index + 1, keyboard, command, arguments, outcome);
+          },
+          [=](const caf::error&) { finish(self, command, arguments, "send failed"); });
+}
+
+void reply(self_pointer self, const std::string& html, core::inline_keyboard keyboard,
+           const std::string& command, const std::string& arguments, const std::string& outcome) {
+  auto parts = std::make_shared<std::vector<std::string>>(core::split_message(html));
+  send_parts(self, std::move(parts), 0, std::move(keyboard), command, arguments, outcome);
+}
+
+// Asks the football front, then renders; upstream errors become one sentence.
+void ask_football(self_pointer self, core::football_query query, std::string command,
+                  std::string arguments,
+                  std::function<core::rendered(const core::football_payload&)> render) {
+  auto& st = self->state;
+  self->request(st.config->football, st.config->answer_timeout, football_get_atom::value,
+                std::move(query))
+      .then(
+          [=](football_answer& answer) {
+            if (!answer.ok)
+              return reply(self, core::error_text(answer.error), {}, command, arguments,
+                           "upstream error");
+            auto out = render(*answer.data);
+            if (answer.stale)
+              out.html +=
+                  "\n\n" +
+                  core::stale_note(std::chrono::duration_cast<std::chrono::seconds>(answer.age));
+            reply(self, out.html, std::move(out.keyboard), command, arguments,
+                  answer.stale ? "stale" : "ok");
+          },
+          [=](const caf::error&) {
+            core::football_error e;
+            e.code = core::football_errc::timeout;
+            e.user_message =
+                "The football data service is slow to answer right now; please try again.";
+            reply(self, core::error_text(e), {}, command, arguments, "timeout");
+          });
+}
+
+void stats(self_pointer self, int64_t fixture_id, const std::string& command,
+           const std::string& arguments) {
+  ask_football(self, core::football_query::fixture_by_id(fixture_id), command, arguments,
+               [](const core::football_payload& data) {
+                 auto* fixtures = std::get_if<std::vector<core::fixture>>(&data);
+                 if (fixtures == nullptr || fixtures->empty())
+                   return core::rendered{core::not_found_text(), {}};
+                 return core::rendered{core::render_stats(fixtures->front()), {}};
+               });
+}
+
+void command(self_pointer self, const core::bot_command& cmd) {
+  auto& st = self->state;
+  auto& u = *st.current;
+  std::string arguments;
+  for (auto& a : cmd.args)
+    arguments += (arguments.empty() ? "" : " ") + a;
+  auto& name = cmd.name;
+  if (name == "start")
+    return reply(self, core::start_text(u.first_name), {}, name, arguments, "ok");
+  if (name == "help")
+    return reply(self, core::help_text(), {}, name, arguments, "ok");
+  if (name == "fixtures") {
+    auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                   std::chrono::system_clock::now().time_since_epoch())
+                   .count();
+    std::optional<core::date_choice> day = core::parse_day(cmd.args.empty() ? "today" : cmd.args[0],
+                                                           now, st.config->utc_offset_minutes);
+    std::optional<int64_t> league = 0;
+    if (cmd.args.size() >= 2)
+      league = core::parse_fixture_id(cmd.args[1]);
+    if (!day || !league || cmd.args.size() > 2)
+      return reply(self, core::usage_text(name), {}, name, arguments, "bad arguments");
+    auto tz = st.config->timezone;
+    return ask_football(self, core::football_query::by_date(day->iso, *league, tz), name, arguments,
+                        [day = *day, tz](const core::football_payload& data) {
+                          auto* fixtures = std::get_if<std::vector<core::fixture>>(&data);
+                          return core::render_fixtures(
+                              fixtures ? *fixtures : std::vector<core::fixture>{}, day, tz);
+                        });
+  }
+  if (name == "live") {
+    if (!cmd.args.empty())
+      return reply(self, core::usage_text(name), {}, name, arguments, "bad arguments");
+    return ask_football(self, core::football_query::live(), name, arguments,
+                        [](const core::football_payload& data) {
+                          auto* fixtures = std::get_if<std::vector<core::fixture>>(&data);
+                          return core::render_live(fixtures ? *fixtures
+                                                            : std::vector<core::fixture>{});
+                        });
+  }
+  if (name == "stats") {
+    auto id = cmd.args.size() == 1 ? core::parse_fixture_id(cmd.args[0]) : std::nullopt;
+    if (!id)
+      return reply(self, core::usage_text(name), {}, name, arguments, "bad arguments");
+    return stats(self, *id, name, arguments);
+  }
+  reply(self, core::unknown_command_text(name), {}, name, arguments, "unknown command");
+}
+
+void callback(self_pointer self) {
+  auto& st = self->state;
+  auto& u = *st.current;
+  // Always answered, or the user's client shows a spinner.
+  caf::anon_send(st.config->sender, tg_send_atom::value,
+                 outgoing_call{"answerCallbackQuery",
+                               core::answer_callback_query_body(u.callback_id, ""), 0, false});
+  if (auto id = core::parse_stats_callback(u.callback_data))
+    return stats(self, *id, "stats", std::to_string(*id));
+  reply(self, core::help_text(), {}, "callback", u.callback_data, "unknown button");
+}
+
+void handle(self_pointer self) {
+  auto& st = self->state;
+  auto& u = *st.current;
+  caf::anon_send(st.config->db, db_atom::value,
+                 db::operation{db::upsert_user{u.user_id != 0 ? u.user_id : st.chat_id, u.username,
+                                               u.language}});
+  auto verdict = st.flood->on_command(u.user_id, self->clock().now());
+  if (verdict == core::flood_guard::verdict::ignore)
+    return finish(self, "", "", "");
+  if (verdict == core::flood_guard::verdict::warn)
+    return reply(self, core::flood_warning_text(), {}, "flood", "", "flood");
+  if (u.type == core::telegram_update::kind::callback_query)
+    return callback(self);
+  auto cmd = core::parse_command(u.text, st.config->bot_username);
+  if (cmd)
+    return command(self, *cmd);
+  if (is_group(u)) // plain chatter in a group is not for us
+    return finish(self, "", "", "");
+  reply(self, core::unknown_command_text(""), {}, "text", "", "not a command");
+}
+
+void arm_idle(self_pointer self) {
+  auto& st = self->state;
+  self->delayed_send(self, st.config->idle_timeout, idle_atom::value, ++st.idle_generation);
+}
+
+void next(self_pointer self) {
+  auto& st = self->state;
+  if (st.current)
+    return;
+  if (st.waiting.empty())
+    return arm_idle(self);
+  st.current = std::move(st.waiting.front());
+  st.waiting.pop_front();
+  st.started = self->clock().now();
+  ++st.idle_generation; // busy: older idle timers no longer count
+  try {
+    handle(self);
+  } catch (const std::exception& e) {
+    // A failing handler must not end the conversation.
+    spdlog::error("conversation {}: update {} failed: {}", st.chat_id, st.current->update_id,
+                  e.what());
+    reply(self, "Something went wrong, please try again.", {}, "error", "", "handler failed");
+  }
+}
+
+} // namespace
+
+conversation_actor::behavior_type conversation(self_pointer self,
+                                               std::shared_ptr<const conversation_config> config,
+                                               int64_t chat_id, dispatcher_actor dispatcher) {
+  auto& st = self->state;
+  st.flood = std::make_unique<core::flood_guard>(config->commands_per_minute);
+  st.config = std::move(config);
+  st.chat_id = chat_id;
+  st.dispatcher = std::move(dispatcher);
+  return {
+      [self](tg_update_atom, core::telegram_update& update) {
+        self->state.waiting.push_back(std::move(update));
+        next(self);
+      },
+      [self](idle_atom, uint64_t generation) {
+        auto& st = self->state;
+        if (generation == st.idle_generation && !st.current && st.waiting.empty())
+          self->send(st.dispatcher, idle_atom::value, st.chat_id);
+      },
+  };
+}
+
+} // namespace phoenix

@@ -1,0 +1,47 @@
+// A conversation: one chat's updates, handled one at a time and in order;
+// chats run concurrently. Turns commands into football queries and replies.
+#pragma once
+
+#include "core/bot_api.hpp"
+#include "core/send_limiter.hpp"
+#include "messages/actors.hpp"
+
+#include <caf/fwd.hpp>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace phoenix {
+
+/// What every conversation needs to know (shared, read-only).
+struct conversation_config {
+  std::string bot_username;
+  std::string timezone = "UTC";
+  int utc_offset_minutes = 0; ///< of `timezone`, at start-up
+  int commands_per_minute = 20;
+  caf::timespan idle_timeout = std::chrono::minutes{5};
+  caf::timespan answer_timeout = std::chrono::seconds{30};
+  football_actor football;
+  telegram_sender_actor sender;
+  db_pool_actor db;
+};
+
+struct conversation_state {
+  static inline const char* name = "conversation";
+  std::shared_ptr<const conversation_config> config;
+  int64_t chat_id = 0;
+  dispatcher_actor dispatcher;
+  std::deque<core::telegram_update> waiting;
+  std::optional<core::telegram_update> current;
+  caf::actor_clock::time_point started{};
+  std::unique_ptr<core::flood_guard> flood;
+  uint64_t idle_generation = 0; ///< only the newest idle timer counts
+};
+
+conversation_actor::behavior_type
+conversation(conversation_actor::stateful_pointer<conversation_state> self,
+             std::shared_ptr<const conversation_config> config, int64_t chat_id,
+             dispatcher_actor dispatcher);
+
+} // namespace phoenix

@@ -1,0 +1,307 @@
+#include "actors/telegram_poller.hpp"
+
+#include "core/bot_text.hpp"
+#include "core/quota_tracker.hpp"
+
+#include <caf/all.hpp>
+#include <random>
+#include <spdlog/spdlog.h>
+
+namespace phoenix {
+
+namespace {
+
+using self_pointer = telegram_poller_actor::stateful_pointer<telegram_poller_state>;
+namespace db = core::db;
+
+constexpr std::chrono::milliseconds max_backoff{30000};
+constexpr int exit_token_rejected = 3;
+
+// A Bot API call whose answer continues in `next`, inside the actor.
+void call(self_pointer self, const std::string& method, std::string body,
+          std::chrono::milliseconds timeout, bot_api_continuation next) {
+  auto& st = self->state;
+  auto id = st.next_call++;
+  st.calls.emplace(id, std::move(next));
+  core::http_request request;
+  request.method = "POST";
+  request.url = st.config.api_url + "/bot" + st.config.token + "/" + method;
+  request.headers.emplace_back("Content-Type", "application/json");
+  request.body = std::move(body);
+  request.timeout = timeout;
+  auto handle = caf::actor_cast<telegram_poller_actor>(self);
+  st.config.http->async_request(std::move(request), [handle, id](core::http_result result) {
+    caf::anon_send(handle, http_done_atom::value, id, std::move(result));
+  });
+}
+
+int64_t low_watermark(const telegram_poller_state& st) {
+  return st.in_flight.empty() ? st.next_update : *st.in_flight.begin();
+}
+
+void schedule_poll(self_pointer self, caf::timespan after) {
+  auto& st = self->state;
+  if (st.poll_armed)
+    return;
+  st.poll_armed = true;
+  self->delayed_send(self, after, tg_poll_atom::value);
+}
+
+// Network trouble, 5xx, 409: wait longer each time (with jitter), up to 30 s.
+void back_off(self_pointer self) {
+  auto& st = self->state;
+  ++st.stats.poll_errors;
+  static thread_local std::minstd_rand random{std::random_device{}()};
+  std::uniform_real_distribution<double> unit{0.5, 1.0};
+  auto wait = std::chrono::milliseconds{static_cast<int64_t>(st.backoff.count() * unit(random))};
+  st.backoff = std::min(st.backoff * 2, max_backoff);
+  schedule_poll(self, wait);
+}
+
+void save_offset(self_pointer self) {
+  auto& st = self->state;
+  auto offset = low_watermark(st);
+  if (offset == st.saved_offset)
+    return;
+  st.saved_offset = offset;
+  self->request(st.config.db, std::chrono::seconds{30}, db_atom::value,
+                db::operation{db::set_offset{offset}})
+      .then([](db::reply&) {}, [](const caf::error&) {});
+}
+
+void finish_stop(self_pointer self) {
+  auto& st = self->state;
+  if (!st.stop_promise)
+    return;
+  auto offset = low_watermark(st);
+  save_offset(self);
+  // One last getUpdates with the offset confirms the handled updates to Telegram.
+  call(self, "getUpdates", core::get_updates_body(offset, 1, 0), std::chrono::seconds{5},
+       [self, offset](const core::bot_api_answer&) {
+         if (self->state.stop_promise) {
+           self->state.stop_promise->deliver(offset);
+           self->state.stop_promise.reset();
+         }
+       });
+}
+
+void poll(self_pointer self);
+
+void handled(self_pointer self, int64_t update_id) {
+  auto& st = self->state;
+  if (st.in_flight.erase(update_id) == 0)
+    return;
+  ++st.stats.handled;
+  st.done_above.insert(update_id);
+  auto watermark = low_watermark(st);
+  st.done_above.erase(st.done_above.begin(), st.done_above.lower_bound(watermark));
+  caf::anon_send(st.config.db, db_atom::value, db::operation{db::mark_processed{{update_id}}});
+  if (st.stopping && st.in_flight.empty())
+    return finish_stop(self);
+  if (!st.polling && !st.stopping)
+    poll(self);
+}
+
+// New updates: those the database already knows (a restart's window) are
+// confirmed without handling; the rest go to the dispatcher.
+void dispatch(self_pointer self, std::vector<core::telegram_update> updates) {
+  auto& st = self->state;
+  std::vector<int64_t> ids;
+  for (auto& u : updates) {
+    st.in_flight.insert(u.update_id);
+    ids.push_back(u.update_id);
+  }
+  auto shared = std::make_shared<std::vector<core::telegram_update>>(std::move(updates));
+  auto go = [self, shared](const std::vector<int64_t>& already) {
+    auto& st = self->state;
+    std::set<int64_t> skip(already.begin(), already.end());
+    for (auto& u : *shared) {
+      if (skip.count(u.update_id) != 0) {
+        ++st.stats.duplicates;
+        handled(self, u.update_id);
+      } else if (u.type == core::telegram_update::kind::other) {
+        handled(self, u.update_id); // nothing Phoenix answers: confirm it
+      } else {
+        self->send(st.config.dispatcher, tg_update_atom::value, u);
+      }
+    }
+  };
+  self->request(st.config.db, std::chrono::seconds{10}, db_atom::value,
+                db::operation{db::filter_processed{ids}})
+      .then([go](db::reply& r) { go(r.ok() ? r.ids : std::vector<int64_t>{}); },
+            [go](const caf::error&) { go({}); }); // database down: answering beats losing
+}
+
+void on_updates(self_pointer self, const core::bot_api_answer& answer) {
+  auto& st = self->state;
+  if (st.stopping)
+    return; // not confirmed: Telegram sends them again after the restart
+  auto decoded = core::decode_updates("{\"ok\":true,\"result\":" + answer.result_json + "}");
+  for (auto& problem : decoded.problems)
+    spdlog::warn("telegram_poller: {}", problem);
+  std::vector<core::telegram_update> fresh;
+  for (auto& u : decoded.updates) {
+    if (u.update_id < low_watermark(st) || st.in_flight.count(u.update_id) != 0 ||
+        st.done_above.count(u.update_id) != 0)
+      continue; // unconfirmed repeat of something in hand
+    st.next_update = std::max(st.next_update, u.update_id + 1);
+    ++st.stats.received;
+    fresh.push_back(std::move(u));
+  }
+  if (!fresh.empty())
+    dispatch(self, std::move(fresh));
+}
+
+void poll(self_pointer self) {
+  auto& st = self->state;
+  if (st.polling || st.stopping || !st.started)
+    return;
+  auto room = st.config.max_in_flight > st.in_flight.size()
+                  ? st.config.max_in_flight - st.in_flight.size()
+                  : 0;
+  if (room == 0)
+    return; // a handled update calls poll again
+  st.polling = true;
+  ++st.stats.polls;
+  auto timeout_s = std::chrono::duration_cast<std::chrono::seconds>(st.config.poll_timeout);
+  save_offset(self);
+  call(self, "getUpdates",
+       core::get_updates_body(low_watermark(st), static_cast<int>(std::min<size_t>(room, 100)),
+                              static_cast<int>(timeout_s.count())),
+       std::chrono::milliseconds{timeout_s + std::chrono::seconds{15}},
+       [self](const core::bot_api_answer& answer) {
+         auto& st = self->state;
+         st.polling = false;
+         if (answer.ok) {
+           st.backoff = std::chrono::milliseconds{100};
+           st.conflicts = 0;
+           st.stats.last_poll_ok_unix = std::chrono::duration_cast<std::chrono::seconds>(
+                                            std::chrono::system_clock::now().time_since_epoch())
+                                            .count();
+           on_updates(self, answer);
+           return poll(self);
+         }
+         if (answer.error_code == 401) {
+           spdlog::critical("telegram_poller: the bot token was rejected (401 Unauthorized); "
+                            "check TELEGRAM_BOT_TOKEN");
+           self->send(st.config.lifecycle, fatal_atom::value, exit_token_rejected);
+           return;
+         }
+         if (st.stopping)
+           return; // our own last getUpdates ended this poll (409): expected
+         if (answer.error_code == 409) {
+           if (st.conflicts++ == 0)
+             spdlog::error("telegram_poller: 409 Conflict: another instance is polling or a "
+                           "webhook is set ({})",
+                           answer.description);
+           return back_off(self);
+         }
+         if (answer.error_code == 429) {
+           ++st.stats.poll_errors;
+           return schedule_poll(self, std::chrono::seconds{std::max(1, answer.retry_after)});
+         }
+         spdlog::warn("telegram_poller: getUpdates failed: {} {}", answer.error_code,
+                      answer.description);
+         back_off(self);
+       });
+}
+
+// deleteWebhook, getMe, the command menu, the stored offset; then polling.
+void start(self_pointer self) {
+  auto& st = self->state;
+  call(self, "deleteWebhook", "{}", std::chrono::seconds{15}, [](const core::bot_api_answer&) {});
+  call(self, "setMyCommands", core::set_my_commands_body(core::menu_commands()),
+       std::chrono::seconds{15}, [](const core::bot_api_answer&) {});
+  call(self, "getMe", "{}", std::chrono::seconds{15}, [self](const core::bot_api_answer& me) {
+    auto& st = self->state;
+    if (!me.ok) {
+      if (me.error_code == 401) {
+        spdlog::critical("telegram_poller: the bot token was rejected (401 Unauthorized); "
+                         "check TELEGRAM_BOT_TOKEN");
+        self->send(st.config.lifecycle, fatal_atom::value, exit_token_rejected);
+        return;
+      }
+      spdlog::warn("telegram_poller: getMe failed ({} {}), retrying", me.error_code,
+                   me.description);
+      st.poll_armed = false;
+      ++st.stats.poll_errors;
+      self->delayed_send(self, std::chrono::seconds{1}, tg_poll_atom::value);
+      st.poll_armed = true;
+      return;
+    }
+    st.bot_username = core::get_me_username(me.result_json);
+    spdlog::info("telegram_poller: polling as @{}", st.bot_username);
+    self->request(st.config.db, std::chrono::seconds{10}, db_atom::value,
+                  db::operation{db::get_offset{}})
+        .then(
+            [self](db::reply& r) {
+              auto& st = self->state;
+              if (r.ok())
+                st.next_update = std::max(st.next_update, r.count);
+              st.started = true;
+              poll(self);
+            },
+            [self](const caf::error&) {
+              self->state.started = true;
+              poll(self);
+            });
+  });
+  (void)st;
+}
+
+} // namespace
+
+telegram_poller_actor::behavior_type telegram_poller(self_pointer self,
+                                                     telegram_poller_config config) {
+  self->state.config = std::move(config);
+  start(self);
+  return {
+      [self](tg_poll_atom) {
+        auto& st = self->state;
+        st.poll_armed = false;
+        if (!st.started && !st.stopping)
+          return start(self);
+        poll(self);
+      },
+      [self](http_done_atom, uint64_t id, core::http_result& result) {
+        auto& st = self->state;
+        auto pos = st.calls.find(id);
+        if (pos == st.calls.end())
+          return;
+        auto next = std::move(pos->second);
+        st.calls.erase(pos);
+        core::bot_api_answer answer;
+        if (result.ok())
+          answer = core::parse_bot_api_answer(result.response.status, result.response.body);
+        else
+          answer.description = std::string{core::to_string(result.error)} + ": " + result.message;
+        next(answer);
+      },
+      [self](tg_done_atom, int64_t update_id, int64_t) { handled(self, update_id); },
+      [self](tg_stop_atom) -> caf::result<int64_t> {
+        auto& st = self->state;
+        st.stopping = true;
+        st.stop_promise = self->make_response_promise<int64_t>();
+        auto promise = *st.stop_promise;
+        if (st.in_flight.empty())
+          finish_stop(self);
+        else
+          self->delayed_send(self, st.config.drain_deadline, tg_drain_atom::value);
+        return promise;
+      },
+      [self](tg_drain_atom) {
+        spdlog::warn("telegram_poller: {} update(s) still in flight at the drain deadline",
+                     self->state.in_flight.size());
+        finish_stop(self);
+      },
+      [self](stats_atom) {
+        auto& st = self->state;
+        auto stats = st.stats;
+        stats.in_flight = st.in_flight.size();
+        stats.confirmed_offset = low_watermark(st);
+        return stats;
+      },
+  };
+}
+
+} // namespace phoenix

@@ -1,0 +1,58 @@
+// The poller: getUpdates long polling with backpressure, offsets confirmed
+// only below the lowest update still in flight (low watermark), and handled
+// update ids kept in PostgreSQL so a restart neither repeats nor loses one.
+#pragma once
+
+#include "core/bot_api.hpp"
+#include "core/http_client.hpp"
+#include "messages/actors.hpp"
+
+#include <caf/fwd.hpp>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <unordered_map>
+
+namespace phoenix {
+
+struct telegram_poller_config {
+  std::string api_url = "https://api.telegram.org"; ///< no trailing slash
+  std::string token;
+  caf::timespan poll_timeout = std::chrono::seconds{30};
+  size_t max_in_flight = 1000;
+  caf::timespan drain_deadline = std::chrono::seconds{20}; ///< SIGTERM: wait this long for handlers
+  std::shared_ptr<core::http_client> http;
+  dispatcher_actor dispatcher;
+  db_pool_actor db;
+  lifecycle_actor lifecycle; ///< told when the token is rejected (exit code 3)
+};
+
+using bot_api_continuation = std::function<void(const core::bot_api_answer&)>;
+
+struct telegram_poller_state {
+  static inline const char* name = "telegram_poller";
+  telegram_poller_config config;
+  std::string bot_username;
+  std::unordered_map<uint64_t, bot_api_continuation> calls; ///< by HTTP exchange id
+  uint64_t next_call = 1;
+  bool started = false; ///< getMe and the stored offset are known
+  bool polling = false;
+  bool poll_armed = false;
+  int64_t next_update = 0;      ///< everything below was handled and may be confirmed
+  std::set<int64_t> in_flight;  ///< dispatched, not yet handled
+  std::set<int64_t> done_above; ///< handled, but above the lowest in flight
+  std::chrono::milliseconds backoff{100};
+  int conflicts = 0;
+  bool stopping = false;
+  std::optional<caf::typed_response_promise<int64_t>> stop_promise;
+  int64_t saved_offset = -1;
+  poller_stats stats;
+};
+
+telegram_poller_actor::behavior_type
+telegram_poller(telegram_poller_actor::stateful_pointer<telegram_poller_state> self,
+                telegram_poller_config config);
+
+} // namespace phoenix

@@ -1,0 +1,177 @@
+#include "actors/telegram_sender.hpp"
+
+#include "core/quota_tracker.hpp"
+
+#include <caf/all.hpp>
+#include <random>
+#include <spdlog/spdlog.h>
+
+namespace phoenix {
+
+namespace {
+
+using self_pointer = telegram_sender_actor::stateful_pointer<telegram_sender_state>;
+using clock_type = std::chrono::steady_clock;
+
+// The limiter works on the actor clock's time points (virtual in tests).
+clock_type::time_point now_of(self_pointer self) {
+  return self->clock().now();
+}
+
+void send_now(self_pointer self, queued_call item) {
+  auto& st = self->state;
+  auto id = st.next_id++;
+  core::http_request request;
+  request.method = "POST";
+  request.url = st.config.api_url + "/bot" + st.config.token + "/" + item.call.method;
+  request.headers.emplace_back("Content-Type", "application/json");
+  request.body = item.call.body;
+  request.timeout =
+      std::chrono::duration_cast<std::chrono::milliseconds>(st.config.request_timeout);
+  // Never retried blindly by the client: a resent message would be a duplicate.
+  request.idempotent = false;
+  if (item.call.chat_id != 0) { // messages count against the limits
+    st.busy_chats.insert(item.call.chat_id);
+    st.limiter->on_send(item.call.chat_id, item.call.is_group, now_of(self));
+  }
+  ++item.attempts;
+  st.in_flight.emplace(id, std::move(item));
+  auto handle = caf::actor_cast<telegram_sender_actor>(self);
+  st.config.http->async_request(std::move(request), [handle, id](core::http_result result) {
+    caf::anon_send(handle, http_done_atom::value, id, std::move(result));
+  });
+}
+
+// Sends what the limits allow now, oldest first, keeping each chat's order;
+// arms the timer for the next slot.
+void pump(self_pointer self) {
+  auto& st = self->state;
+  auto now = now_of(self);
+  auto earliest = clock_type::time_point::max();
+  std::set<int64_t> passed; // chats whose first waiting call could not go
+  for (auto it = st.queue.begin(); it != st.queue.end();) {
+    if (st.in_flight.size() >= st.config.max_concurrent)
+      break;
+    auto chat = it->call.chat_id;
+    if (chat != 0 && (passed.count(chat) != 0 || st.busy_chats.count(chat) != 0)) {
+      ++it;
+      continue;
+    }
+    auto limit = chat == 0 ? std::max(now, st.limiter->paused_until())
+                           : st.limiter->next_slot(chat, it->call.is_group, now);
+    auto slot = std::max(limit, it->not_before);
+    if (slot > now) {
+      earliest = std::min(earliest, slot);
+      if (chat != 0)
+        passed.insert(chat);
+      ++it;
+      continue;
+    }
+    auto item = std::move(*it);
+    it = st.queue.erase(it);
+    send_now(self, std::move(item));
+  }
+  st.stats.queued = st.queue.size();
+  if (!st.tick_armed && earliest != clock_type::time_point::max()) {
+    st.tick_armed = true;
+    self->delayed_send(self, std::max(earliest - now, caf::timespan{std::chrono::milliseconds{1}}),
+                       tg_tick_atom::value);
+  }
+}
+
+// Back to the front of the queue: before the chat's later calls.
+void requeue(self_pointer self, queued_call item) {
+  self->state.queue.push_front(std::move(item));
+}
+
+void on_http_done(self_pointer self, uint64_t id, core::http_result& result) {
+  auto& st = self->state;
+  auto pos = st.in_flight.find(id);
+  if (pos == st.in_flight.end())
+    return;
+  auto item = std::move(pos->second);
+  st.in_flight.erase(pos);
+  st.busy_chats.erase(item.call.chat_id);
+  auto now = now_of(self);
+  auto answer = result.ok()
+                    ? core::parse_bot_api_answer(result.response.status, result.response.body)
+                    : core::bot_api_answer{};
+  if (answer.ok) {
+    ++st.stats.sent;
+    send_report report{true, 0, {}, 0};
+    if (item.call.method == "sendMessage")
+      report.message_id = core::sent_message_id(answer.result_json);
+    item.promise.deliver(report);
+  } else if (answer.error_code == 429) {
+    // Everyone waits: Telegram counts the bot, not the chat.
+    ++st.stats.rate_limited;
+    auto pause = std::chrono::seconds{std::max(1, answer.retry_after)};
+    st.stats.paused_ms += static_cast<uint64_t>(std::chrono::milliseconds{pause}.count());
+    st.limiter->pause_all_until(now + pause);
+    spdlog::warn("telegram_sender: 429, pausing all sending for {} s", pause.count());
+    --item.attempts; // a 429 is not a failed attempt
+    requeue(self, std::move(item));
+  } else if (!result.ok() || answer.error_code >= 500) {
+    auto why = result.ok() ? answer.description : std::string{core::to_string(result.error)};
+    if (item.attempts < st.config.max_attempts) {
+      ++st.stats.retries;
+      std::uniform_real_distribution<double> unit{0.0, 1.0};
+      static thread_local std::minstd_rand random{std::random_device{}()};
+      auto wait = core::full_jitter_backoff(item.attempts - 1, std::chrono::milliseconds{100},
+                                            std::chrono::seconds{30}, unit(random));
+      item.not_before = now + wait;
+      spdlog::debug("telegram_sender: {} failed ({}), retry in {} ms", item.call.method, why,
+                    wait.count());
+      requeue(self, std::move(item));
+    } else {
+      ++st.stats.failed;
+      spdlog::error("telegram_sender: {} to chat {} failed after {} attempts: {}", item.call.method,
+                    item.call.chat_id, item.attempts, why);
+      item.promise.deliver(send_report{false, answer.error_code, why, 0});
+    }
+  } else {
+    if (answer.error_code == 403 && item.call.chat_id != 0) {
+      ++st.stats.blocked;
+      // The user blocked the bot: remember, never retry.
+      caf::anon_send(st.config.db, db_atom::value,
+                     core::db::operation{core::db::set_user_active{item.call.chat_id, false}});
+    } else {
+      ++st.stats.failed;
+      spdlog::warn("telegram_sender: {} to chat {} refused: {} {}", item.call.method,
+                   item.call.chat_id, answer.error_code, answer.description);
+    }
+    item.promise.deliver(send_report{false, answer.error_code, answer.description, 0});
+  }
+  pump(self);
+}
+
+} // namespace
+
+telegram_sender_actor::behavior_type telegram_sender(self_pointer self,
+                                                     telegram_sender_config config) {
+  auto& st = self->state;
+  st.limiter = std::make_unique<core::send_limiter>(config.limits);
+  st.config = std::move(config);
+  return {
+      [self](tg_send_atom, outgoing_call& call) -> caf::result<send_report> {
+        auto promise = self->make_response_promise<send_report>();
+        self->state.queue.push_back(queued_call{std::move(call), promise, 0, {}});
+        pump(self);
+        return promise;
+      },
+      [self](tg_tick_atom) {
+        self->state.tick_armed = false;
+        pump(self);
+      },
+      [self](http_done_atom, uint64_t id, core::http_result& result) {
+        on_http_done(self, id, result);
+      },
+      [self](stats_atom) {
+        auto stats = self->state.stats;
+        stats.queued = self->state.queue.size();
+        return stats;
+      },
+  };
+}
+
+} // namespace phoenix

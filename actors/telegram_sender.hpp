@@ -1,0 +1,52 @@
+// The sender: all outgoing Bot API calls go through it, in order per chat,
+// within Telegram's limits; a 429 pauses everything for retry_after.
+#pragma once
+
+#include "core/http_client.hpp"
+#include "core/send_limiter.hpp"
+#include "messages/actors.hpp"
+
+#include <caf/fwd.hpp>
+#include <deque>
+#include <memory>
+#include <set>
+#include <string>
+#include <unordered_map>
+
+namespace phoenix {
+
+struct telegram_sender_config {
+  std::string api_url = "https://api.telegram.org"; ///< no trailing slash
+  std::string token;
+  core::send_limits limits;
+  std::shared_ptr<core::http_client> http;
+  caf::timespan request_timeout = std::chrono::seconds{15};
+  int max_attempts = 6;       ///< for 5xx and network errors
+  size_t max_concurrent = 64; ///< HTTP calls in flight at once
+  db_pool_actor db;           ///< told about users who blocked the bot
+};
+
+struct queued_call {
+  outgoing_call call;
+  caf::typed_response_promise<send_report> promise;
+  int attempts = 0;
+  caf::actor_clock::time_point not_before{};
+};
+
+struct telegram_sender_state {
+  static inline const char* name = "telegram_sender";
+  telegram_sender_config config;
+  std::unique_ptr<core::send_limiter> limiter;
+  std::deque<queued_call> queue;
+  std::unordered_map<uint64_t, queued_call> in_flight; ///< by HTTP exchange id
+  std::set<int64_t> busy_chats;                        ///< one call in flight per chat
+  uint64_t next_id = 1;
+  bool tick_armed = false;
+  sender_stats stats;
+};
+
+telegram_sender_actor::behavior_type
+telegram_sender(telegram_sender_actor::stateful_pointer<telegram_sender_state> self,
+                telegram_sender_config config);
+
+} // namespace phoenix

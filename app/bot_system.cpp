@@ -1,0 +1,155 @@
+#include "app/bot_system.hpp"
+
+#include "actors/api_fetcher.hpp"
+#include "actors/cache.hpp"
+#include "actors/db_pool.hpp"
+#include "actors/dispatcher.hpp"
+#include "actors/football.hpp"
+#include "actors/telegram_poller.hpp"
+#include "actors/telegram_sender.hpp"
+#include "app/lifecycle.hpp"
+
+#include <caf/all.hpp>
+#include <cstdlib>
+#include <ctime>
+#include <spdlog/spdlog.h>
+
+namespace phoenix {
+
+namespace {
+
+// How long shutdown waits for the cache to reach disk (and the poller to drain).
+constexpr auto shutdown_deadline = std::chrono::seconds{20};
+
+std::string without_trailing_slash(std::string url) {
+  while (!url.empty() && url.back() == '/')
+    url.pop_back();
+  return url;
+}
+
+cache_config cache_config_of(const settings& values) {
+  cache_config config;
+  config.path = values.cache_path;
+  config.flush_interval = values.cache_flush_interval;
+  config.limits.max_entries = static_cast<size_t>(values.cache_max_entries);
+  config.limits.max_bytes = static_cast<size_t>(values.cache_max_bytes);
+  config.limits.stale_for = values.cache_stale_for;
+  return config;
+}
+
+db_pool_config db_config_of(const settings& values) {
+  if (values.db_uri.empty())
+    spdlog::warn("db.uri is not set (DATABASE_URL): using libpq's defaults");
+  db_pool_config config;
+  config.uri = values.db_uri;
+  config.pool_min = static_cast<size_t>(values.db_pool_min);
+  config.pool_max = static_cast<size_t>(values.db_pool_max);
+  config.acquire_timeout = values.db_acquire_timeout;
+  config.queue_max = static_cast<size_t>(values.db_queue_max);
+  config.idle_timeout = values.db_idle_timeout;
+  config.max_lifetime = values.db_max_lifetime;
+  return config;
+}
+
+// The football front and its fetchers, sharing one HTTP client.
+football_actor spawn_football(caf::actor_system& sys, const settings& values, cache_actor cache,
+                              std::shared_ptr<core::http_client> http) {
+  if (values.football_api_key.empty())
+    spdlog::warn("football.api-key is not set (API_FOOTBALL_KEY): football data will fail");
+  api_fetcher_config fetcher;
+  fetcher.api_url = without_trailing_slash(values.football_api_url);
+  fetcher.api_key = values.football_api_key;
+  fetcher.request_timeout = values.football_request_timeout;
+  fetcher.retries = static_cast<int>(values.football_retries);
+  fetcher.ttl = {values.football_ttl_live, values.football_ttl_stats, values.football_ttl_finished,
+                 values.football_ttl_fixtures};
+  fetcher.http = std::move(http);
+  std::vector<api_fetcher_actor> fetchers;
+  for (int64_t i = 0; i < values.fetchers_count; ++i)
+    fetchers.push_back(sys.spawn(api_fetcher, fetcher));
+  football_config config;
+  config.fetch_timeout = values.football_request_timeout + std::chrono::seconds{5};
+  auto front = sys.spawn(football, std::move(cache), fetchers, config);
+  for (auto& f : fetchers) // the fetchers live as long as the front
+    front->attach_functor(
+        [f](const caf::error&) { caf::anon_send_exit(f, caf::exit_reason::user_shutdown); });
+  return front;
+}
+
+} // namespace
+
+int utc_offset_minutes(const std::string& zone) {
+  if (zone.empty() || zone == "UTC")
+    return 0;
+  // Start-up only, before any other thread reads TZ.
+  auto* previous = std::getenv("TZ");
+  std::string saved = previous ? previous : "";
+  setenv("TZ", zone.c_str(), 1);
+  tzset();
+  auto now = std::time(nullptr);
+  std::tm local{};
+  localtime_r(&now, &local);
+  auto offset = static_cast<int>(local.tm_gmtoff / 60);
+  if (previous)
+    setenv("TZ", saved.c_str(), 1);
+  else
+    unsetenv("TZ");
+  tzset();
+  return offset;
+}
+
+running_bot start_bot(caf::actor_system& sys, const settings& values) {
+  running_bot bot;
+  bot.exit_code = std::make_shared<std::atomic<int>>(0);
+  bot.http = std::make_shared<core::http_client>(core::http_client_options{
+      static_cast<size_t>(values.net_io_threads),
+      static_cast<size_t>(values.net_max_connections_per_host), true, ""});
+  bot.db = sys.spawn(db_pool, db_config_of(values));
+  bot.cache = spawn_cache(sys, cache_config_of(values));
+  bot.football = spawn_football(sys, values, bot.cache, bot.http);
+
+  auto telegram_url = without_trailing_slash(values.telegram_api_url);
+  telegram_sender_config sender;
+  sender.api_url = telegram_url;
+  sender.token = values.telegram_token;
+  sender.limits = {static_cast<int>(values.limits_global_per_second),
+                   static_cast<int>(values.limits_chat_per_second),
+                   static_cast<int>(values.limits_group_per_minute)};
+  sender.http = bot.http;
+  sender.db = bot.db;
+  bot.sender = sys.spawn(telegram_sender, sender);
+
+  auto conversations = std::make_shared<conversation_config>();
+  conversations->timezone = values.football_timezone;
+  conversations->utc_offset_minutes = utc_offset_minutes(values.football_timezone);
+  conversations->commands_per_minute = static_cast<int>(values.limits_user_commands_per_minute);
+  conversations->idle_timeout = values.handlers_idle_timeout;
+  conversations->answer_timeout = values.football_request_timeout + std::chrono::seconds{10};
+  conversations->football = bot.football;
+  conversations->sender = bot.sender;
+  conversations->db = bot.db;
+  bot.dispatcher = sys.spawn(dispatcher, conversations);
+
+  lifecycle_parts parts;
+  parts.workers = {caf::actor_cast<caf::actor>(bot.dispatcher),
+                   caf::actor_cast<caf::actor>(bot.sender),
+                   caf::actor_cast<caf::actor>(bot.football)};
+  parts.cache = bot.cache;
+  parts.last = {caf::actor_cast<caf::actor>(bot.db)};
+  bot.root = sys.spawn(lifecycle, parts, caf::timespan{shutdown_deadline}, bot.exit_code);
+
+  telegram_poller_config poller;
+  poller.api_url = telegram_url;
+  poller.token = values.telegram_token;
+  poller.poll_timeout = values.telegram_poll_timeout;
+  poller.max_in_flight = static_cast<size_t>(values.handlers_max_in_flight);
+  poller.http = bot.http;
+  poller.dispatcher = bot.dispatcher;
+  poller.db = bot.db;
+  poller.lifecycle = bot.root;
+  bot.poller = sys.spawn(telegram_poller, poller);
+  caf::anon_send(bot.root, manage_atom::value, bot.poller);
+  return bot;
+}
+
+} // namespace phoenix

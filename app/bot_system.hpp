@@ -1,0 +1,34 @@
+// Wiring: every actor of a running Phoenix, spawned from the settings in
+// dependency order. main uses it, and so do the end-to-end tests.
+#pragma once
+
+#include "app/config.hpp"
+#include "core/http_client.hpp"
+#include "messages/actors.hpp"
+
+#include <atomic>
+#include <caf/fwd.hpp>
+#include <memory>
+
+namespace phoenix {
+
+struct running_bot {
+  std::shared_ptr<core::http_client> http; ///< shared by every HTTP user
+  db_pool_actor db;
+  cache_actor cache;
+  football_actor football;
+  telegram_sender_actor sender;
+  dispatcher_actor dispatcher;
+  telegram_poller_actor poller;
+  lifecycle_actor root; ///< send it shutdown_atom to stop everything in order
+  std::shared_ptr<std::atomic<int>> exit_code; ///< set by fatal errors (e.g. 3: token rejected)
+};
+
+/// Spawns every actor. Blocking start-up work (the cache snapshot load) runs
+/// in the calling thread.
+running_bot start_bot(caf::actor_system& sys, const settings& values);
+
+/// Minutes east of UTC for an IANA zone name, now (fixed for the run).
+int utc_offset_minutes(const std::string& zone);
+
+} // namespace phoenix

@@ -1,0 +1,95 @@
+// The Telegram Bot API wire format: answers and updates in, request bodies
+// out. Plain functions, no I/O; nothing here throws. Request bodies are built
+// with a JSON writer so every string is escaped (and made valid UTF-8).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace phoenix::core {
+
+/// Bodies above this size are refused instead of parsed.
+inline constexpr std::size_t max_bot_api_body_bytes = 32u * 1024u * 1024u;
+
+/// Deeper JSON is refused before parsing (the parser and writer recurse).
+inline constexpr std::size_t max_bot_api_json_depth = 64;
+
+/// Every Bot API answer: {"ok":true,"result":...} or
+/// {"ok":false,"error_code":N,"description":"...","parameters":{...}}.
+struct bot_api_answer {
+  bool ok = false;
+  int error_code = 0;
+  std::string description;
+  int retry_after = 0;            // seconds to wait after a 429
+  int64_t migrate_to_chat_id = 0; // the group became this supergroup
+  std::string result_json;        // `result` re-serialized; empty when absent
+};
+
+/// Never fails: a body that is not a Bot API answer (an HTML 502 page, a
+/// truncated body) gives ok=false, error_code = http_status and the
+/// description "HTTP 502 with a non-JSON body".
+bot_api_answer parse_bot_api_answer(unsigned http_status, std::string_view body);
+
+struct telegram_update {
+  int64_t update_id = 0;
+  enum class kind { message, callback_query, other } type = kind::other;
+  int64_t chat_id = 0;   // 0 for a callback from an inline message
+  std::string chat_type; // private, group, supergroup, channel
+  int64_t user_id = 0;
+  std::string username, first_name, language;
+  int64_t message_id = 0; // the message, or the one carrying the button
+  std::string text;       // message text ("" for photos, stickers...)
+  std::string callback_id, callback_data;
+  int64_t date = 0; // message date (unix seconds); 0 for callback queries
+};
+
+struct decoded_updates {
+  bool ok = false;
+  std::string error; // why the whole body was refused
+  std::vector<telegram_update> updates;
+  /// One line per malformed update, with its update_id. Malformed updates
+  /// that have a numeric update_id are still listed in `updates` as
+  /// kind::other so the poller confirms and skips them.
+  std::vector<std::string> problems;
+};
+
+/// Decodes a whole getUpdates answer ({"ok":true,"result":[...]}).
+decoded_updates decode_updates(std::string_view get_updates_body);
+
+// --- request bodies ---------------------------------------------------------
+
+/// `limit` is clamped to 1-100 and `timeout_seconds` to 0-50 (the server's
+/// ranges); only message and callback_query updates are asked for.
+std::string get_updates_body(int64_t offset, int limit, int timeout_seconds);
+
+struct inline_button {
+  std::string text;          // plain text, not HTML
+  std::string callback_data; // 1-64 bytes
+};
+using inline_keyboard = std::vector<std::vector<inline_button>>;
+
+/// HTML parse mode, link previews off; replies (when reply_to_message_id is
+/// not 0) use reply_parameters and are sent even if the original is gone.
+/// An empty keyboard sends no reply_markup.
+std::string send_message_body(int64_t chat_id, const std::string& html, int64_t reply_to_message_id,
+                              const inline_keyboard& keyboard);
+
+/// `text` (plain) is cut to the 200 characters Telegram allows; empty: none.
+std::string answer_callback_query_body(const std::string& id, const std::string& text);
+
+std::string edit_message_text_body(int64_t chat_id, int64_t message_id, const std::string& html,
+                                   const inline_keyboard& keyboard);
+
+/// (command without slash, description) pairs.
+std::string set_my_commands_body(const std::vector<std::pair<std::string, std::string>>& commands);
+
+/// getMe's result (a User): its username, or "" when absent or malformed.
+std::string get_me_username(std::string_view result_json);
+
+/// sendMessage's result (a Message): its message_id, or 0.
+int64_t sent_message_id(std::string_view result_json);
+
+} // namespace phoenix::core

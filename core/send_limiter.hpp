@@ -1,0 +1,88 @@
+// Outgoing rate limits (Bot FAQ: ~30 messages/s overall, ~1/s per chat,
+// 20/min per group) and a per-user command flood guard. Time is passed in,
+// so tests and actors control the clock. Memory stays bounded: chats and
+// users idle for a minute are forgotten.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <unordered_map>
+
+namespace phoenix::core {
+
+struct send_limits {
+  int global_per_second = 30;
+  int chat_per_second = 1;
+  int group_per_minute = 20; // 0 switches a limit off
+};
+
+/// Sliding-window logs: a send is allowed when fewer than N sends happened in
+/// the window before it, so no window of that length ever holds more than N.
+class send_limiter {
+public:
+  using time_point = std::chrono::steady_clock::time_point;
+
+  explicit send_limiter(send_limits limits);
+
+  /// The earliest time a message to `chat_id` may go out (`now` if free).
+  time_point next_slot(int64_t chat_id, bool is_group, time_point now) const;
+
+  /// Records a message sent at `now` (also when sent before its slot).
+  void on_send(int64_t chat_id, bool is_group, time_point now);
+
+  /// After a 429: nothing goes out before `until` (later calls only extend).
+  void pause_all_until(time_point until);
+  /// The end of the current 429 pause (calls that are not messages, such as
+  /// answerCallbackQuery, only wait for that).
+  time_point paused_until() const { return paused_until_; }
+
+  /// Chats currently remembered (for tests and metrics).
+  std::size_t tracked_chats() const { return chats_.size(); }
+
+private:
+  struct chat_log {
+    std::deque<time_point> last_second; // at most chat_per_second entries
+    std::deque<time_point> last_minute; // groups only; at most group_per_minute
+    time_point last_send;
+  };
+
+  void forget_idle_chats(time_point now);
+
+  send_limits limits_;
+  std::deque<time_point> global_; // at most global_per_second entries
+  std::unordered_map<int64_t, chat_log> chats_;
+  time_point paused_until_{};
+  time_point last_cleanup_{};
+};
+
+/// Per-user command limit: within any minute a user gets N answered
+/// commands; the first one over gets `warn` (one polite notice), the next
+/// ones `ignore` until the minute has room again.
+class flood_guard {
+public:
+  using time_point = std::chrono::steady_clock::time_point;
+  enum class verdict { allow, warn, ignore };
+
+  explicit flood_guard(int commands_per_minute); // 0: off
+
+  verdict on_command(int64_t user_id, time_point now);
+
+  /// Users currently remembered (for tests and metrics).
+  std::size_t tracked_users() const { return users_.size(); }
+
+private:
+  struct user_log {
+    std::deque<time_point> allowed; // at most commands_per_minute entries
+    time_point last_seen;
+    bool warned = false;
+  };
+
+  void forget_idle_users(time_point now);
+
+  int per_minute_;
+  std::unordered_map<int64_t, user_log> users_;
+  time_point last_cleanup_{};
+};
+
+} // namespace phoenix::core

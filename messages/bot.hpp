@@ -1,0 +1,68 @@
+// Payload types of the Telegram side: the poller, dispatcher, conversations
+// and the sender (see actors.hpp for the messages).
+#pragma once
+
+#include "core/bot_api.hpp"
+
+#include <caf/allowed_unsafe_message_type.hpp>
+#include <caf/meta/type_name.hpp>
+#include <cstdint>
+#include <string>
+
+namespace phoenix {
+
+/// One Bot API call, already encoded (core/bot_api.hpp builds the bodies).
+struct outgoing_call {
+  std::string method;  ///< sendMessage, answerCallbackQuery, editMessageText, setMyCommands, ...
+  std::string body;    ///< JSON
+  int64_t chat_id = 0; ///< 0: not bound to a chat (no per-chat limit)
+  bool is_group = false;
+};
+
+/// What became of an outgoing call.
+struct send_report {
+  bool ok = false;
+  int error_code = 0; ///< Telegram's, or the HTTP status; 0 for transport errors
+  std::string description;
+  int64_t message_id = 0; ///< sendMessage: the new message
+};
+
+/// Counters of the sender.
+struct sender_stats {
+  uint64_t queued = 0; ///< waiting now
+  uint64_t sent = 0;
+  uint64_t retries = 0;
+  uint64_t rate_limited = 0; ///< 429 answers
+  uint64_t paused_ms = 0;    ///< total time all sending was paused by 429s
+  uint64_t failed = 0;
+  uint64_t blocked = 0; ///< 403: the user blocked the bot
+};
+
+template <class Inspector> typename Inspector::result_type inspect(Inspector& f, sender_stats& x) {
+  return f(caf::meta::type_name("sender_stats"), x.queued, x.sent, x.retries, x.rate_limited,
+           x.paused_ms, x.failed, x.blocked);
+}
+
+/// Counters of the poller.
+struct poller_stats {
+  uint64_t polls = 0;
+  uint64_t poll_errors = 0;
+  uint64_t received = 0;   ///< updates received
+  uint64_t handled = 0;    ///< updates done
+  uint64_t duplicates = 0; ///< already handled before (restart window), skipped
+  uint64_t in_flight = 0;
+  int64_t confirmed_offset = 0;
+  int64_t last_poll_ok_unix = 0; ///< wall time of the last successful getUpdates
+};
+
+template <class Inspector> typename Inspector::result_type inspect(Inspector& f, poller_stats& x) {
+  return f(caf::meta::type_name("poller_stats"), x.polls, x.poll_errors, x.received, x.handled,
+           x.duplicates, x.in_flight, x.confirmed_offset, x.last_poll_ok_unix);
+}
+
+} // namespace phoenix
+
+// Local-only messages.
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(phoenix::core::telegram_update)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(phoenix::outgoing_call)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(phoenix::send_report)

@@ -1,0 +1,552 @@
+// The fake Telegram Bot API server: owns the samples, the shared state, an
+// io_context on its own threads and the listener; serves the control plane.
+// See fake_telegram.hpp.
+#include "tests/fakes/fake_telegram.hpp"
+
+#include "tests/fakes/fake_telegram_session.hpp"
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <cstdlib>
+#include <fstream>
+#include <future>
+#include <iterator>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+namespace phoenix::fakes {
+namespace telegram_detail {
+
+namespace {
+
+// Set on the fake's own threads: a control request served there must not
+// wait for work queued behind itself.
+thread_local bool on_io_thread = false;
+
+reply json_reply(http::status status, std::string body) {
+  reply r;
+  r.res = response{status, 11};
+  r.res.set(http::field::server, "fake-telegram");
+  r.res.set(http::field::content_type, "application/json");
+  r.res.body() = std::move(body);
+  return r;
+}
+
+reply control_error(http::status status, const std::string& message) {
+  return json_reply(status, "{\"error\":" + json_string(message) + "}");
+}
+
+/// A signed integer parameter; false when absent or not an integer.
+bool int_param(const params& q, const char* name, int64_t& out) {
+  const std::string* v = find_param(q, name);
+  return v && parse_int(*v, out);
+}
+
+template <class Writer> void write_sent(Writer& w, const std::vector<sent_message>& list) {
+  w.StartArray();
+  for (const sent_message& s : list) {
+    w.StartObject();
+    write_key(w, "chat_id");
+    w.Int64(s.chat_id);
+    write_key(w, "message_id");
+    w.Int64(s.message_id);
+    write_key(w, "text");
+    write_string(w, s.text);
+    write_key(w, "plain_text");
+    write_string(w, s.plain_text);
+    write_key(w, "parse_mode");
+    write_string(w, s.parse_mode);
+    write_key(w, "reply_markup");
+    if (s.reply_markup_json.empty()) {
+      w.Null();
+    } else {
+      write_raw(w, s.reply_markup_json, rapidjson::kObjectType);
+    }
+    write_key(w, "reply_to_message_id");
+    w.Int64(s.reply_to_message_id);
+    write_key(w, "edits");
+    w.Int(s.edits);
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
+} // namespace
+
+reply router::control_plane(const std::string& path, const params& q, const request& req,
+                            const waker& wake) const {
+  if (path == "/__control") {
+    return control(q);
+  }
+  if (path == "/__stats") {
+    return stats();
+  }
+  if (path == "/__push") {
+    return push(q);
+  }
+  if (path == "/__callback") {
+    return push_callback(q);
+  }
+  if (path == "/__push_sample") {
+    return push_sample(q);
+  }
+  if (path == "/__push_raw") {
+    state_.push_raw(req.body());
+    return json_reply(http::status::ok, "{\"queued\":true}");
+  }
+  if (path == "/__sent") {
+    return sent(q, wake);
+  }
+  return control_error(http::status::not_found,
+                       "unknown control path " + path +
+                           " (known: /__control /__stats /__push /__callback /__push_sample "
+                           "/__push_raw /__sent)");
+}
+
+// GET /__control?name=value&...: every fault setter, for a separate process.
+// Values are checked before anything is applied, so a typo changes nothing.
+reply router::control(const params& q) const {
+  static const char* const known[] = {"method",     "fail",    "status",         "retry_after",
+                                      "fail_ratio", "reset",   "latency_ms",     "jitter_ms",
+                                      "block",      "unblock", "accepting",      "stop_ms",
+                                      "webhook",    "clear",   "reset_counters", "drop_updates"};
+  for (const auto& [name, value] : q) {
+    if (std::find(std::begin(known), std::end(known), name) == std::end(known)) {
+      return control_error(http::status::bad_request, "unknown control parameter: " + name);
+    }
+    int64_t n = 0;
+    bool valid = true;
+    if (name == "method") {
+      valid = true;
+    } else if (name == "fail_ratio") {
+      char* end = nullptr;
+      const double ratio = std::strtod(value.c_str(), &end);
+      valid = !value.empty() && end == value.c_str() + value.size() && ratio >= 0 && ratio <= 1;
+    } else if (name == "block" || name == "unblock") {
+      valid = parse_int(value, n) && n != 0;
+    } else {
+      valid = parse_int(value, n) && n >= 0 && n <= 1000000000;
+    }
+    if (!valid) {
+      return control_error(http::status::bad_request, "bad value: " + name + "=" + value);
+    }
+  }
+  const std::string* method_param = find_param(q, "method");
+  const std::string method = method_param ? *method_param : "*";
+  int64_t n = 0, m = 0;
+  const int status = int_param(q, "status", n) ? int(n) : 429;
+  const int retry_after = int_param(q, "retry_after", m) ? int(m) : 0;
+  if (int_param(q, "clear", n) && n) {
+    state_.faults.clear();
+    state_.unblock_all();
+    hooks_.set_running(true);
+  }
+  if (int_param(q, "reset_counters", n) && n) {
+    state_.reset_counters();
+  }
+  if (find_param(q, "latency_ms") || find_param(q, "jitter_ms")) {
+    const int64_t fixed = int_param(q, "latency_ms", n) ? n : 0;
+    const int64_t jitter = int_param(q, "jitter_ms", m) ? m : 0;
+    state_.faults.set_latency(method, milliseconds(fixed), milliseconds(jitter));
+  }
+  if (int_param(q, "fail", n)) {
+    state_.faults.fail_next(method, int(n), status, retry_after);
+  }
+  if (const std::string* ratio = find_param(q, "fail_ratio")) {
+    state_.faults.fail_ratio(method, std::strtod(ratio->c_str(), nullptr), status, retry_after);
+  }
+  if (int_param(q, "reset", n)) {
+    state_.faults.reset_next(method, int(n));
+  }
+  if (int_param(q, "block", n)) {
+    state_.block(n, true);
+  }
+  if (int_param(q, "unblock", n)) {
+    state_.block(n, false);
+  }
+  if (int_param(q, "webhook", n)) {
+    state_.set_webhook(n != 0, "https://example.invalid/phoenix-webhook");
+  }
+  if (int_param(q, "drop_updates", n) && n) {
+    state_.drop_pending_updates();
+  }
+  if (int_param(q, "accepting", n)) {
+    hooks_.set_running(n != 0);
+  }
+  if (int_param(q, "stop_ms", n) && n) {
+    hooks_.stop_for(milliseconds(n));
+  }
+
+  rapidjson::StringBuffer buffer;
+  plain_writer w(buffer);
+  w.StartObject();
+  write_key(w, "faults");
+  state_.faults.write(w);
+  write_key(w, "accepting");
+  w.Bool(hooks_.running());
+  w.EndObject();
+  return json_reply(http::status::ok, buffer.GetString());
+}
+
+// GET /__stats: the counters, the faults and the samples known.
+reply router::stats() const {
+  rapidjson::StringBuffer buffer;
+  plain_writer w(buffer);
+  w.StartObject();
+  state_.write_stats(w);
+  write_key(w, "faults");
+  state_.faults.write(w);
+  write_key(w, "accepting");
+  w.Bool(hooks_.running());
+  write_key(w, "samples");
+  w.StartArray();
+  for (const auto& [name, json] : samples_) {
+    write_string(w, name);
+  }
+  w.EndArray();
+  w.EndObject();
+  return json_reply(http::status::ok, buffer.GetString());
+}
+
+// GET /__push?chat=ID&text=...[&username=U&user_id=N]: a user writes.
+reply router::push(const params& q) const {
+  int64_t chat = 0, user = 0;
+  const std::string* text = find_param(q, "text");
+  if (!int_param(q, "chat", chat) || chat == 0 || !text) {
+    return control_error(http::status::bad_request, "need chat=<non-zero id> and text=...");
+  }
+  const std::string* username = find_param(q, "username");
+  int_param(q, "user_id", user);
+  const int64_t update_id = state_.push_message(chat, *text, username ? *username : "user", user);
+  return json_reply(http::status::ok, "{\"update_id\":" + std::to_string(update_id) +
+                                          ",\"message_id\":" +
+                                          std::to_string(state_.last_user_message_id(chat)) + "}");
+}
+
+// GET /__callback?chat=ID&message_id=N&data=...: a user presses a button.
+reply router::push_callback(const params& q) const {
+  int64_t chat = 0, message = 0;
+  const std::string* data = find_param(q, "data");
+  if (!int_param(q, "chat", chat) || chat == 0 || !int_param(q, "message_id", message) || !data) {
+    return control_error(http::status::bad_request, "need chat=, message_id= and data=");
+  }
+  const int64_t update_id = state_.push_callback(chat, message, *data);
+  return json_reply(http::status::ok, "{\"update_id\":" + std::to_string(update_id) + "}");
+}
+
+// GET /__push_sample?name=message_bot_command_start
+reply router::push_sample(const params& q) const {
+  const std::string* name = find_param(q, "name");
+  auto found = name ? samples_.find(*name) : samples_.end();
+  if (found == samples_.end()) {
+    return control_error(http::status::not_found, "unknown sample (see /__stats)");
+  }
+  const int64_t update_id = state_.push_sample(found->second);
+  return json_reply(http::status::ok, "{\"update_id\":" + std::to_string(update_id) + "}");
+}
+
+// GET /__sent?chat=ID&after=MESSAGE_ID[&wait_ms=N]: the bot's messages above
+// `after` (chat 0 or none: every chat). With wait_ms, an empty answer waits
+// for the next message the bot sends or edits (in any chat), up to wait_ms.
+reply router::sent(const params& q, const waker& wake) const {
+  int64_t chat = 0, after = 0, wait_ms = 0;
+  int_param(q, "chat", chat);
+  int_param(q, "after", after);
+  int_param(q, "wait_ms", wait_ms);
+  auto answer = [](const std::vector<sent_message>& list) {
+    rapidjson::StringBuffer buffer;
+    plain_writer w(buffer);
+    write_sent(w, list);
+    return json_reply(http::status::ok, buffer.GetString());
+  };
+  if (wait_ms <= 0) {
+    return answer(state_.sent_after(chat, after));
+  }
+  // Watch first, then look: a message in between is not missed.
+  const uint64_t id = state_.watch_sent(wake);
+  std::vector<sent_message> list = state_.sent_after(chat, after);
+  if (!list.empty()) {
+    state_.unwatch_sent(id);
+    return answer(list);
+  }
+  reply r;
+  r.wait = milliseconds(std::min<int64_t>(wait_ms, 600000));
+  r.finish = [this, id, chat, after, answer](wait_end how) {
+    state_.unwatch_sent(id);
+    if (how == wait_end::aborted || how == wait_end::gone) {
+      reply cut;
+      cut.reset = true;
+      return cut;
+    }
+    return answer(state_.sent_after(chat, after));
+  };
+  return r;
+}
+
+std::string samples_path(const std::string& option) {
+  if (!option.empty()) {
+    return option;
+  }
+  if (const char* env = std::getenv("PHOENIX_TELEGRAM_SAMPLES"); env && *env) {
+    return env;
+  }
+#ifdef PHOENIX_SHARED_DIR
+  return std::string(PHOENIX_SHARED_DIR) + "/spec/sample-updates.json";
+#else
+  return "";
+#endif
+}
+
+/// The samples that are updates (have an update_id), by name; none when the
+/// file is missing or broken.
+sample_map load_samples(const std::string& option) {
+  sample_map samples;
+  const std::string path = samples_path(option);
+  std::ifstream in(path);
+  if (path.empty() || !in) {
+    return samples;
+  }
+  const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  rapidjson::Document doc;
+  doc.Parse(text.data(), text.size());
+  if (doc.HasParseError() || !doc.IsObject()) {
+    return samples;
+  }
+  for (const auto& member : doc.GetObject()) {
+    if (member.value.IsObject() && member.value.HasMember("update_id")) {
+      samples.emplace(member.name.GetString(), to_json(member.value));
+    }
+  }
+  return samples;
+}
+
+/// The bot's id is the token's number before ':'.
+int64_t bot_id_of(const std::string& token) {
+  int64_t id = 0;
+  if (!parse_int(std::string_view(token).substr(0, token.find(':')), id) || id <= 0) {
+    return 123456;
+  }
+  return id;
+}
+
+} // namespace telegram_detail
+
+namespace td = telegram_detail;
+
+// Members are destroyed in reverse order: the listener and the sessions (in
+// the io_context) go before the router and the state they use.
+class fake_telegram::impl {
+public:
+  explicit impl(fake_telegram_options o)
+      : options(std::move(o)), samples(td::load_samples(options.samples_file)),
+        state(options, td::bot_id_of(options.token)),
+        router(state, options.token, samples,
+               {[this](bool on) { set_running(on); },
+                [this](std::chrono::milliseconds d) { stop_for(d); },
+                [this] { return listener->accepting() && !state.stopped.load(); }}),
+        work(td::net::make_work_guard(ioc)), control_strand(td::net::make_strand(ioc)),
+        resume_timer(control_strand),
+        listener(std::make_shared<td::listener>(ioc, router, state, options.port)) {
+    listener->run();
+    const int n = options.threads < 1 ? 1 : options.threads;
+    for (int i = 0; i < n; ++i) {
+      threads.emplace_back([this] {
+        td::on_io_thread = true;
+        ioc.run();
+      });
+    }
+  }
+
+  ~impl() {
+    work.reset();
+    ioc.stop();
+    for (auto& t : threads) {
+      t.join();
+    }
+    // The wakers hold strand executors of the io_context: gone before it.
+    state.forget_waiters();
+  }
+
+  // Waits for the acceptor unless called from the fake's own threads.
+  void set_accepting(bool on) {
+    if (td::on_io_thread) {
+      return listener->set_accepting(on, nullptr);
+    }
+    std::promise<void> done;
+    listener->set_accepting(on, [&done] { done.set_value(); });
+    done.get_future().wait();
+  }
+
+  void set_running(bool on) {
+    ++generation;
+    if (on) {
+      set_accepting(true);
+      state.stopped.store(false);
+    } else {
+      state.stopped.store(true);
+      set_accepting(false);
+      state.abort_poll();
+    }
+  }
+
+  /// Stops now and resumes after `d`, unless stopped or resumed again meanwhile.
+  void stop_for(std::chrono::milliseconds d) {
+    set_running(false);
+    const uint64_t mine = generation.load();
+    td::net::post(control_strand, [this, d, mine] {
+      resume_timer.expires_after(d);
+      resume_timer.async_wait([this, mine](td::beast::error_code ec) {
+        if (!ec && generation.load() == mine) {
+          set_running(true);
+        }
+      });
+    });
+  }
+
+  fake_telegram_options options;
+  td::sample_map samples;
+  td::server_state state;
+  td::router router;
+  td::net::io_context ioc;
+  td::net::executor_work_guard<td::net::io_context::executor_type> work;
+  td::net::strand<td::net::io_context::executor_type> control_strand;
+  td::net::steady_timer resume_timer;
+  std::shared_ptr<td::listener> listener;
+  std::vector<std::thread> threads;
+  std::atomic<uint64_t> generation{0};
+};
+
+fake_telegram::fake_telegram(fake_telegram_options options)
+    : impl_(std::make_unique<impl>(std::move(options))) {}
+
+fake_telegram::~fake_telegram() = default;
+
+unsigned short fake_telegram::port() const {
+  return impl_->listener->port();
+}
+std::string fake_telegram::base_url() const {
+  return "http://127.0.0.1:" + std::to_string(port());
+}
+const std::string& fake_telegram::token() const {
+  return impl_->options.token;
+}
+std::int64_t fake_telegram::bot_id() const {
+  return impl_->state.bot_id();
+}
+
+std::int64_t fake_telegram::push_message(std::int64_t chat_id, std::string text,
+                                         std::string username, std::int64_t user_id) {
+  return impl_->state.push_message(chat_id, text, username, user_id);
+}
+std::int64_t fake_telegram::last_user_message_id(std::int64_t chat_id) const {
+  return impl_->state.last_user_message_id(chat_id);
+}
+std::int64_t fake_telegram::push_callback(std::int64_t chat_id, std::int64_t message_id,
+                                          std::string data) {
+  return impl_->state.push_callback(chat_id, message_id, data);
+}
+void fake_telegram::push_raw_update(std::string json) {
+  impl_->state.push_raw(std::move(json));
+}
+std::int64_t fake_telegram::push_sample(const std::string& name) {
+  auto found = impl_->samples.find(name);
+  if (found == impl_->samples.end()) {
+    throw std::invalid_argument("fake_telegram: no sample update named '" + name + "'");
+  }
+  return impl_->state.push_sample(found->second);
+}
+std::size_t fake_telegram::pending_updates() const {
+  return impl_->state.pending_updates();
+}
+
+std::vector<sent_message> fake_telegram::wait_for_messages(std::int64_t chat_id, std::size_t count,
+                                                           std::chrono::milliseconds deadline) {
+  return impl_->state.wait_for_messages(chat_id, count, deadline);
+}
+std::size_t fake_telegram::wait_for_total_sent(std::size_t n, std::chrono::milliseconds deadline) {
+  return impl_->state.wait_for_total_sent(n, deadline);
+}
+std::size_t fake_telegram::wait_for_calls(const std::string& method, std::size_t n,
+                                          std::chrono::milliseconds deadline) {
+  return impl_->state.wait_for_calls(method, n, deadline);
+}
+std::vector<sent_message> fake_telegram::sent(std::int64_t chat_id) const {
+  return impl_->state.sent(chat_id);
+}
+std::vector<sent_message> fake_telegram::all_sent() const {
+  return impl_->state.all_sent();
+}
+std::optional<std::string> fake_telegram::callback_answer(std::int64_t update_id) const {
+  return impl_->state.callback_answer(update_id);
+}
+
+void fake_telegram::fail_next(std::string method, int n, int status, int retry_after) {
+  impl_->state.faults.fail_next(method, n, status, retry_after);
+}
+void fake_telegram::fail_ratio(std::string method, double ratio, int status, int retry_after) {
+  impl_->state.faults.fail_ratio(method, ratio, status, retry_after);
+}
+void fake_telegram::set_latency(std::string method, std::chrono::milliseconds fixed,
+                                std::chrono::milliseconds jitter) {
+  impl_->state.faults.set_latency(method, fixed, jitter);
+}
+void fake_telegram::reset_next(std::string method, int n) {
+  impl_->state.faults.reset_next(method, n);
+}
+void fake_telegram::clear_faults() {
+  impl_->state.faults.clear();
+  impl_->state.unblock_all();
+  impl_->set_running(true);
+}
+void fake_telegram::stop() {
+  impl_->set_running(false);
+}
+void fake_telegram::resume() {
+  impl_->set_running(true);
+}
+void fake_telegram::block_user(std::int64_t chat_id) {
+  impl_->state.block(chat_id, true);
+}
+void fake_telegram::unblock_user(std::int64_t chat_id) {
+  impl_->state.block(chat_id, false);
+}
+void fake_telegram::set_webhook(bool active) {
+  impl_->state.set_webhook(active, active ? "https://example.invalid/phoenix-webhook" : "");
+}
+
+std::size_t fake_telegram::calls(const std::string& method) const {
+  return impl_->state.calls(method);
+}
+std::size_t fake_telegram::total_calls() const {
+  return impl_->state.total_calls();
+}
+std::size_t fake_telegram::sent_count() const {
+  return impl_->state.sent_count();
+}
+int fake_telegram::getupdates_in_flight() const {
+  return impl_->state.in_flight();
+}
+int fake_telegram::max_concurrent_getupdates() const {
+  return impl_->state.max_in_flight();
+}
+std::int64_t fake_telegram::confirmed_offset() const {
+  return impl_->state.confirmed_offset();
+}
+std::size_t fake_telegram::answered_callbacks() const {
+  return impl_->state.answered_callbacks();
+}
+std::size_t fake_telegram::deprecated_parameters() const {
+  return impl_->state.deprecated_parameters();
+}
+double fake_telegram::max_messages_per_second(std::int64_t chat_id) const {
+  return impl_->state.max_per_second(chat_id);
+}
+std::size_t fake_telegram::connections_accepted() const {
+  return impl_->state.connections_accepted();
+}
+void fake_telegram::reset_counters() {
+  impl_->state.reset_counters();
+}
+
+} // namespace phoenix::fakes

@@ -1,0 +1,164 @@
+#include "core/send_limiter.hpp"
+
+#include <boost/test/unit_test.hpp>
+#include <map>
+#include <random>
+#include <vector>
+
+using namespace phoenix::core;
+using namespace std::chrono_literals;
+
+namespace {
+
+using time_point = send_limiter::time_point;
+const time_point t0{std::chrono::hours{1000}};
+
+struct sent {
+  int64_t chat_id;
+  bool is_group;
+  time_point at;
+};
+
+// Most sends in any half-open window [t, t + window) that starts at a send.
+std::size_t busiest_window(const std::vector<time_point>& times,
+                           std::chrono::steady_clock::duration window) {
+  std::size_t most = 0;
+  for (std::size_t i = 0; i < times.size(); ++i) {
+    std::size_t count = 0;
+    for (std::size_t j = i; j < times.size() && times[j] < times[i] + window; ++j)
+      ++count;
+    most = std::max(most, count);
+  }
+  return most;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(send_limiter_tests)
+
+BOOST_AUTO_TEST_CASE(free_chats_may_send_now_and_then_wait_a_second) {
+  send_limiter limiter{{}};
+  BOOST_TEST((limiter.next_slot(1, false, t0) == t0));
+  limiter.on_send(1, false, t0);
+  BOOST_TEST((limiter.next_slot(1, false, t0) == t0 + 1s));
+  BOOST_TEST((limiter.next_slot(1, false, t0 + 400ms) == t0 + 1s));
+  BOOST_TEST((limiter.next_slot(2, false, t0) == t0)); // other chats are not held up
+  BOOST_TEST((limiter.next_slot(1, false, t0 + 1s) == t0 + 1s));
+}
+
+BOOST_AUTO_TEST_CASE(groups_get_twenty_per_minute) {
+  send_limiter limiter{{}};
+  for (int i = 0; i < 20; ++i) {
+    const time_point now = t0 + i * 1s;
+    BOOST_TEST((limiter.next_slot(-100, true, now) == now));
+    limiter.on_send(-100, true, now);
+  }
+  BOOST_TEST((limiter.next_slot(-100, true, t0 + 20s) == t0 + 60s));
+  BOOST_TEST((limiter.next_slot(-100, true, t0 + 60s) == t0 + 60s));
+}
+
+BOOST_AUTO_TEST_CASE(global_limit_spreads_bulk_sends) {
+  send_limiter limiter{{}};
+  for (int chat = 0; chat < 30; ++chat)
+    limiter.on_send(chat, false, t0 + chat * 1ms);
+  BOOST_TEST((limiter.next_slot(999, false, t0 + 30ms) == t0 + 1s));
+  BOOST_TEST((limiter.next_slot(999, false, t0 + 1001ms) == t0 + 1001ms));
+}
+
+BOOST_AUTO_TEST_CASE(a_429_pauses_everyone) {
+  send_limiter limiter{{}};
+  limiter.pause_all_until(t0 + 35s);
+  limiter.pause_all_until(t0 + 5s); // a shorter pause must not cut the longer one
+  BOOST_TEST((limiter.next_slot(1, false, t0) == t0 + 35s));
+  BOOST_TEST((limiter.next_slot(-7, true, t0 + 10s) == t0 + 35s));
+  BOOST_TEST((limiter.next_slot(1, false, t0 + 40s) == t0 + 40s));
+}
+
+BOOST_AUTO_TEST_CASE(zero_switches_limits_off) {
+  send_limiter limiter{{0, 0, 0}};
+  for (int i = 0; i < 100; ++i)
+    limiter.on_send(-5, true, t0);
+  BOOST_TEST((limiter.next_slot(-5, true, t0) == t0));
+}
+
+BOOST_AUTO_TEST_CASE(a_thousand_sends_never_exceed_any_limit) {
+  send_limiter limiter{{}};
+  std::mt19937 random(7);
+  std::vector<sent> log;
+  time_point now = t0;
+  // Eager senders: each message waits for its slot, then goes out.
+  while (log.size() < 1000) {
+    const int pick = static_cast<int>(random() % 100);
+    const int64_t chat_id = pick < 30 ? -1 : pick < 40 ? -2 - pick % 5 : pick; // busy group first
+    const bool is_group = chat_id < 0;
+    now = limiter.next_slot(chat_id, is_group, now);
+    limiter.on_send(chat_id, is_group, now);
+    log.push_back({chat_id, is_group, now});
+    now += std::chrono::milliseconds(random() % 5);
+    if (log.size() == 500)
+      limiter.pause_all_until(now + 5s); // a 429 in the middle
+  }
+
+  std::vector<time_point> all;
+  std::map<int64_t, std::vector<time_point>> per_chat;
+  for (const sent& s : log) {
+    all.push_back(s.at);
+    per_chat[s.chat_id].push_back(s.at);
+  }
+  BOOST_TEST(busiest_window(all, 1s) <= 30u);
+  BOOST_TEST(busiest_window(all, 1s) >= 10u); // the test really pushes the limits
+  for (const auto& [chat_id, times] : per_chat) {
+    BOOST_TEST(busiest_window(times, 1s) <= 1u, chat_id);
+    if (chat_id < 0) {
+      BOOST_TEST(busiest_window(times, 60s) <= 20u, chat_id);
+    }
+  }
+  BOOST_TEST((log[500].at - log[499].at >= 5s));
+  BOOST_TEST(busiest_window(per_chat[-1], 60s) == 20u); // the busy group hit its limit
+}
+
+BOOST_AUTO_TEST_CASE(idle_chats_are_forgotten) {
+  send_limiter limiter{{}};
+  for (int i = 0; i < 10000; ++i) {
+    limiter.on_send(i, i % 2 == 0, t0 + i * 100ms);
+    BOOST_TEST_REQUIRE(limiter.tracked_chats() <= 612u); // a minute and a second of chats
+  }
+  limiter.on_send(-1, true, t0 + 2000s);
+  BOOST_TEST(limiter.tracked_chats() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(flood_guard_allows_warns_once_then_ignores) {
+  flood_guard guard{3};
+  using v = flood_guard::verdict;
+  BOOST_TEST((guard.on_command(1, t0) == v::allow));
+  BOOST_TEST((guard.on_command(1, t0 + 1s) == v::allow));
+  BOOST_TEST((guard.on_command(1, t0 + 2s) == v::allow));
+  BOOST_TEST((guard.on_command(1, t0 + 3s) == v::warn));
+  BOOST_TEST((guard.on_command(1, t0 + 4s) == v::ignore));
+  BOOST_TEST((guard.on_command(1, t0 + 59s) == v::ignore));
+  BOOST_TEST((guard.on_command(2, t0 + 5s) == v::allow)); // others are not affected
+
+  // The first command leaves the window: room for one again.
+  BOOST_TEST((guard.on_command(1, t0 + 60s) == v::allow));
+  BOOST_TEST((guard.on_command(1, t0 + 60500ms) == v::warn)); // a new burst, a new notice
+  BOOST_TEST((guard.on_command(1, t0 + 61s) == v::allow));    // the second one left
+  BOOST_TEST((guard.on_command(1, t0 + 62s) == v::allow));
+  BOOST_TEST((guard.on_command(1, t0 + 63s) == v::warn));
+}
+
+BOOST_AUTO_TEST_CASE(flood_guard_off_and_memory_bounded) {
+  flood_guard off{0};
+  for (int i = 0; i < 1000; ++i)
+    BOOST_TEST_REQUIRE((off.on_command(1, t0) == flood_guard::verdict::allow));
+  BOOST_TEST(off.tracked_users() == 0u);
+
+  flood_guard guard{5};
+  for (int i = 0; i < 10000; ++i) {
+    guard.on_command(i, t0 + i * 50ms);
+    BOOST_TEST_REQUIRE(guard.tracked_users() <= 1221u);
+  }
+  guard.on_command(7, t0 + 5000s);
+  BOOST_TEST(guard.tracked_users() == 1u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
