@@ -2,6 +2,7 @@
 
 #include "core/bot_text.hpp"
 #include "core/quota_tracker.hpp"
+#include "core/update_record.hpp"
 
 #include <caf/all.hpp>
 #include <random>
@@ -35,8 +36,12 @@ void call(self_pointer self, const std::string& method, std::string body,
   });
 }
 
+// Everything below may be confirmed: handled, or safe in the inbox.
 int64_t low_watermark(const telegram_poller_state& st) {
-  return st.in_flight.empty() ? st.next_update : *st.in_flight.begin();
+  for (auto id : st.in_flight)
+    if (st.durable.count(id) == 0)
+      return id;
+  return st.next_update;
 }
 
 void schedule_poll(self_pointer self, caf::timespan after) {
@@ -86,11 +91,13 @@ void finish_stop(self_pointer self) {
 }
 
 void poll(self_pointer self);
+void schedule_poll(self_pointer self, caf::timespan after);
 
 void handled(self_pointer self, int64_t update_id) {
   auto& st = self->state;
   if (st.in_flight.erase(update_id) == 0)
     return;
+  st.durable.erase(update_id);
   ++st.stats.handled;
   st.done_above.insert(update_id);
   auto watermark = low_watermark(st);
@@ -100,6 +107,32 @@ void handled(self_pointer self, int64_t update_id) {
     return finish_stop(self);
   if (!st.polling && !st.stopping)
     poll(self);
+}
+
+// Once in the inbox, updates still in flight may be confirmed; those already
+// handled meanwhile leave it again (their mark_processed ran first).
+void keep_in_inbox(self_pointer self, db::store_updates inbox) {
+  auto ids = inbox.update_ids;
+  self->request(self->state.config.db, std::chrono::seconds{10}, db_atom::value,
+                db::operation{std::move(inbox)})
+      .then(
+          [self, ids](db::reply& r) {
+            auto& st = self->state;
+            if (!r.ok())
+              return;
+            std::vector<int64_t> finished;
+            for (auto id : ids)
+              if (st.in_flight.count(id) != 0)
+                st.durable.insert(id);
+              else
+                finished.push_back(id);
+            if (!finished.empty())
+              caf::anon_send(st.config.db, db_atom::value,
+                             db::operation{db::mark_processed{std::move(finished)}});
+            if (!st.polling && !st.stopping)
+              poll(self);
+          },
+          [](const caf::error&) {}); // not durable: stays below the watermark
 }
 
 // New updates: those the database already knows (a restart's window) are
@@ -115,6 +148,7 @@ void dispatch(self_pointer self, std::vector<core::telegram_update> updates) {
   auto go = [self, shared](const std::vector<int64_t>& already) {
     auto& st = self->state;
     std::set<int64_t> skip(already.begin(), already.end());
+    db::store_updates inbox;
     for (auto& u : *shared) {
       if (skip.count(u.update_id) != 0) {
         ++st.stats.duplicates;
@@ -122,9 +156,13 @@ void dispatch(self_pointer self, std::vector<core::telegram_update> updates) {
       } else if (u.type == core::telegram_update::kind::other) {
         handled(self, u.update_id); // nothing Phoenix answers: confirm it
       } else {
+        inbox.update_ids.push_back(u.update_id);
+        inbox.bodies.push_back(core::encode_update_record(u));
         self->send(st.config.dispatcher, tg_update_atom::value, u);
       }
     }
+    if (!inbox.update_ids.empty())
+      keep_in_inbox(self, std::move(inbox));
   };
   self->request(st.config.db, std::chrono::seconds{10}, db_atom::value,
                 db::operation{db::filter_processed{ids}})
@@ -132,10 +170,11 @@ void dispatch(self_pointer self, std::vector<core::telegram_update> updates) {
             [go](const caf::error&) { go({}); }); // database down: answering beats losing
 }
 
-void on_updates(self_pointer self, const core::bot_api_answer& answer) {
+// Returns how many new updates the answer held.
+size_t on_updates(self_pointer self, const core::bot_api_answer& answer) {
   auto& st = self->state;
   if (st.stopping)
-    return; // not confirmed: Telegram sends them again after the restart
+    return 0; // not confirmed: Telegram sends them again after the restart
   auto decoded = core::decode_updates("{\"ok\":true,\"result\":" + answer.result_json + "}");
   for (auto& problem : decoded.problems)
     spdlog::warn("telegram_poller: {}", problem);
@@ -148,8 +187,10 @@ void on_updates(self_pointer self, const core::bot_api_answer& answer) {
     ++st.stats.received;
     fresh.push_back(std::move(u));
   }
+  auto count = fresh.size();
   if (!fresh.empty())
     dispatch(self, std::move(fresh));
+  return count;
 }
 
 void poll(self_pointer self) {
@@ -178,7 +219,10 @@ void poll(self_pointer self) {
            st.stats.last_poll_ok_unix = std::chrono::duration_cast<std::chrono::seconds>(
                                             std::chrono::system_clock::now().time_since_epoch())
                                             .count();
-           on_updates(self, answer);
+           // Only repeats of updates in hand (not yet confirmable): polling at
+           // once would get them again at once, so wait for a change or a moment.
+           if (on_updates(self, answer) == 0 && answer.result_json.size() > 2)
+             return schedule_poll(self, std::chrono::milliseconds{500});
            return poll(self);
          }
          if (answer.error_code == 401) {
@@ -204,6 +248,34 @@ void poll(self_pointer self) {
                       answer.description);
          back_off(self);
        });
+}
+
+// Updates received but not handled before a restart come first.
+void resume_inbox(self_pointer self) {
+  self->request(self->state.config.db, std::chrono::seconds{10}, db_atom::value,
+                db::operation{db::load_inbox{}})
+      .then(
+          [self](db::reply& r) {
+            auto& st = self->state;
+            for (size_t i = 0; r.ok() && i < r.bodies.size(); ++i) {
+              auto update = core::decode_update_record(r.bodies[i]);
+              if (!update)
+                continue;
+              st.in_flight.insert(update->update_id);
+              st.durable.insert(update->update_id);
+              st.next_update = std::max(st.next_update, update->update_id + 1);
+              self->send(st.config.dispatcher, tg_update_atom::value, *update);
+            }
+            if (r.ok() && !r.bodies.empty())
+              spdlog::info("telegram_poller: {} update(s) from before the restart",
+                           r.bodies.size());
+            st.started = true;
+            poll(self);
+          },
+          [self](const caf::error&) {
+            self->state.started = true;
+            poll(self);
+          });
 }
 
 // deleteWebhook, getMe, the command menu, the stored offset; then polling.
@@ -238,8 +310,7 @@ void start(self_pointer self) {
               auto& st = self->state;
               if (r.ok())
                 st.next_update = std::max(st.next_update, r.count);
-              st.started = true;
-              poll(self);
+              resume_inbox(self);
             },
             [self](const caf::error&) {
               self->state.started = true;

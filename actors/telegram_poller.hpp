@@ -1,6 +1,9 @@
-// The poller: getUpdates long polling with backpressure, offsets confirmed
-// only below the lowest update still in flight (low watermark), and handled
-// update ids kept in PostgreSQL so a restart neither repeats nor loses one.
+// The poller: getUpdates long polling with backpressure. An update is
+// confirmed to Telegram once it is handled or durably kept in the database
+// inbox (low watermark over the rest), and handled update ids are kept in
+// PostgreSQL, so a restart neither repeats nor loses one. The inbox matters:
+// Telegram shows at most 100 unconfirmed updates, so without it 100 slow
+// ones would hide every newer update.
 #pragma once
 
 #include "core/bot_api.hpp"
@@ -42,6 +45,7 @@ struct telegram_poller_state {
   bool poll_armed = false;
   int64_t next_update = 0;      ///< everything below was handled and may be confirmed
   std::set<int64_t> in_flight;  ///< dispatched, not yet handled
+  std::set<int64_t> durable;    ///< in flight and kept in the database inbox: confirmable
   std::set<int64_t> done_above; ///< handled, but above the lowest in flight
   std::chrono::milliseconds backoff{100};
   int conflicts = 0;

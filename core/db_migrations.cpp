@@ -71,6 +71,16 @@ CREATE TABLE processed_updates (
 );
 CREATE INDEX processed_updates_at ON processed_updates (at);
 )sql"},
+    // Updates received but not yet handled, so that getUpdates can confirm them
+    // at once (Telegram shows at most 100 unconfirmed updates: a slow one must
+    // not hide the newer ones) and a restart still handles them.
+    {2, "update inbox", R"sql(
+CREATE TABLE update_inbox (
+  update_id   bigint PRIMARY KEY,
+  body        text NOT NULL,
+  received_at timestamptz NOT NULL DEFAULT now()
+);
+)sql"},
 };
 
 constexpr bool strictly_increasing() {

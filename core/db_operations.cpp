@@ -67,7 +67,11 @@ constexpr statement statements[] = {
                    " ON CONFLICT (key) DO UPDATE"
                    " SET value = greatest(bot_state.value::bigint, EXCLUDED.value::bigint)::text"
                    " RETURNING value::bigint"},
-    {"mark_processed", "INSERT INTO processed_updates (update_id) SELECT unnest($1::bigint[])"
+    {"store_updates", "INSERT INTO update_inbox (update_id, body)"
+                      " SELECT * FROM unnest($1::bigint[], $2::text[]) ON CONFLICT DO NOTHING"},
+    {"load_inbox", "SELECT update_id, body FROM update_inbox ORDER BY update_id"},
+    {"mark_processed", "WITH done AS (DELETE FROM update_inbox WHERE update_id = ANY($1::bigint[]))"
+                       " INSERT INTO processed_updates (update_id) SELECT unnest($1::bigint[])"
                        " ON CONFLICT DO NOTHING"},
     {"filter_processed", "SELECT update_id FROM processed_updates"
                          " WHERE update_id = ANY($1::bigint[]) ORDER BY update_id"},
@@ -232,6 +236,23 @@ reply exec(pqxx::transaction_base& tx, const get_offset&) {
 reply exec(pqxx::transaction_base& tx, const set_offset& op) {
   // Answers the offset now stored (the greater one).
   return counted(tx.exec_prepared1("set_offset", op.offset)[0].as<int64_t>());
+}
+
+reply exec(pqxx::transaction_base& tx, const store_updates& op) {
+  if (op.update_ids.empty() || op.update_ids.size() != op.bodies.size())
+    return {};
+  return counted(affected(
+      tx.exec_prepared("store_updates", array_literal(op.update_ids), array_literal(op.bodies))));
+}
+
+reply exec(pqxx::transaction_base& tx, const load_inbox&) {
+  reply out;
+  for (const auto& row : tx.exec_prepared("load_inbox")) {
+    out.ids.push_back(row[0].as<int64_t>());
+    out.bodies.push_back(row[1].as<std::string>());
+  }
+  out.count = static_cast<int64_t>(out.ids.size());
+  return out;
 }
 
 reply exec(pqxx::transaction_base& tx, const mark_processed& op) {

@@ -45,6 +45,12 @@ bool idempotent(const get_offset&) {
 bool idempotent(const set_offset&) {
   return true;
 } // keeps the greater offset
+bool idempotent(const store_updates&) {
+  return true;
+} // ON CONFLICT DO NOTHING
+bool idempotent(const load_inbox&) {
+  return true;
+}
 bool idempotent(const mark_processed&) {
   return true;
 } // ON CONFLICT DO NOTHING
@@ -96,6 +102,12 @@ const char* name(const get_offset&) {
 }
 const char* name(const set_offset&) {
   return "set_offset";
+}
+const char* name(const store_updates&) {
+  return "store_updates";
+}
+const char* name(const load_inbox&) {
+  return "load_inbox";
 }
 const char* name(const mark_processed&) {
   return "mark_processed";

@@ -94,10 +94,18 @@ struct get_offset {};
 struct set_offset {
   int64_t offset = 0;
 };
-/// Records many handled update ids in one round trip (the dedupe window).
+/// Records many handled update ids in one round trip (the dedupe window) and
+/// removes them from the inbox.
 struct mark_processed {
   std::vector<int64_t> update_ids;
 };
+/// Keeps received updates (id, encoded update) until they are handled.
+struct store_updates {
+  std::vector<int64_t> update_ids;
+  std::vector<std::string> bodies;
+};
+/// The updates received but not handled before (a restart's work), oldest first.
+struct load_inbox {};
 /// Which of these update ids were handled already.
 struct filter_processed {
   std::vector<int64_t> update_ids;
@@ -112,10 +120,10 @@ struct ping {
   int64_t sleep_ms = 0;
 };
 
-using operation =
-    std::variant<upsert_user, set_user_active, load_user, log_requests, subscribe, unsubscribe,
-                 list_subscriptions, save_job, load_job, list_jobs, fail_interrupted_jobs,
-                 get_offset, set_offset, mark_processed, filter_processed, prune, ping>;
+using operation = std::variant<upsert_user, set_user_active, load_user, log_requests, subscribe,
+                               unsubscribe, list_subscriptions, save_job, load_job, list_jobs,
+                               fail_interrupted_jobs, get_offset, set_offset, store_updates,
+                               load_inbox, mark_processed, filter_processed, prune, ping>;
 
 /// Whether the operation may run twice without harm (then a call that met a
 /// broken connection is retried once on a fresh one).
@@ -141,6 +149,7 @@ struct reply {
   std::vector<int64_t> ids;
   std::optional<user_row> user;
   std::vector<job_row> jobs;
+  std::vector<std::string> bodies; ///< load_inbox: the encoded updates, as `ids`
 
   bool ok() const { return error == errc::none; }
 };

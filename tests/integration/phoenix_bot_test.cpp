@@ -1,5 +1,7 @@
 // phoenix-bot as a process: configuration errors, start-up, SIGTERM.
 #include "core/snapshot_file.hpp"
+#include "tests/fakes/fake_api_football.hpp"
+#include "tests/fakes/fake_telegram.hpp"
 #include "tests/integration/child_process.hpp"
 
 #include <boost/test/unit_test.hpp>
@@ -28,8 +30,32 @@ struct bot_folder {
   std::string cache() const { return (path / "cache.snapshot").string(); }
 };
 
-std::map<std::string, std::string> env_with_token() {
-  return {{"TELEGRAM_BOT_TOKEN", token}, {"PATH", "/usr/bin:/bin"}};
+std::map<std::string, std::string> env_with_token(const std::string& bot_token = token) {
+  std::map<std::string, std::string> env{{"TELEGRAM_BOT_TOKEN", bot_token},
+                                         {"API_FOOTBALL_KEY", "test-key"},
+                                         {"PATH", "/usr/bin:/bin"}};
+  if (auto db = std::getenv("PHOENIX_TEST_DATABASE_URL"))
+    env["DATABASE_URL"] = db;
+  return env;
+}
+
+// Loopback only: the fakes stand in for Telegram and API-Football.
+struct upstreams {
+  fakes::fake_telegram telegram{[] {
+    fakes::fake_telegram_options o;
+    o.token = token;
+    return o;
+  }()};
+  fakes::fake_api_football football;
+  std::vector<std::string> args() const {
+    return {"--telegram.api-url=" + telegram.base_url(),
+            "--football.api-url=" + football.base_url(), "--telegram.poll-timeout=1s"};
+  }
+};
+
+std::vector<std::string> operator+(std::vector<std::string> a, const std::vector<std::string>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
 }
 
 } // namespace
@@ -61,9 +87,12 @@ BOOST_AUTO_TEST_CASE(sigterm_stops_cleanly_with_the_cache_on_disk_and_no_secret_
   store.put("fixture:2", "two", 1h, now);
   core::write_file_atomically(dir.cache(), core::encode_snapshot(store.snapshot().entries, now,
                                                                  std::chrono::system_clock::now()));
+  upstreams fakes;
   child_process p{bot,
-                  {"--config-file=" + shipped_ini, "--cache.path=" + dir.cache(),
-                   "--log.level=debug", "--metrics.listen=\"\""},
+                  std::vector<std::string>{"--config-file=" + shipped_ini,
+                                           "--cache.path=" + dir.cache(), "--log.level=debug",
+                                           "--metrics.listen=\"\""} +
+                      fakes.args(),
                   env_with_token()};
   BOOST_REQUIRE(p.wait_for_line("phoenix-bot running", 20s));
   BOOST_TEST(p.output().find("loaded 2 entries") != std::string::npos);
@@ -80,10 +109,22 @@ BOOST_AUTO_TEST_CASE(sigterm_stops_cleanly_with_the_cache_on_disk_and_no_secret_
 
 BOOST_AUTO_TEST_CASE(sigint_also_stops_cleanly) {
   bot_folder dir;
-  child_process p{bot, {"--cache.path=" + dir.cache()}, env_with_token()};
+  upstreams fakes;
+  child_process p{bot, std::vector<std::string>{"--cache.path=" + dir.cache()} + fakes.args(),
+                  env_with_token()};
   BOOST_REQUIRE(p.wait_for_line("phoenix-bot running", 20s));
   p.signal(SIGINT);
   BOOST_TEST(p.wait_exit(20s) == 0);
+}
+
+BOOST_AUTO_TEST_CASE(a_rejected_token_exits_3_with_a_clear_message) {
+  bot_folder dir;
+  upstreams fakes;
+  child_process p{bot, std::vector<std::string>{"--cache.path=" + dir.cache()} + fakes.args(),
+                  env_with_token("999999:not-the-token-the-fake-knows-00000000")};
+  BOOST_TEST(p.wait_exit(30s) == 3);
+  BOOST_TEST(p.output().find("the bot token was rejected") != std::string::npos);
+  BOOST_TEST(p.output().find("not-the-token") == std::string::npos);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
