@@ -42,6 +42,11 @@ dispatcher(dispatcher_actor::stateful_pointer<dispatcher_state> self,
           self->send(caf::actor_cast<telegram_poller_actor>(st.poller), tg_done_atom::value,
                      update_id, chat_id);
       },
+      [self](bot_name_atom, const std::string& username) {
+        auto config = std::make_shared<conversation_config>(*self->state.config);
+        config->bot_username = username;
+        self->state.config = std::move(config); // for conversations spawned from now on
+      },
       [self](idle_atom, int64_t chat_id) {
         auto& st = self->state;
         if (st.outstanding[chat_id] != 0)

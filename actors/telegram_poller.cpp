@@ -302,6 +302,7 @@ void start(self_pointer self) {
       return;
     }
     st.bot_username = core::get_me_username(me.result_json);
+    self->send(st.config.dispatcher, bot_name_atom::value, st.bot_username);
     spdlog::info("telegram_poller: polling as @{}", st.bot_username);
     self->request(st.config.db, std::chrono::seconds{10}, db_atom::value,
                   db::operation{db::get_offset{}})

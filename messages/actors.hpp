@@ -111,6 +111,9 @@ using dispatcher_actor = caf::typed_actor<
     caf::reacts_to<tg_update_atom, core::telegram_update>,
     // From a conversation: update N of chat C is handled; passed on to the poller.
     caf::reacts_to<tg_done_atom, int64_t, int64_t>,
+    // From the poller, before the first update: the bot's username (getMe), so
+    // that "/stats@this_bot 1" counts and "/stats@other_bot 1" does not.
+    caf::reacts_to<bot_name_atom, std::string>,
     // From a conversation: chat C was idle for handlers.idle-timeout; it is
     // stopped unless an update for it is already on its way.
     caf::reacts_to<idle_atom, int64_t>>;

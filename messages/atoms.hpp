@@ -62,6 +62,8 @@ using idle_atom = caf::atom_constant<caf::atom("conv_idle")>;
 using fatal_atom = caf::atom_constant<caf::atom("fatal")>;
 /// Hands the lifecycle actor the poller it stops first at shutdown.
 using manage_atom = caf::atom_constant<caf::atom("manage")>;
+/// The bot's @username, learnt from getMe (commands may be addressed to it).
+using bot_name_atom = caf::atom_constant<caf::atom("bot_name")>;
 /// Asks any actor for its counters.
 using stats_atom = caf::atom_constant<caf::atom("stats")>;
 /// Starts the orderly shutdown sequence.

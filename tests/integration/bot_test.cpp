@@ -33,6 +33,8 @@ BOOST_AUTO_TEST_CASE(every_command_answers_with_its_text) {
   auto usage = f.ask(1, "/stats abc");
   BOOST_TEST(contains(usage.plain_text, "/stats"));
   BOOST_TEST(contains(f.ask(1, "/fixtures someday").plain_text, "/fixtures"));
+  auto addressed = f.ask(1, "/help@phoenix_test_bot");
+  BOOST_TEST(contains(addressed.plain_text, "/fixtures"));
   auto unknown = f.ask(1, "/nonsense");
   BOOST_TEST(contains(unknown.plain_text, "/help"));
   auto text = f.ask(1, "hello there");
