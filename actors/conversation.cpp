@@ -3,6 +3,7 @@
 #include "core/bot_text.hpp"
 #include "core/command_parser.hpp"
 #include "core/html_text.hpp"
+#include "core/job_text.hpp"
 
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
@@ -107,6 +108,57 @@ void stats(self_pointer self, int64_t fixture_id, const std::string& command,
                });
 }
 
+// Asks the job registry; `render` turns a good answer into the reply.
+template <class... Ts>
+void ask_jobs(self_pointer self, std::string command, std::string arguments,
+              std::function<std::string(const job_reply&)> render, Ts... xs) {
+  self->request(self->state.config->jobs, std::chrono::seconds{10}, xs...)
+      .then(
+          [=](job_reply& r) {
+            reply(self, r.ok ? render(r) : core::html_escape(r.message), {}, command, arguments,
+                  r.ok ? "ok" : "refused");
+          },
+          [=](const caf::error&) {
+            reply(self, "Phoenix is busy; please try again in a minute.", {}, command, arguments,
+                  "busy");
+          });
+}
+
+// /analyze, /job, /jobs, /cancel; false if `cmd` is none of them.
+bool job_command(self_pointer self, const core::bot_command& cmd, const std::string& arguments) {
+  auto& name = cmd.name;
+  auto chat = self->state.chat_id;
+  auto id = cmd.args.size() == 1 ? core::parse_fixture_id(cmd.args[0]) : std::nullopt;
+  bool needs_id = name == "analyze" || name == "job" || name == "cancel";
+  if (name != "jobs" && !needs_id)
+    return false;
+  if ((needs_id && !id) || (name == "jobs" && !cmd.args.empty())) {
+    reply(self, core::usage_text(name), {}, name, arguments, "bad arguments");
+    return true;
+  }
+  if (name == "analyze")
+    ask_jobs(
+        self, name, arguments,
+        [id](const job_reply& r) {
+          return core::job_started_text(r.id, "analysis of fixture " + std::to_string(*id));
+        },
+        job_create_atom::value, chat, std::string{"analyze"}, std::to_string(*id));
+  else if (name == "job")
+    ask_jobs(
+        self, name, arguments, [](const job_reply& r) { return core::render_job(r.jobs.front()); },
+        job_get_atom::value, *id, chat);
+  else if (name == "jobs")
+    ask_jobs(
+        self, name, arguments, [](const job_reply& r) { return core::render_jobs(r.jobs); },
+        job_list_atom::value, chat);
+  else
+    ask_jobs(
+        self, name, arguments,
+        [](const job_reply& r) { return "Job #" + std::to_string(r.id) + " cancelled."; },
+        job_cancel_atom::value, *id, chat);
+  return true;
+}
+
 void command(self_pointer self, const core::bot_command& cmd) {
   auto& st = self->state;
   auto& u = *st.current;
@@ -153,6 +205,8 @@ void command(self_pointer self, const core::bot_command& cmd) {
       return reply(self, core::usage_text(name), {}, name, arguments, "bad arguments");
     return stats(self, *id, name, arguments);
   }
+  if (job_command(self, cmd, arguments))
+    return;
   reply(self, core::unknown_command_text(name), {}, name, arguments, "unknown command");
 }
 

@@ -25,6 +25,7 @@ struct conversation_config {
   football_actor football;
   telegram_sender_actor sender;
   db_pool_actor db;
+  job_registry_actor jobs;
 };
 
 struct conversation_state {

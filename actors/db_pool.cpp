@@ -142,6 +142,12 @@ void close_slot(self_pointer self, size_t index) {
 void maintain(self_pointer self) {
   auto& st = self->state;
   auto now = self->clock().now();
+  if (now - st.last_prune >= st.config.prune_interval) {
+    st.last_prune = now;
+    // Through the pool like any request, so it waits its turn for a connection.
+    caf::anon_send(caf::actor_cast<db_pool_actor>(self), db_atom::value,
+                   core::db::operation{st.config.retention});
+  }
   for (size_t i = st.slots.size(); i-- > 0;) {
     auto& slot = st.slots[i];
     if (slot.busy)

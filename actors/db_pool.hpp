@@ -21,6 +21,10 @@ struct db_pool_config {
   size_t queue_max = 1000;
   caf::timespan idle_timeout = std::chrono::minutes{5};
   caf::timespan max_lifetime = std::chrono::hours{1};
+  /// Retention: request log rows and processed update ids older than these
+  /// are deleted once per prune_interval.
+  core::db::prune retention{30, 2};
+  caf::timespan prune_interval = std::chrono::hours{1};
 };
 
 /// One connection's worker and what the pool knows of it.
@@ -44,6 +48,7 @@ struct db_pool_state {
   static inline const char* name = "db_pool";
   db_pool_config config;
   std::vector<db_connection_slot> slots;
+  caf::actor_clock::time_point last_prune{};
   std::deque<db_queued> queue;
   bool expiry_armed = false;
   bool outage_logged = false;

@@ -1,10 +1,12 @@
 #include "app/bot_system.hpp"
 
+#include "actors/analysis_job.hpp"
 #include "actors/api_fetcher.hpp"
 #include "actors/cache.hpp"
 #include "actors/db_pool.hpp"
 #include "actors/dispatcher.hpp"
 #include "actors/football.hpp"
+#include "actors/job_registry.hpp"
 #include "actors/telegram_poller.hpp"
 #include "actors/telegram_sender.hpp"
 #include "app/lifecycle.hpp"
@@ -119,6 +121,17 @@ running_bot start_bot(caf::actor_system& sys, const settings& values) {
   sender.db = bot.db;
   bot.sender = sys.spawn(telegram_sender, sender);
 
+  job_registry_config jobs;
+  jobs.limits = {static_cast<size_t>(values.jobs_max_running),
+                 static_cast<size_t>(values.jobs_queue_max), values.jobs_ttl,
+                 static_cast<size_t>(values.jobs_max_finished)};
+  jobs.reap_interval = values.jobs_reap_interval;
+  jobs.timeout = values.jobs_timeout;
+  jobs.runners["analyze"] = analysis_runner(bot.football);
+  jobs.db = bot.db;
+  jobs.sender = bot.sender;
+  bot.jobs = sys.spawn(job_registry, jobs);
+
   auto conversations = std::make_shared<conversation_config>();
   conversations->timezone = values.football_timezone;
   conversations->utc_offset_minutes = utc_offset_minutes(values.football_timezone);
@@ -128,11 +141,12 @@ running_bot start_bot(caf::actor_system& sys, const settings& values) {
   conversations->football = bot.football;
   conversations->sender = bot.sender;
   conversations->db = bot.db;
+  conversations->jobs = bot.jobs;
   bot.dispatcher = sys.spawn(dispatcher, conversations);
 
   lifecycle_parts parts;
   parts.workers = {caf::actor_cast<caf::actor>(bot.dispatcher),
-                   caf::actor_cast<caf::actor>(bot.sender),
+                   caf::actor_cast<caf::actor>(bot.jobs), caf::actor_cast<caf::actor>(bot.sender),
                    caf::actor_cast<caf::actor>(bot.football)};
   parts.cache = bot.cache;
   parts.last = {caf::actor_cast<caf::actor>(bot.db)};

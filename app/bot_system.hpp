@@ -18,6 +18,7 @@ struct running_bot {
   cache_actor cache;
   football_actor football;
   telegram_sender_actor sender;
+  job_registry_actor jobs;
   dispatcher_actor dispatcher;
   telegram_poller_actor poller;
   lifecycle_actor root; ///< send it shutdown_atom to stop everything in order

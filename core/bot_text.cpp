@@ -233,6 +233,11 @@ const std::vector<command_help>& command_table() {
        "Fixtures of a day, optionally of one league", "/fixtures tomorrow 39"},
       {"live", "", "Matches being played now", "/live"},
       {"stats", "<fixture id>", "Score, goals and statistics of a match", "/stats 1149519"},
+      {"analyze", "<fixture id>", "A background report: head to head, form, prediction",
+       "/analyze 1149519"},
+      {"job", "<job id>", "Status and result of one of your jobs", "/job 12"},
+      {"jobs", "", "Your recent jobs", "/jobs"},
+      {"cancel", "<job id>", "Cancel one of your jobs", "/cancel 12"},
   };
   return table;
 }

@@ -48,13 +48,23 @@ constexpr statement statements[] = {
      " VALUES ($1, $2, $3, $4, $5, $6, coalesce(to_timestamp(nullif($7::bigint, 0)), now()),"
      " to_timestamp(nullif($8::bigint, 0)), to_timestamp(nullif($9::bigint, 0)))"
      " RETURNING id"},
-    // created 0 keeps the stored creation time (it is never "not yet" once stored).
+    // A job with its id (the registry numbers jobs itself): inserted the first
+    // time, updated after. created 0 keeps the stored creation time. Saves are
+    // fire and forget and may overtake each other on different connections, so
+    // a status never goes back (queued < running < done/failed/cancelled).
     {"update_job",
-     "UPDATE jobs SET owner_chat = $2, kind = $3, parameters = $4, status = $5, progress = $6,"
-     " result = $7, created_at = coalesce(to_timestamp(nullif($8::bigint, 0)), created_at),"
+     "INSERT INTO jobs (id, owner_chat, kind, parameters, status, progress, result,"
+     " created_at, started_at, finished_at)"
+     " VALUES ($1, $2, $3, $4, $5, $6, $7, coalesce(to_timestamp(nullif($8::bigint, 0)), now()),"
+     " to_timestamp(nullif($9::bigint, 0)), to_timestamp(nullif($10::bigint, 0)))"
+     " ON CONFLICT (id) DO UPDATE SET owner_chat = $2, kind = $3, parameters = $4, status = $5,"
+     " progress = $6, result = $7,"
+     " created_at = coalesce(to_timestamp(nullif($8::bigint, 0)), jobs.created_at),"
      " started_at = to_timestamp(nullif($9::bigint, 0)),"
      " finished_at = to_timestamp(nullif($10::bigint, 0))"
-     " WHERE id = $1"},
+     " WHERE (CASE jobs.status WHEN 'queued' THEN 0 WHEN 'running' THEN 1 ELSE 2 END)"
+     " <= (CASE EXCLUDED.status WHEN 'queued' THEN 0 WHEN 'running' THEN 1 ELSE 2 END)"},
+    {"max_job_id", "SELECT coalesce(max(id), 0) FROM jobs"},
     {"load_job", "SELECT " PHOENIX_JOB_COLUMNS " FROM jobs WHERE id = $1"},
     {"list_jobs",
      "SELECT " PHOENIX_JOB_COLUMNS " FROM jobs WHERE owner_chat = $1 ORDER BY id DESC LIMIT $2"},
@@ -202,12 +212,15 @@ reply exec(pqxx::transaction_base& tx, const save_job& op) {
                                      text(j.status), text(j.progress), text(j.result), j.created,
                                      j.started, j.finished)[0]
                        .as<int64_t>());
-  const auto r = tx.exec_prepared("update_job", j.id, j.owner_chat, text(j.kind),
-                                  text(j.parameters), text(j.status), text(j.progress),
-                                  text(j.result), j.created, j.started, j.finished);
-  if (r.affected_rows() == 0)
-    return failed("no job " + std::to_string(j.id));
+  // 0 rows affected: an older state arrived late and was ignored.
+  tx.exec_prepared("update_job", j.id, j.owner_chat, text(j.kind), text(j.parameters),
+                   text(j.status), text(j.progress), text(j.result), j.created, j.started,
+                   j.finished);
   return counted(j.id);
+}
+
+reply exec(pqxx::transaction_base& tx, const max_job_id&) {
+  return counted(tx.exec_prepared1("max_job_id")[0].as<int64_t>());
 }
 
 reply exec(pqxx::transaction_base& tx, const load_job& op) {

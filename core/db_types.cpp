@@ -45,6 +45,9 @@ bool idempotent(const get_offset&) {
 bool idempotent(const set_offset&) {
   return true;
 } // keeps the greater offset
+bool idempotent(const max_job_id&) {
+  return true;
+}
 bool idempotent(const store_updates&) {
   return true;
 } // ON CONFLICT DO NOTHING
@@ -102,6 +105,9 @@ const char* name(const get_offset&) {
 }
 const char* name(const set_offset&) {
   return "set_offset";
+}
+const char* name(const max_job_id&) {
+  return "max_job_id";
 }
 const char* name(const store_updates&) {
   return "store_updates";

@@ -87,6 +87,8 @@ struct list_jobs {
   int64_t owner_chat = 0;
   int64_t limit = 10;
 };
+/// The highest job id used so far (0 if none): the registry numbers on from it.
+struct max_job_id {};
 /// Start-up: jobs left queued or running by a crash become failed ("interrupted").
 struct fail_interrupted_jobs {};
 /// The last confirmed Telegram update offset (0 if none yet).
@@ -120,10 +122,11 @@ struct ping {
   int64_t sleep_ms = 0;
 };
 
-using operation = std::variant<upsert_user, set_user_active, load_user, log_requests, subscribe,
-                               unsubscribe, list_subscriptions, save_job, load_job, list_jobs,
-                               fail_interrupted_jobs, get_offset, set_offset, store_updates,
-                               load_inbox, mark_processed, filter_processed, prune, ping>;
+using operation =
+    std::variant<upsert_user, set_user_active, load_user, log_requests, subscribe, unsubscribe,
+                 list_subscriptions, save_job, load_job, list_jobs, max_job_id,
+                 fail_interrupted_jobs, get_offset, set_offset, store_updates, load_inbox,
+                 mark_processed, filter_processed, prune, ping>;
 
 /// Whether the operation may run twice without harm (then a call that met a
 /// broken connection is retried once on a fresh one).

@@ -8,6 +8,7 @@
 #include "messages/cache.hpp"
 #include "messages/db.hpp"
 #include "messages/football.hpp"
+#include "messages/jobs.hpp"
 #include "messages/type_ids.hpp"
 
 #include <caf/replies_to.hpp>
@@ -133,6 +134,29 @@ using telegram_poller_actor = caf::typed_actor<
     caf::reacts_to<tg_drain_atom>,
     // Counters: polls, errors, updates received/handled/duplicate, in flight.
     caf::replies_to<stats_atom>::with<poller_stats>>;
+
+/// The job registry: background jobs, at most jobs.max-running at once, a
+/// bounded queue, and a periodic reaper that keeps finished jobs bounded.
+using job_registry_actor = caf::typed_actor<
+    // Creates a job for a chat (kind, parameters): its id at once, or "busy".
+    caf::replies_to<job_create_atom, int64_t, std::string, std::string>::with<job_reply>,
+    // Job N as chat C may see it (from memory, else from the database).
+    caf::replies_to<job_get_atom, int64_t, int64_t>::with<job_reply>,
+    // The newest jobs of chat C.
+    caf::replies_to<job_list_atom, int64_t>::with<job_reply>,
+    // Cancels job N of chat C (only the owner may).
+    caf::replies_to<job_cancel_atom, int64_t, int64_t>::with<job_reply>,
+    // From a job worker: job N's progress line.
+    caf::reacts_to<job_progress_atom, int64_t, std::string>,
+    // From a job worker: job N finished (ok or failed) with its result.
+    caf::reacts_to<job_done_atom, int64_t, bool, std::string>,
+    // Periodic (jobs.reap-interval): removes finished jobs past jobs.ttl and
+    // beyond jobs.max-finished; only the registry's own timer re-arms it.
+    caf::reacts_to<reap_atom>,
+    // Internal: job N ran past jobs.timeout.
+    caf::reacts_to<job_timeout_atom, int64_t>,
+    // Counters: queued, running, finished, rejected, reaped.
+    caf::replies_to<stats_atom>::with<job_stats>>;
 
 /// The application's root: owns the other actors and the shutdown order.
 using lifecycle_actor = caf::typed_actor<

@@ -64,6 +64,17 @@ using fatal_atom = caf::atom_constant<caf::atom("fatal")>;
 using manage_atom = caf::atom_constant<caf::atom("manage")>;
 /// The bot's @username, learnt from getMe (commands may be addressed to it).
 using bot_name_atom = caf::atom_constant<caf::atom("bot_name")>;
+/// Job registry: create a job / look one up / list a chat's jobs / cancel one.
+using job_create_atom = caf::atom_constant<caf::atom("job_new")>;
+using job_get_atom = caf::atom_constant<caf::atom("job_get")>;
+using job_list_atom = caf::atom_constant<caf::atom("job_list")>;
+using job_cancel_atom = caf::atom_constant<caf::atom("job_cancel")>;
+/// From a job worker: progress line / result.
+using job_progress_atom = caf::atom_constant<caf::atom("job_prog")>;
+using job_done_atom = caf::atom_constant<caf::atom("job_done")>;
+/// The registry's timers: reap finished jobs / a job's deadline.
+using reap_atom = caf::atom_constant<caf::atom("reap")>;
+using job_timeout_atom = caf::atom_constant<caf::atom("job_tmo")>;
 /// Asks any actor for its counters.
 using stats_atom = caf::atom_constant<caf::atom("stats")>;
 /// Starts the orderly shutdown sequence.

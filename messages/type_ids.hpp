@@ -5,6 +5,7 @@
 #include "messages/cache.hpp"
 #include "messages/db.hpp"
 #include "messages/football.hpp"
+#include "messages/jobs.hpp"
 
 #include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/type_id.hpp>
@@ -17,4 +18,5 @@ CAF_ADD_TYPE_ID(phoenix_messages, (phoenix::football_stats))
 CAF_ADD_TYPE_ID(phoenix_messages, (phoenix::db_stats))
 CAF_ADD_TYPE_ID(phoenix_messages, (phoenix::sender_stats))
 CAF_ADD_TYPE_ID(phoenix_messages, (phoenix::poller_stats))
+CAF_ADD_TYPE_ID(phoenix_messages, (phoenix::job_stats))
 CAF_END_TYPE_ID_BLOCK(phoenix_messages)

@@ -4,6 +4,7 @@
 
 #include "actors/cache.hpp"
 #include "app/lifecycle.hpp"
+#include "core/snapshot_file.hpp"
 
 #include <boost/test/unit_test.hpp>
 #include <caf/all.hpp>

@@ -49,6 +49,34 @@ BOOST_AUTO_TEST_CASE(every_command_answers_with_its_text) {
   BOOST_TEST(f.telegram.callback_answer(update).has_value());
 }
 
+BOOST_AUTO_TEST_CASE(analyze_runs_as_a_job_with_its_own_commands) {
+  BOOST_REQUIRE_MESSAGE(test_database::available(), test_database::how_to_run);
+  bot_fixture f;
+  f.start();
+  auto started = f.ask(3, "/analyze 1149523");
+  BOOST_TEST(contains(started.plain_text, "started"));
+  auto hash = started.plain_text.find('#');
+  BOOST_REQUIRE(hash != std::string::npos);
+  auto id = std::stoll(started.plain_text.substr(hash + 1));
+  auto report = f.telegram.wait_for_messages(3, 2, 20s);
+  BOOST_REQUIRE(report.size() == 2u);
+  BOOST_TEST(contains(report[1].plain_text, "Analysis #" + std::to_string(id)));
+  BOOST_TEST(contains(report[1].plain_text, "Head to head"));
+  BOOST_TEST(contains(report[1].plain_text, "Arsenal"));
+  auto job = f.ask(3, "/job " + std::to_string(id));
+  BOOST_TEST(contains(job.plain_text, "done"));
+  BOOST_TEST(contains(f.ask(3, "/jobs").plain_text, "#" + std::to_string(id)));
+  // Another user neither sees nor cancels it.
+  BOOST_TEST(contains(f.ask(4, "/job " + std::to_string(id)).plain_text, "No job"));
+  BOOST_TEST(contains(f.ask(4, "/cancel " + std::to_string(id)).plain_text, "No job"));
+  BOOST_TEST(contains(f.ask(3, "/cancel " + std::to_string(id)).plain_text, "already finished"));
+  BOOST_TEST(contains(f.ask(3, "/analyze").plain_text, "/analyze"));
+  // After a restart (memory gone) the database still answers.
+  f.stop();
+  f.start();
+  BOOST_TEST(contains(f.ask(3, "/job " + std::to_string(id)).plain_text, "done"));
+}
+
 BOOST_AUTO_TEST_CASE(upstream_errors_are_one_sentence) {
   BOOST_REQUIRE_MESSAGE(test_database::available(), test_database::how_to_run);
   bot_fixture f;

@@ -1,0 +1,74 @@
+#include "core/analysis_report.hpp"
+
+#include "core/bot_text.hpp"
+#include "core/html_text.hpp"
+
+namespace phoenix::core {
+
+head_to_head_record tally(const fixture& match, const std::vector<fixture>& meetings) {
+  head_to_head_record r;
+  for (auto& m : meetings) {
+    if (m.id == match.id || !m.status.is_finished() || !m.goals.home || !m.goals.away)
+      continue;
+    // Orient every meeting from the point of view of this match's home team.
+    bool same_sides = m.home.id == match.home.id;
+    int ours = same_sides ? *m.goals.home : *m.goals.away;
+    int theirs = same_sides ? *m.goals.away : *m.goals.home;
+    ++r.played;
+    r.home_goals += ours;
+    r.away_goals += theirs;
+    if (ours > theirs)
+      ++r.home_wins;
+    else if (ours < theirs)
+      ++r.away_wins;
+    else
+      ++r.draws;
+  }
+  return r;
+}
+
+std::string render_analysis(int64_t job_id, const fixture& match,
+                            const std::vector<fixture>& meetings,
+                            const std::optional<prediction>& forecast) {
+  auto home = html_escape(match.home.name);
+  auto away = html_escape(match.away.name);
+  std::string out =
+      "<b>Analysis #" + std::to_string(job_id) + ": " + home + " – " + away + "</b>\n";
+  out += html_escape(match.league_name) + " · " + html_escape(match.date.substr(0, 10)) + " · " +
+         html_escape(status_label(match.status)) + "\n";
+  auto record = tally(match, meetings);
+  out += "\n<b>Head to head</b> (last " + std::to_string(record.played) + " finished)\n";
+  if (record.played == 0) {
+    out += "No earlier meetings on record.\n";
+  } else {
+    out += home + " " + std::to_string(record.home_wins) + " wins, " +
+           std::to_string(record.draws) + " draws, " + away + " " +
+           std::to_string(record.away_wins) + " wins\n";
+    out += "Goals " + std::to_string(record.home_goals) + ":" + std::to_string(record.away_goals) +
+           "\n";
+  }
+  if (forecast) {
+    if (!forecast->home_last5_form.empty() || !forecast->away_last5_form.empty())
+      out += "\n<b>Recent form</b>\n" + home + ": " + html_escape(forecast->home_last5_form) +
+             "\n" + away + ": " + html_escape(forecast->away_last5_form) + "\n";
+    out += "\n<b>Prediction</b>\n";
+    if (!forecast->advice.empty())
+      out += html_escape(forecast->advice) + "\n";
+    if (!forecast->percent_home.empty())
+      out += "Win chances: " + home + " " + html_escape(forecast->percent_home) + ", draw " +
+             html_escape(forecast->percent_draw) + ", " + away + " " +
+             html_escape(forecast->percent_away) + "\n";
+    for (auto& [what, sides] : forecast->comparison)
+      out += html_escape(what) + ": " + html_escape(sides.first) + " – " +
+             html_escape(sides.second) + "\n";
+  } else {
+    out += "\nNo prediction available for this match.\n";
+  }
+  if (!match.statistics.empty()) {
+    // The match was played: the full statistics as /stats shows them.
+    out += "\n" + render_stats(match);
+  }
+  return out;
+}
+
+} // namespace phoenix::core

@@ -1,0 +1,30 @@
+// The /analyze report: a match, its head-to-head record, recent form, the
+// statistics when played, and the API's prediction. HTML, escaped.
+#pragma once
+
+#include "core/football_types.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace phoenix::core {
+
+/// Wins, draws and goals of the two teams over their meetings.
+struct head_to_head_record {
+  int played = 0;
+  int home_wins = 0; ///< wins of `match.home` (wherever they played)
+  int away_wins = 0;
+  int draws = 0;
+  int home_goals = 0;
+  int away_goals = 0;
+};
+
+head_to_head_record tally(const fixture& match, const std::vector<fixture>& meetings);
+
+/// `job_id` heads the report; `meetings` are finished or not (only finished count).
+std::string render_analysis(int64_t job_id, const fixture& match,
+                            const std::vector<fixture>& meetings,
+                            const std::optional<prediction>& forecast);
+
+} // namespace phoenix::core

@@ -1,0 +1,48 @@
+#include "core/job_table.hpp"
+
+#include <boost/test/unit_test.hpp>
+
+using namespace phoenix::core;
+using namespace std::chrono_literals;
+
+namespace {
+const auto wall = std::chrono::system_clock::time_point{std::chrono::hours{400000}};
+const auto t0 = std::chrono::steady_clock::time_point{std::chrono::hours{10}};
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(job_table_tests)
+
+BOOST_AUTO_TEST_CASE(lifecycle_and_limits) {
+  job_table table{{1, 1, 1h, 10}};
+  auto a = table.create(1, "analyze", "1", wall);
+  auto b = table.create(1, "analyze", "2", wall);
+  BOOST_TEST(a.has_value());
+  BOOST_TEST(!b.has_value()); // queue of 1 is full
+  BOOST_TEST((table.start_next(wall) == a));
+  BOOST_TEST(!table.start_next(wall).has_value()); // max_running 1
+  BOOST_TEST(table.finish(*a, job_status::done, "ok", wall, t0));
+  BOOST_TEST(!table.finish(*a, job_status::failed, "again", wall, t0));
+  BOOST_TEST((table.find(*a)->status == job_status::done));
+}
+
+BOOST_AUTO_TEST_CASE(reap_by_age_and_by_count_never_touches_unfinished_jobs) {
+  job_table table{{10, 10, 1h, 2}};
+  std::vector<int64_t> ids;
+  for (int i = 0; i < 4; ++i)
+    ids.push_back(*table.create(1, "k", "", wall));
+  for (int i = 0; i < 3; ++i) {
+    table.start_next(wall);
+    table.finish(ids[i], job_status::done, "", wall, t0 + std::chrono::minutes{i});
+  }
+  table.start_next(wall);           // ids[3] runs
+  BOOST_TEST(table.reap(t0) == 1u); // over the cap of 2: the oldest finished goes
+  BOOST_TEST(table.find(ids[0]) == nullptr);
+  BOOST_TEST(table.reap(t0 + 61min) == 1u); // ids[1] finished at 1 min: 1 h old
+  BOOST_TEST(table.find(ids[2]) != nullptr);
+  BOOST_TEST(table.reap(t0 + 10h) == 1u);
+  BOOST_TEST(table.find(ids[3]) != nullptr); // running: never reaped
+  BOOST_TEST(table.reaped_total() == 3u);
+  BOOST_TEST(table.size() == 1u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
