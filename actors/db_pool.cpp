@@ -49,6 +49,20 @@ db_connection_slot* slot_of(self_pointer self, const db_worker_actor& worker) {
   return pos == slots.end() ? nullptr : &*pos;
 }
 
+bool idle(const db_pool_state& st) {
+  return st.queue.empty() &&
+         std::none_of(st.slots.begin(), st.slots.end(), [](auto& s) { return s.busy; });
+}
+
+void answer_drain_waiters(self_pointer self) {
+  auto& st = self->state;
+  if (st.drain_waiters.empty() || !idle(st))
+    return;
+  for (auto& w : st.drain_waiters)
+    w.deliver(true);
+  st.drain_waiters.clear();
+}
+
 void note_outcome(self_pointer self, const db::reply& reply, size_t operations) {
   auto& st = self->state;
   st.stats.served += operations;
@@ -81,6 +95,7 @@ void run_on(self_pointer self, db_worker_actor worker, db::operation op, promise
               slot->idle_since = self->clock().now();
               next_from_queue(self, *slot);
             }
+            answer_drain_waiters(self);
           },
           [self, worker, waiters](const caf::error& err) mutable {
             // The worker died: its connection is gone; answer and replace it.
@@ -226,6 +241,14 @@ db_pool_actor::behavior_type db_pool(self_pointer self, db_pool_config config) {
         maintain(self);
       },
       [self](db_reconnected_atom) { ++self->state.stats.reconnects; },
+      [self](db_drain_atom) -> caf::result<bool> {
+        auto& st = self->state;
+        if (idle(st))
+          return true;
+        auto promise = self->make_response_promise<bool>();
+        st.drain_waiters.push_back(promise);
+        return promise;
+      },
       [self](stats_atom) {
         auto& st = self->state;
         auto stats = st.stats;

@@ -51,6 +51,7 @@ struct db_pool_state {
   caf::actor_clock::time_point last_prune{};
   std::deque<db_queued> queue;
   bool expiry_armed = false;
+  std::vector<caf::typed_response_promise<bool>> drain_waiters;
   bool outage_logged = false;
   db_stats stats;
 };

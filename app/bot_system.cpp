@@ -150,6 +150,7 @@ running_bot start_bot(caf::actor_system& sys, const settings& values) {
                    caf::actor_cast<caf::actor>(bot.football)};
   parts.cache = bot.cache;
   parts.last = {caf::actor_cast<caf::actor>(bot.db)};
+  parts.db = bot.db;
   bot.root = sys.spawn(lifecycle, parts, caf::timespan{shutdown_deadline}, bot.exit_code);
 
   telegram_poller_config poller;

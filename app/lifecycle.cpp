@@ -18,11 +18,23 @@ void flush_and_close(self_pointer self, caf::timespan deadline) {
   auto& st = self->state;
   stop_all(self, st.parts.workers);
   spdlog::info("shutdown: flushing the cache");
-  auto close = [self] {
+  auto close = [self, deadline] {
     auto& st = self->state;
     self->send_exit(st.parts.cache, caf::exit_reason::user_shutdown);
-    stop_all(self, st.parts.last);
-    self->quit();
+    auto finish = [self] {
+      stop_all(self, self->state.parts.last);
+      self->quit();
+    };
+    if (!st.parts.db)
+      return finish();
+    // The records of the last handled updates are still on their way.
+    self->request(st.parts.db, deadline, db_drain_atom::value)
+        .then([finish](bool) { finish(); },
+              [self, finish](const caf::error& err) {
+                spdlog::error("shutdown: database writes did not finish: {}",
+                              self->system().render(err));
+                finish();
+              });
   };
   self->request(st.parts.cache, deadline, flush_now_atom::value)
       .then(

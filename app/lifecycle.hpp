@@ -17,6 +17,7 @@ struct lifecycle_parts {
   std::vector<caf::actor> workers; ///< after the poller drained: dispatcher, sender, football...
   cache_actor cache;               ///< then flushed and stopped
   std::vector<caf::actor> last;    ///< then these (the database pool)
+  db_pool_actor db;                ///< drained (pending writes done) before `last` stop
 };
 
 struct lifecycle_state {

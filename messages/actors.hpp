@@ -81,6 +81,9 @@ using db_pool_actor = caf::typed_actor<
     caf::reacts_to<db_expire_atom>,
     // Internal: maintenance (idle connections above pool-min, max lifetime).
     caf::reacts_to<db_tick_atom>,
+    // Shutdown: answers once no operation is queued or running (the fire and
+    // forget writes of the last updates must reach the database).
+    caf::replies_to<db_drain_atom>::with<bool>,
     // From a worker: it re-opened a lost connection.
     caf::reacts_to<db_reconnected_atom>,
     // Counters: size, idle, in use, waiting, served, timeouts, errors, reconnects.
