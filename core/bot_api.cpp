@@ -1,6 +1,7 @@
 #include "core/bot_api.hpp"
 
 #include "core/html_text.hpp"
+#include "core/json_read.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -19,51 +20,17 @@ using json_writer = rapidjson::Writer<rapidjson::StringBuffer>;
 // Telegram limits the text of a callback answer to 200 characters.
 constexpr std::size_t callback_answer_limit = 200;
 
-const json& field(const json& object, const char* name) {
-  static const json missing;
-  if (!object.IsObject())
-    return missing;
-  auto found = object.FindMember(name);
-  return found == object.MemberEnd() ? missing : found->value;
-}
+using json_read::field;
 
 bool present(const json& value) {
   return !value.IsNull();
-}
-
-std::string text_of(const json& value) {
-  return value.IsString() ? std::string(value.GetString(), value.GetStringLength()) : std::string();
-}
-
-// Counts brackets outside strings: RapidJSON recurses once per level, so a
-// hostile body nested a million deep must be refused before parsing.
-bool nesting_within_limit(std::string_view body) {
-  std::size_t depth = 0;
-  bool in_string = false, escaped = false;
-  for (char c : body) {
-    if (in_string) {
-      if (escaped)
-        escaped = false;
-      else if (c == '\\')
-        escaped = true;
-      else if (c == '"')
-        in_string = false;
-    } else if (c == '"') {
-      in_string = true;
-    } else if ((c == '[' || c == '{') && ++depth > max_bot_api_json_depth) {
-      return false;
-    } else if ((c == ']' || c == '}') && depth > 0) {
-      --depth;
-    }
-  }
-  return true;
 }
 
 // Parses `body` into `doc`; returns why it is not JSON, or "" on success.
 std::string parse_json(std::string_view body, rapidjson::Document& doc) {
   if (body.size() > max_bot_api_body_bytes)
     return "body of " + std::to_string(body.size()) + " bytes exceeds the size limit";
-  if (!nesting_within_limit(body))
+  if (!json_read::nesting_within(body, max_bot_api_json_depth))
     return "body nests deeper than " + std::to_string(max_bot_api_json_depth) + " levels";
   doc.Parse(body.data(), body.size());
   if (doc.HasParseError()) {
@@ -115,7 +82,7 @@ struct update_reader {
   std::string text(const json& object, const char* name, std::string_view path, bool required) {
     const json& value = field(object, name);
     if (value.IsString())
-      return text_of(value);
+      return json_read::text(value);
     if (required || present(value))
       note(path, "is missing or not a string");
     return {};
@@ -287,7 +254,7 @@ bot_api_answer parse_bot_api_answer(unsigned http_status, std::string_view body)
   answer.error_code = clamp_to_int(field(doc, "error_code"));
   if (answer.error_code == 0)
     answer.error_code = static_cast<int>(std::min<unsigned>(http_status, 999));
-  answer.description = text_of(field(doc, "description"));
+  answer.description = json_read::text(field(doc, "description"));
   if (answer.description.empty())
     answer.description = "HTTP " + std::to_string(http_status) + " without a description";
   const json& parameters = field(doc, "parameters");
@@ -308,7 +275,7 @@ decoded_updates decode_updates(std::string_view get_updates_body) {
   }
   const json& ok = field(doc, "ok");
   if (!ok.IsBool() || !ok.GetBool()) {
-    const std::string description = text_of(field(doc, "description"));
+    const std::string description = json_read::text(field(doc, "description"));
     out.error = "getUpdates answer is not ok" + (description.empty() ? "" : ": " + description);
     return out;
   }
@@ -392,7 +359,7 @@ std::string get_me_username(std::string_view result_json) {
   rapidjson::Document doc;
   if (!parse_json(result_json, doc).empty())
     return {};
-  return text_of(field(doc, "username"));
+  return json_read::text(field(doc, "username"));
 }
 
 int64_t sent_message_id(std::string_view result_json) {

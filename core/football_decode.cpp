@@ -208,31 +208,6 @@ std::optional<football_error> error_from_errors(const json& errors) {
   return error_for_field("", *first);
 }
 
-// The default parser recurses per nesting level, so a body of a million '['
-// would overflow the stack; this scan (strings skipped) refuses it first.
-bool nesting_within_limit(std::string_view body) {
-  std::size_t depth = 0;
-  bool in_string = false;
-  bool escaped = false;
-  for (char c : body) {
-    if (in_string) {
-      if (escaped)
-        escaped = false;
-      else if (c == '\\')
-        escaped = true;
-      else if (c == '"')
-        in_string = false;
-    } else if (c == '"') {
-      in_string = true;
-    } else if ((c == '[' || c == '{') && ++depth > max_football_json_depth) {
-      return false;
-    } else if ((c == ']' || c == '}') && depth > 0) {
-      --depth;
-    }
-  }
-  return true;
-}
-
 enum class response_shape { array, object, either };
 
 football_error malformed(std::string detail) {
@@ -245,7 +220,7 @@ std::optional<football_error> parse_envelope(std::string_view body, rapidjson::D
                                              response_shape wanted, const json*& response) {
   if (body.size() > max_football_body_bytes)
     return malformed("body of " + std::to_string(body.size()) + " bytes exceeds the size limit");
-  if (!nesting_within_limit(body))
+  if (!nesting_within(body, max_football_json_depth))
     return malformed("body nests deeper than " + std::to_string(max_football_json_depth));
   doc.Parse<rapidjson::kParseDefaultFlags>(body.data(), body.size());
   if (doc.HasParseError()) {

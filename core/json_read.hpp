@@ -5,6 +5,7 @@
 
 #include "core/football_types.hpp"
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <rapidjson/document.h>
@@ -27,5 +28,10 @@ std::string display_text(const json& value);
 std::optional<double> parse_number(std::string_view digits);
 /// A statistic: int, "NN%", numeric string or null.
 stat_value read_stat_value(const json& value);
+/// False when `body` opens more than `max_depth` arrays/objects at once
+/// (brackets inside strings skipped). Checked before parsing: RapidJSON
+/// recurses once per level, so a hostile body nested a million deep would
+/// overflow the stack.
+bool nesting_within(std::string_view body, std::size_t max_depth);
 
 } // namespace phoenix::core::json_read

@@ -4,34 +4,30 @@
 
 #include "tests/fakes/fake_api_football_session.hpp"
 
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
 #include <cstdlib>
 #include <fstream>
-#include <future>
-#include <thread>
-#include <vector>
 
 namespace phoenix::fakes {
 namespace detail {
 
 namespace {
 
-// Set on the fake's own threads: a control request served there must not
-// wait for work queued behind itself.
-thread_local bool on_io_thread = false;
-
 reply json_reply(http::status status, std::string body) {
   reply r;
-  r.res = http::response<http::string_body>{status, 11};
-  r.res.set(http::field::server, "fake-api-football");
-  r.res.set(http::field::content_type, "application/json");
-  r.res.body() = std::move(body);
+  r.res = make_response(status, "fake-api-football", "application/json", std::move(body));
   return r;
 }
 
 reply control_error(const std::string& message) {
   return json_reply(http::status::bad_request, "{\"error\":" + json_string(message) + "}");
+}
+
+// /__control and /__stats both end with the remaining budgets.
+void write_quota(json_writer& w, const quota_view& quota) {
+  w.Key("daily_remaining");
+  w.Int(quota.day_remaining);
+  w.Key("minute_remaining");
+  w.Int(quota.minute_remaining);
 }
 
 } // namespace
@@ -98,11 +94,7 @@ reply router::control(const query& q) const {
   json_writer w(buffer);
   w.StartObject();
   state_.write_faults(w);
-  const quota_view quota = state_.quota();
-  w.Key("daily_remaining");
-  w.Int(quota.day_remaining);
-  w.Key("minute_remaining");
-  w.Int(quota.minute_remaining);
+  write_quota(w, state_.quota());
   w.EndObject();
   return json_reply(http::status::ok, buffer.GetString());
 }
@@ -113,11 +105,7 @@ reply router::stats() const {
   json_writer w(buffer);
   w.StartObject();
   state_.write_counters(w);
-  const quota_view quota = state_.quota();
-  w.Key("daily_remaining");
-  w.Int(quota.day_remaining);
-  w.Key("minute_remaining");
-  w.Int(quota.minute_remaining);
+  write_quota(w, state_.quota());
   w.EndObject();
   return json_reply(http::status::ok, buffer.GetString());
 }
@@ -160,42 +148,28 @@ std::unique_ptr<ssl::context> make_tls(const fake_api_football_options& o) {
 
 } // namespace detail
 
-// Members are destroyed in reverse order: the listener and the sessions (in
-// the io_context) go before the router, TLS context and state they use.
+// Members are destroyed in reverse order: the server (the io_context with
+// the listener and the sessions) goes before the router, TLS context and
+// state they use.
 class fake_api_football::impl {
 public:
   explicit impl(fake_api_football_options o)
       : options(std::move(o)), samples(detail::resolve_samples_dir(options.samples_dir)),
         state(options.per_minute_limit, options.daily_limit), tls(detail::make_tls(options)),
-        router(samples, state, options.api_key, [this](bool on) { set_accepting(on); }),
-        work(detail::net::make_work_guard(ioc)),
-        listener(std::make_shared<detail::listener>(ioc, tls.get(), router, state, options.port)) {
-    listener->run();
-    const int n = options.threads < 1 ? 1 : options.threads;
-    for (int i = 0; i < n; ++i) {
-      threads.emplace_back([this] {
-        detail::on_io_thread = true;
-        ioc.run();
-      });
-    }
+        router(samples, state, options.api_key, [this](bool on) { server.set_accepting(on); }),
+        server(options.port, "fake-api-football",
+               [this](detail::tcp::socket&& socket) { start_session(std::move(socket)); }) {
+    server.start(options.threads);
   }
 
-  ~impl() {
-    work.reset();
-    ioc.stop();
-    for (auto& t : threads) {
-      t.join();
+  void start_session(detail::tcp::socket&& socket) {
+    state.count_connection();
+    if (tls) {
+      std::make_shared<detail::session<detail::tls_stream>>(router, std::move(socket), *tls)->run();
+    } else {
+      std::make_shared<detail::session<detail::beast::tcp_stream>>(router, std::move(socket))
+          ->run();
     }
-  }
-
-  // Waits for the acceptor unless called from the fake's own threads.
-  void set_accepting(bool on) {
-    if (detail::on_io_thread) {
-      return listener->set_accepting(on, nullptr);
-    }
-    std::promise<void> done;
-    listener->set_accepting(on, [&done] { done.set_value(); });
-    done.get_future().wait();
   }
 
   fake_api_football_options options;
@@ -203,10 +177,7 @@ public:
   detail::server_state state;
   std::unique_ptr<detail::ssl::context> tls;
   detail::router router;
-  detail::net::io_context ioc;
-  detail::net::executor_work_guard<detail::net::io_context::executor_type> work;
-  std::shared_ptr<detail::listener> listener;
-  std::vector<std::thread> threads;
+  http_server server;
 };
 
 fake_api_football::fake_api_football(fake_api_football_options options)
@@ -215,7 +186,7 @@ fake_api_football::fake_api_football(fake_api_football_options options)
 fake_api_football::~fake_api_football() = default;
 
 unsigned short fake_api_football::port() const {
-  return impl_->listener->port();
+  return impl_->server.port();
 }
 
 std::string fake_api_football::base_url() const {
@@ -245,10 +216,10 @@ void fake_api_football::clear_faults() {
   impl_->state.clear_faults();
 }
 void fake_api_football::stop_accepting() {
-  impl_->set_accepting(false);
+  impl_->server.set_accepting(false);
 }
 void fake_api_football::resume() {
-  impl_->set_accepting(true);
+  impl_->server.set_accepting(true);
 }
 
 void fake_api_football::set_daily_remaining(int n) {

@@ -6,6 +6,7 @@
 
 #include "tests/fakes/fake_api_football_samples.hpp"
 #include "tests/fakes/fake_api_football_state.hpp"
+#include "tests/fakes/fake_http_server.hpp"
 
 #include <algorithm>
 #include <boost/beast/http.hpp>
@@ -124,11 +125,7 @@ private:
   using response = http::response<http::string_body>;
 
   static response text(http::status status, const char* type, std::string body) {
-    response res{status, 11};
-    res.set(http::field::server, "fake-api-football");
-    res.set(http::field::content_type, type);
-    res.body() = std::move(body);
-    return res;
+    return make_response(status, "fake-api-football", type, std::move(body));
   }
   static response json(std::string body) {
     return text(http::status::ok, "application/json", std::move(body));

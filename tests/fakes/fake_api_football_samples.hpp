@@ -4,6 +4,8 @@
 // Included only by fake_api_football.cpp.
 #pragma once
 
+#include "tests/fakes/query_string.hpp"
+
 #include <charconv>
 #include <cstdint>
 #include <fstream>
@@ -33,70 +35,18 @@ inline const std::string* find_param(const query& q, std::string_view name) {
   return nullptr;
 }
 
-inline int hex_digit(char c) {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
-}
-
-/// application/x-www-form-urlencoded: '+' is a space, %XX a byte; a broken
-/// escape is kept as it is.
-inline std::string url_decode(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+') {
-      out += ' ';
-    } else if (s[i] == '%' && i + 2 < s.size() && hex_digit(s[i + 1]) >= 0 &&
-               hex_digit(s[i + 2]) >= 0) {
-      out += static_cast<char>(hex_digit(s[i + 1]) * 16 + hex_digit(s[i + 2]));
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
-
 /// Splits "/path?a=1&b=2" into the path and the decoded parameters.
 inline void parse_target(std::string_view target, std::string& path, query& q) {
-  const size_t mark = target.find('?');
-  path = std::string(target.substr(0, mark));
   q.clear();
-  if (mark == std::string_view::npos) {
-    return;
-  }
-  std::string_view rest = target.substr(mark + 1);
-  while (!rest.empty()) {
-    const size_t amp = rest.find('&');
-    const std::string_view pair = rest.substr(0, amp);
-    rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
-    if (pair.empty()) {
-      continue;
-    }
-    const size_t eq = pair.find('=');
-    std::string key = url_decode(pair.substr(0, eq));
-    std::string value =
-        eq == std::string_view::npos ? std::string() : url_decode(pair.substr(eq + 1));
-    bool replaced = false;
+  for_each_form_pair(split_target(target, path), [&q](std::string key, std::string value) {
     for (auto& kv : q) {
       if (kv.first == key) {
         kv.second = std::move(value);
-        replaced = true;
-        break;
+        return;
       }
     }
-    if (!replaced) {
-      q.emplace_back(std::move(key), std::move(value));
-    }
-  }
+    q.emplace_back(std::move(key), std::move(value));
+  });
 }
 
 /// A whole-string non-negative integer.

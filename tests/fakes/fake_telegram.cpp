@@ -5,14 +5,10 @@
 
 #include "tests/fakes/fake_telegram_session.hpp"
 
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
 #include <cstdlib>
 #include <fstream>
-#include <future>
 #include <iterator>
 #include <stdexcept>
-#include <thread>
 #include <vector>
 
 namespace phoenix::fakes {
@@ -20,16 +16,9 @@ namespace telegram_detail {
 
 namespace {
 
-// Set on the fake's own threads: a control request served there must not
-// wait for work queued behind itself.
-thread_local bool on_io_thread = false;
-
 reply json_reply(http::status status, std::string body) {
   reply r;
-  r.res = response{status, 11};
-  r.res.set(http::field::server, "fake-telegram");
-  r.res.set(http::field::content_type, "application/json");
-  r.res.body() = std::move(body);
+  r.res = make_response(status, "fake-telegram", "application/json", std::move(body));
   return r;
 }
 
@@ -334,8 +323,9 @@ int64_t bot_id_of(const std::string& token) {
 
 namespace td = telegram_detail;
 
-// Members are destroyed in reverse order: the listener and the sessions (in
-// the io_context) go before the router and the state they use.
+// Members are destroyed in reverse order: the resume timer and the strand go
+// before the io_context they use, the server (the io_context with the
+// listener and the sessions) before the router and the state.
 class fake_telegram::impl {
 public:
   explicit impl(fake_telegram_options o)
@@ -344,48 +334,30 @@ public:
         router(state, options.token, samples,
                {[this](bool on) { set_running(on); },
                 [this](std::chrono::milliseconds d) { stop_for(d); },
-                [this] { return listener->accepting() && !state.stopped.load(); }}),
-        work(td::net::make_work_guard(ioc)), control_strand(td::net::make_strand(ioc)),
-        resume_timer(control_strand),
-        listener(std::make_shared<td::listener>(ioc, router, state, options.port)) {
-    listener->run();
-    const int n = options.threads < 1 ? 1 : options.threads;
-    for (int i = 0; i < n; ++i) {
-      threads.emplace_back([this] {
-        td::on_io_thread = true;
-        ioc.run();
-      });
-    }
+                [this] { return server.accepting() && !state.stopped.load(); }}),
+        server(options.port, "fake-telegram",
+               [this](td::tcp::socket&& socket) {
+                 state.count_connection();
+                 std::make_shared<td::session>(router, std::move(socket))->run();
+               }),
+        control_strand(td::net::make_strand(server.context())), resume_timer(control_strand) {
+    server.start(options.threads);
   }
 
   ~impl() {
-    work.reset();
-    ioc.stop();
-    for (auto& t : threads) {
-      t.join();
-    }
+    server.stop();
     // The wakers hold strand executors of the io_context: gone before it.
     state.forget_waiters();
-  }
-
-  // Waits for the acceptor unless called from the fake's own threads.
-  void set_accepting(bool on) {
-    if (td::on_io_thread) {
-      return listener->set_accepting(on, nullptr);
-    }
-    std::promise<void> done;
-    listener->set_accepting(on, [&done] { done.set_value(); });
-    done.get_future().wait();
   }
 
   void set_running(bool on) {
     ++generation;
     if (on) {
-      set_accepting(true);
+      server.set_accepting(true);
       state.stopped.store(false);
     } else {
       state.stopped.store(true);
-      set_accepting(false);
+      server.set_accepting(false);
       state.abort_poll();
     }
   }
@@ -408,12 +380,9 @@ public:
   td::sample_map samples;
   td::server_state state;
   td::router router;
-  td::net::io_context ioc;
-  td::net::executor_work_guard<td::net::io_context::executor_type> work;
+  http_server server;
   td::net::strand<td::net::io_context::executor_type> control_strand;
   td::net::steady_timer resume_timer;
-  std::shared_ptr<td::listener> listener;
-  std::vector<std::thread> threads;
   std::atomic<uint64_t> generation{0};
 };
 
@@ -423,7 +392,7 @@ fake_telegram::fake_telegram(fake_telegram_options options)
 fake_telegram::~fake_telegram() = default;
 
 unsigned short fake_telegram::port() const {
-  return impl_->listener->port();
+  return impl_->server.port();
 }
 std::string fake_telegram::base_url() const {
   return "http://127.0.0.1:" + std::to_string(port());

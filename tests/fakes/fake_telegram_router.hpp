@@ -5,6 +5,7 @@
 // Included only by fake_telegram.cpp.
 #pragma once
 
+#include "tests/fakes/fake_http_server.hpp"
 #include "tests/fakes/fake_telegram_state.hpp"
 
 #include <boost/beast/http.hpp>
@@ -121,11 +122,7 @@ private:
   // --- envelopes ---------------------------------------------------------------
 
   static response make(http::status status, const char* type, std::string body) {
-    response res{status, 11};
-    res.set(http::field::server, "nginx/1.18.0");
-    res.set(http::field::content_type, type);
-    res.body() = std::move(body);
-    return res;
+    return make_response(status, "nginx/1.18.0", type, std::move(body));
   }
 
   static reply ok(const std::string& result_json, const char* description = nullptr) {

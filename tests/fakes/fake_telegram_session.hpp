@@ -1,22 +1,19 @@
-// Connections, in the style of Beast's http_server_async example: a listener
-// that accepts, and one session object per connection whose steps are named
-// handlers, all on the connection's strand. A long poll parks the session:
-// a timer, a wake posted by the state, or the client closing the connection
-// ends the wait; no thread ever blocks.
-// Included only by fake_telegram.cpp.
+// Connections, in the style of Beast's http_server_async example: one session
+// object per connection whose steps are named handlers, all on the
+// connection's strand (the listener is the shared one of fake_http_server.hpp). A long poll parks
+// the session: a timer, a wake posted by the state, or the client closing the connection ends the
+// wait; no thread ever blocks. Included only by fake_telegram.cpp.
 #pragma once
 
+#include "tests/fakes/fake_http_server.hpp"
 #include "tests/fakes/fake_telegram_router.hpp"
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
-#include <functional>
-#include <iostream>
 #include <memory>
 #include <optional>
 #include <utility>
@@ -165,13 +162,8 @@ private:
   // --- answering -------------------------------------------------------------------
 
   void do_delay() {
-    if (reply_.delay.count() > 0) {
-      // Latency without blocking the thread: other connections go on.
-      delay_.expires_after(reply_.delay);
-      delay_.async_wait(beast::bind_front_handler(&session::on_delay, shared_from_this()));
-    } else {
-      on_delay({});
-    }
+    after_delay(delay_, reply_.delay,
+                beast::bind_front_handler(&session::on_delay, shared_from_this()));
   }
 
   void on_delay(beast::error_code ec) {
@@ -181,17 +173,10 @@ private:
     if (reply_.reset) {
       return do_reset();
     }
-    auto& res = reply_.res;
-    const bool keep_alive = req_.keep_alive();
-    res.version(req_.version());
-    res.keep_alive(keep_alive);
-    if (keep_alive && req_.version() == 11) {
-      res.set(http::field::connection, "keep-alive");
-    }
-    res.prepare_payload();
+    const bool keep_alive = prepare_response(reply_.res, req_, false);
     stream_.expires_after(write_timeout);
     http::async_write(
-        stream_, res,
+        stream_, reply_.res,
         beast::bind_front_handler(&session::on_write, shared_from_this(), !keep_alive));
   }
 
@@ -206,18 +191,11 @@ private:
     do_read();
   }
 
-  void do_close() {
-    beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-  }
+  void do_close() { shutdown_send(stream_.socket()); }
 
-  // Linger 0 makes close() send an RST: the client sees "connection reset".
   void do_reset() {
     reply_.in_flight.reset();
-    beast::error_code ec;
-    auto& socket = stream_.socket();
-    socket.set_option(net::socket_base::linger(true, 0), ec);
-    socket.close(ec);
+    reset_connection(stream_.socket());
   }
 
   beast::tcp_stream stream_;
@@ -231,111 +209,6 @@ private:
   bool waiting_ = false;
   uint64_t wait_seq_ = 0;
   const router& router_;
-};
-
-/// Accepts connections on 127.0.0.1 and starts a session for each. The
-/// acceptor can be closed and reopened on the same port (stop/resume).
-class listener : public std::enable_shared_from_this<listener> {
-public:
-  listener(net::io_context& ioc, const router& r, server_state& state, unsigned short port)
-      : ioc_(ioc), router_(r), state_(state), acceptor_(net::make_strand(ioc)),
-        retry_(acceptor_.get_executor()) {
-    open(tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
-  }
-
-  unsigned short port() const { return endpoint_.port(); }
-
-  void run() {
-    net::dispatch(acceptor_.get_executor(),
-                  beast::bind_front_handler(&listener::do_accept, shared_from_this()));
-  }
-
-  /// Closes or reopens the acceptor on its strand, then calls `done`.
-  void set_accepting(bool on, std::function<void()> done) {
-    net::dispatch(acceptor_.get_executor(), [self = shared_from_this(), on, done] {
-      if (!on && self->acceptor_.is_open()) {
-        beast::error_code ec;
-        self->acceptor_.close(ec);
-      } else if (on && !self->acceptor_.is_open()) {
-        try {
-          self->open(self->endpoint_);
-          self->do_accept();
-        } catch (const std::exception& e) {
-          std::cerr << "fake-telegram: cannot resume: " << e.what() << '\n';
-        }
-      }
-      self->accepting_.store(self->acceptor_.is_open());
-      if (done) {
-        done();
-      }
-    });
-  }
-
-  bool accepting() const { return accepting_.load(); }
-
-private:
-  void open(const tcp::endpoint& endpoint) {
-    beast::error_code ec;
-    acceptor_.open(endpoint.protocol(), ec);
-    if (!ec) {
-      acceptor_.set_option(net::socket_base::reuse_address(true), ec);
-    }
-    if (!ec) {
-      acceptor_.bind(endpoint, ec);
-    }
-    if (!ec) {
-      acceptor_.listen(net::socket_base::max_listen_connections, ec);
-    }
-    if (ec) {
-      beast::error_code ignored;
-      acceptor_.close(ignored);
-      throw std::runtime_error("cannot listen on 127.0.0.1:" + std::to_string(endpoint.port()) +
-                               ": " + ec.message());
-    }
-    endpoint_ = acceptor_.local_endpoint();
-    accepting_.store(true);
-  }
-
-  void do_accept() {
-    acceptor_.async_accept(net::make_strand(ioc_),
-                           beast::bind_front_handler(&listener::on_accept, shared_from_this()));
-  }
-
-  void on_accept(beast::error_code ec, tcp::socket socket) {
-    if (ec == net::error::operation_aborted || !acceptor_.is_open()) {
-      if (!ec) {
-        start_session(std::move(socket)); // accepted just before the stop
-      }
-      return;
-    }
-    if (ec) {
-      // E.g. out of file descriptors: try again shortly rather than spin.
-      retry_.expires_after(std::chrono::milliseconds(10));
-      retry_.async_wait([self = shared_from_this()](beast::error_code wait_ec) {
-        if (!wait_ec && self->acceptor_.is_open()) {
-          self->do_accept();
-        }
-      });
-      return;
-    }
-    start_session(std::move(socket));
-    do_accept();
-  }
-
-  void start_session(tcp::socket socket) {
-    state_.count_connection();
-    beast::error_code ec;
-    socket.set_option(tcp::no_delay(true), ec);
-    std::make_shared<session>(router_, std::move(socket))->run();
-  }
-
-  net::io_context& ioc_;
-  const router& router_;
-  server_state& state_;
-  tcp::acceptor acceptor_;
-  net::steady_timer retry_;
-  tcp::endpoint endpoint_;
-  std::atomic<bool> accepting_{false};
 };
 
 } // namespace phoenix::fakes::telegram_detail

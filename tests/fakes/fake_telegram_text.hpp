@@ -6,6 +6,8 @@
 // fake's detail classes live in the same library.)
 #pragma once
 
+#include "tests/fakes/query_string.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <cstdint>
@@ -30,61 +32,17 @@ inline const std::string* find_param(const params& p, std::string_view name) {
   return found == p.end() ? nullptr : &found->second;
 }
 
-inline int hex_value(char c) {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
-}
-
-/// application/x-www-form-urlencoded: '+' is a space, %XX a byte; a broken
-/// escape is kept as it is.
-inline std::string url_decode(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+') {
-      out += ' ';
-    } else if (s[i] == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 &&
-               hex_value(s[i + 2]) >= 0) {
-      out += static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2]));
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
-
 /// "a=1&b=2" into `out` (decoded; later names win).
 inline void parse_form(std::string_view text, params& out) {
-  while (!text.empty()) {
-    const size_t amp = text.find('&');
-    const std::string_view pair = text.substr(0, amp);
-    text = amp == std::string_view::npos ? std::string_view() : text.substr(amp + 1);
-    if (pair.empty()) {
-      continue;
-    }
-    const size_t eq = pair.find('=');
-    out[url_decode(pair.substr(0, eq))] =
-        eq == std::string_view::npos ? std::string() : url_decode(pair.substr(eq + 1));
-  }
+  for_each_form_pair(text, [&out](std::string name, std::string value) {
+    out[std::move(name)] = std::move(value);
+  });
 }
 
 /// Splits "/path?a=1&b=2" into the (undecoded) path and the parameters.
 inline void parse_target(std::string_view target, std::string& path, params& q) {
-  const size_t mark = target.find('?');
-  path = std::string(target.substr(0, mark));
   q.clear();
-  if (mark != std::string_view::npos) {
-    parse_form(target.substr(mark + 1), q);
-  }
+  parse_form(split_target(target, path), q);
 }
 
 /// A whole-string integer (sign allowed).
@@ -382,8 +340,8 @@ inline uint32_t decode_html_entity(std::string_view s, size_t& pos) {
     ++end;
     if (at(s, pos + 2) == 'x') {
       ++end;
-      while (hex_value(at(s, end)) >= 0) {
-        code = code * 16 + static_cast<uint32_t>(hex_value(at(s, end++)));
+      while (hex_digit(at(s, end)) >= 0) {
+        code = code * 16 + static_cast<uint32_t>(hex_digit(at(s, end++)));
         if (code >= 0x10FFFF) {
           return 0;
         }
