@@ -54,7 +54,7 @@ void end_job(self_pointer self, int64_t id, job_status status, std::string resul
 
 void start_jobs(self_pointer self) {
   auto& st = self->state;
-  while (auto id = st.table->start_next(std::chrono::system_clock::now())) {
+  while (auto id = st.table->start_next(std::chrono::system_clock::now(), self->clock().now())) {
     auto& job = *st.table->find(*id);
     auto runner = st.config.runners.find(job.kind);
     if (runner == st.config.runners.end()) {
@@ -65,7 +65,6 @@ void start_jobs(self_pointer self) {
     self->monitor(worker);
     st.workers[*id] = worker;
     persist(self, *id);
-    self->delayed_send(self, st.config.timeout, job_timeout_atom::value, *id);
   }
 }
 
@@ -171,6 +170,7 @@ job_registry_actor::behavior_type job_registry(self_pointer self, job_registry_c
       }
   });
   self->delayed_send(self, st.config.reap_interval, reap_atom::value);
+  self->delayed_send(self, st.config.timeout / 4, job_timeout_atom::value);
   return {
       [self](job_create_atom, int64_t owner, std::string& kind,
              std::string& parameters) -> caf::result<job_reply> {
@@ -269,14 +269,17 @@ job_registry_actor::behavior_type job_registry(self_pointer self, job_registry_c
         if (auto removed = st.table->reap(self->clock().now()); removed > 0)
           spdlog::debug("job_registry: reaped {} finished job(s)", removed);
       },
-      [self](job_timeout_atom, int64_t id) {
+      [self](job_timeout_atom) {
         auto& st = self->state;
-        auto* job = st.table ? st.table->find(id) : nullptr;
-        if (job == nullptr || job->status != job_status::running)
+        if (self->current_sender() == self->ctrl())
+          self->delayed_send(self, st.config.timeout / 4, job_timeout_atom::value);
+        if (!st.table)
           return;
-        if (auto pos = st.workers.find(id); pos != st.workers.end())
-          self->send_exit(pos->second, caf::exit_reason::kill);
-        end_job(self, id, job_status::cancelled, "it took longer than the time allowed");
+        for (auto id : st.table->overdue(self->clock().now(), st.config.timeout)) {
+          if (auto pos = st.workers.find(id); pos != st.workers.end())
+            self->send_exit(pos->second, caf::exit_reason::kill);
+          end_job(self, id, job_status::cancelled, "it took longer than the time allowed");
+        }
       },
       [self](stats_atom) {
         auto& st = self->state;

@@ -40,7 +40,8 @@ std::optional<int64_t> job_table::create(int64_t owner_chat, std::string kind,
   return id;
 }
 
-std::optional<int64_t> job_table::start_next(std::chrono::system_clock::time_point now) {
+std::optional<int64_t> job_table::start_next(std::chrono::system_clock::time_point now,
+                                             steady_time steady_now) {
   while (!queue_.empty() && running_ < limits_.max_running) {
     auto id = queue_.front();
     queue_.pop_front();
@@ -49,6 +50,8 @@ std::optional<int64_t> job_table::start_next(std::chrono::system_clock::time_poi
       continue; // cancelled while queued
     pos->second.status = job_status::running;
     pos->second.started = now;
+    pos->second.started_at = steady_now;
+    running_ids_.insert(id);
     ++running_;
     return id;
   }
@@ -61,9 +64,10 @@ bool job_table::finish(int64_t id, job_status status, std::string result,
   if (pos == jobs_.end() || pos->second.is_finished())
     return false;
   auto& job = pos->second;
-  if (job.status == job_status::running)
+  if (job.status == job_status::running) {
     --running_;
-  else
+    running_ids_.erase(id);
+  } else
     queue_.erase(std::remove(queue_.begin(), queue_.end(), id), queue_.end());
   job.status = status;
   job.result = std::move(result);
@@ -79,6 +83,14 @@ bool job_table::set_progress(int64_t id, std::string progress) {
     return false;
   pos->second.progress = std::move(progress);
   return true;
+}
+
+std::vector<int64_t> job_table::overdue(steady_time now, std::chrono::nanoseconds timeout) const {
+  std::vector<int64_t> out;
+  for (auto id : running_ids_)
+    if (now - jobs_.at(id).started_at >= timeout)
+      out.push_back(id);
+  return out;
 }
 
 const job_record* job_table::find(int64_t id) const {

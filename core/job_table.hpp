@@ -8,6 +8,7 @@
 #include <deque>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,7 @@ struct job_record {
   std::string progress;
   std::string result; ///< the report, or why it failed
   std::chrono::system_clock::time_point created, started, finished;
+  std::chrono::steady_clock::time_point started_at{};  ///< steady: what the timeout compares
   std::chrono::steady_clock::time_point finished_at{}; ///< steady: what the reaper compares
 
   bool is_finished() const { return status >= job_status::done; }
@@ -49,7 +51,11 @@ public:
                                 std::chrono::system_clock::time_point now);
 
   /// The next queued job to run, if a running slot is free (it becomes running).
-  std::optional<int64_t> start_next(std::chrono::system_clock::time_point now);
+  std::optional<int64_t> start_next(std::chrono::system_clock::time_point now,
+                                    steady_time steady_now = {});
+
+  /// Running jobs that started `timeout` or longer ago.
+  std::vector<int64_t> overdue(steady_time now, std::chrono::nanoseconds timeout) const;
 
   /// Ends a queued or running job; false if it is unknown or already finished.
   bool finish(int64_t id, job_status status, std::string result,
@@ -77,6 +83,7 @@ private:
   int64_t next_id_;
   std::map<int64_t, job_record> jobs_; ///< by id: ids grow, so oldest first
   std::deque<int64_t> queue_;
+  std::set<int64_t> running_ids_;
   size_t running_ = 0;
   size_t finished_count_ = 0;
   uint64_t reaped_total_ = 0;

@@ -156,8 +156,9 @@ using job_registry_actor = caf::typed_actor<
     // Periodic (jobs.reap-interval): removes finished jobs past jobs.ttl and
     // beyond jobs.max-finished; only the registry's own timer re-arms it.
     caf::reacts_to<reap_atom>,
-    // Internal: job N ran past jobs.timeout.
-    caf::reacts_to<job_timeout_atom, int64_t>,
+    // Internal (periodic, a quarter of jobs.timeout): cancels jobs running
+    // past jobs.timeout. One timer for all jobs, not one per job.
+    caf::reacts_to<job_timeout_atom>,
     // Counters: queued, running, finished, rejected, reaped.
     caf::replies_to<stats_atom>::with<job_stats>>;
 
