@@ -28,7 +28,7 @@ struct bot_fixture {
   running_bot bot;
 
   bot_fixture() {
-    spdlog::set_level(std::getenv("PHOENIX_TEST_LOG") ? spdlog::level::debug : spdlog::level::warn);
+    spdlog::set_level(std::getenv("PHOENIX_TEST_LOG") ? spdlog::level::debug : spdlog::level::err);
     std::filesystem::create_directories(folder);
     values.telegram_token = telegram.token();
     values.telegram_api_url = telegram.base_url();

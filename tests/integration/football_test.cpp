@@ -224,9 +224,12 @@ BOOST_AUTO_TEST_CASE(the_day_budget_spent_answers_from_cache_or_with_a_clear_err
 
 BOOST_AUTO_TEST_CASE(a_spent_minute_budget_holds_the_next_call_until_the_window_turns) {
   football_fixture f{"test-key", 60s, 500ms};
-  f.fake.set_minute_remaining(1);
-  BOOST_REQUIRE(f.ask(football_query::fixture_by_id(61)).ok); // answer says: 0 left
-  f.fake.set_minute_remaining(10);                            // the API's next minute
+  // The API says the minute budget is spent (errors.rateLimit). Not the
+  // X-RateLimit-Remaining header: the fake's minute follows the wall clock,
+  // and a minute turning over mid-test would make the test flaky.
+  f.fake.envelope_error_next(1, "rateLimit");
+  auto refused = f.ask(football_query::fixture_by_id(61));
+  BOOST_TEST((refused.error.code == core::football_errc::rate_limited));
   auto started = std::chrono::steady_clock::now();
   auto held = f.ask(football_query::fixture_by_id(62));
   auto waited = std::chrono::steady_clock::now() - started;
