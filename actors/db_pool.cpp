@@ -66,6 +66,12 @@ void answer_drain_waiters(self_pointer self) {
 void note_outcome(self_pointer self, const db::reply& reply, size_t operations) {
   auto& st = self->state;
   st.stats.served += operations;
+  if (reply.error != db::errc::none)
+    st.stats.last_error = reply.message;
+  if (reply.error != db::errc::unavailable) // a failing statement is an answer too
+    st.stats.last_ok_unix = std::chrono::duration_cast<std::chrono::seconds>(
+                                std::chrono::system_clock::now().time_since_epoch())
+                                .count();
   if (reply.error == db::errc::statement) {
     ++st.stats.errors;
   } else if (reply.error == db::errc::unavailable) {

@@ -1,5 +1,6 @@
 #include "actors/dispatcher.hpp"
 
+#include <algorithm>
 #include <caf/all.hpp>
 
 namespace phoenix {
@@ -57,6 +58,16 @@ dispatcher(dispatcher_actor::stateful_pointer<dispatcher_state> self,
           self->send_exit(pos->second, caf::exit_reason::user_shutdown);
           st.chats.erase(pos);
         }
+      },
+      [self](stats_atom) {
+        auto& st = self->state;
+        dispatcher_stats stats;
+        stats.chats = st.chats.size();
+        for (auto& [chat, queued] : st.outstanding) {
+          stats.queued += queued;
+          stats.max_queue = std::max(stats.max_queue, queued);
+        }
+        return stats;
       },
   };
 }

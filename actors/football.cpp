@@ -97,15 +97,21 @@ void call_upstream(self_pointer self, const std::string& key) {
   if (query.kind != core::query_kind::status) // /status does not count against the budgets
     st.quota.on_call(self->clock().now());
   ++st.stats.upstream_calls;
+  auto started = self->clock().now();
   self->request(next_fetcher(self), st.config.fetch_timeout, fetch_atom::value, query)
-      .then([self, key](fetch_result& result) { on_fetched(self, key, result); },
-            [self, key](const caf::error& err) {
-              self->state.quota.on_answer(self->clock().now(), std::nullopt, std::nullopt);
-              release_held(self);
-              serve_stale_or(self, key,
-                             core::transport_error(core::football_errc::timeout,
-                                                   "fetcher: " + self->system().render(err)));
-            });
+      .then(
+          [self, key, started](fetch_result& result) {
+            self->state.stats.latency.observe(self->clock().now() - started);
+            on_fetched(self, key, result);
+          },
+          [self, key, started](const caf::error& err) {
+            self->state.stats.latency.observe(self->clock().now() - started);
+            self->state.quota.on_answer(self->clock().now(), std::nullopt, std::nullopt);
+            release_held(self);
+            serve_stale_or(self, key,
+                           core::transport_error(core::football_errc::timeout,
+                                                 "fetcher: " + self->system().render(err)));
+          });
 }
 
 // Sends the held calls the budget now allows; re-arms the timer for the rest

@@ -74,12 +74,34 @@ void save_offset(self_pointer self) {
       .then([](db::reply&) {}, [](const caf::error&) {});
 }
 
+// Records handled updates (processed ids; their inbox rows go). A record that
+// fails (the database restarting) is sent again with the next one: a row left
+// in the inbox would be answered again after a restart.
+void record_processed(self_pointer self, std::vector<int64_t> ids) {
+  auto& st = self->state;
+  ids.insert(ids.end(), st.unrecorded.begin(), st.unrecorded.end());
+  st.unrecorded.clear();
+  auto keep = [self, ids] {
+    auto& later = self->state.unrecorded;
+    later.insert(later.end(), ids.begin(), ids.end());
+  };
+  self->request(st.config.db, caf::infinite, db_atom::value, db::operation{db::mark_processed{ids}})
+      .then(
+          [keep](db::reply& r) {
+            if (!r.ok())
+              keep();
+          },
+          [keep](const caf::error&) { keep(); });
+}
+
 void finish_stop(self_pointer self) {
   auto& st = self->state;
   if (!st.stop_promise)
     return;
   auto offset = low_watermark(st);
   save_offset(self);
+  if (!st.unrecorded.empty())
+    record_processed(self, {});
   // One last getUpdates with the offset confirms the handled updates to Telegram.
   call(self, "getUpdates", core::get_updates_body(offset, 1, 0), std::chrono::seconds{5},
        [self, offset](const core::bot_api_answer&) {
@@ -99,10 +121,14 @@ void handled(self_pointer self, int64_t update_id) {
     return;
   st.durable.erase(update_id);
   ++st.stats.handled;
+  if (auto since = st.received_at.find(update_id); since != st.received_at.end()) {
+    st.stats.latency.observe(self->clock().now() - since->second);
+    st.received_at.erase(since);
+  }
   st.done_above.insert(update_id);
   auto watermark = low_watermark(st);
   st.done_above.erase(st.done_above.begin(), st.done_above.lower_bound(watermark));
-  caf::anon_send(st.config.db, db_atom::value, db::operation{db::mark_processed{{update_id}}});
+  record_processed(self, {update_id});
   if (st.stopping && st.in_flight.empty())
     return finish_stop(self);
   if (!st.polling && !st.stopping)
@@ -127,8 +153,7 @@ void keep_in_inbox(self_pointer self, db::store_updates inbox) {
               else
                 finished.push_back(id);
             if (!finished.empty())
-              caf::anon_send(st.config.db, db_atom::value,
-                             db::operation{db::mark_processed{std::move(finished)}});
+              record_processed(self, std::move(finished));
             if (!st.polling && !st.stopping)
               poll(self);
           },
@@ -140,8 +165,10 @@ void keep_in_inbox(self_pointer self, db::store_updates inbox) {
 void dispatch(self_pointer self, std::vector<core::telegram_update> updates) {
   auto& st = self->state;
   std::vector<int64_t> ids;
+  auto now = self->clock().now();
   for (auto& u : updates) {
     st.in_flight.insert(u.update_id);
+    st.received_at.emplace(u.update_id, now);
     ids.push_back(u.update_id);
   }
   auto shared = std::make_shared<std::vector<core::telegram_update>>(std::move(updates));
@@ -262,6 +289,7 @@ void resume_inbox(self_pointer self) {
               if (!update)
                 continue;
               st.in_flight.insert(update->update_id);
+              st.received_at.emplace(update->update_id, self->clock().now());
               st.durable.insert(update->update_id);
               st.next_update = std::max(st.next_update, update->update_id + 1);
               self->send(st.config.dispatcher, tg_update_atom::value, *update);

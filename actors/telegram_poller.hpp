@@ -10,6 +10,7 @@
 #include "core/http_client.hpp"
 #include "messages/actors.hpp"
 
+#include <caf/actor_clock.hpp>
 #include <caf/fwd.hpp>
 #include <functional>
 #include <memory>
@@ -17,6 +18,7 @@
 #include <set>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 namespace phoenix {
 
@@ -43,10 +45,12 @@ struct telegram_poller_state {
   bool started = false; ///< getMe and the stored offset are known
   bool polling = false;
   bool poll_armed = false;
-  int64_t next_update = 0;      ///< everything below was handled and may be confirmed
-  std::set<int64_t> in_flight;  ///< dispatched, not yet handled
-  std::set<int64_t> durable;    ///< in flight and kept in the database inbox: confirmable
-  std::set<int64_t> done_above; ///< handled, but above the lowest in flight
+  int64_t next_update = 0;     ///< everything below was handled and may be confirmed
+  std::set<int64_t> in_flight; ///< dispatched, not yet handled
+  std::unordered_map<int64_t, caf::actor_clock::time_point> received_at; ///< of those in flight
+  std::set<int64_t> durable;       ///< in flight and kept in the database inbox: confirmable
+  std::set<int64_t> done_above;    ///< handled, but above the lowest in flight
+  std::vector<int64_t> unrecorded; ///< handled, but their record failed: sent with the next one
   std::chrono::milliseconds backoff{100};
   int conflicts = 0;
   bool stopping = false;

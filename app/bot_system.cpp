@@ -7,6 +7,7 @@
 #include "actors/dispatcher.hpp"
 #include "actors/football.hpp"
 #include "actors/job_registry.hpp"
+#include "actors/metrics.hpp"
 #include "actors/telegram_poller.hpp"
 #include "actors/telegram_sender.hpp"
 #include "app/lifecycle.hpp"
@@ -76,6 +77,39 @@ football_actor spawn_football(caf::actor_system& sys, const settings& values, ca
     front->attach_functor(
         [f](const caf::error&) { caf::anon_send_exit(f, caf::exit_reason::user_shutdown); });
   return front;
+}
+
+// The metrics actor and its HTTP server (metrics.listen; empty: off). A port
+// that is taken costs the metrics, not the bot: one error line.
+void start_metrics(caf::actor_system& sys, const settings& values, running_bot& bot) {
+  if (values.metrics_listen.empty())
+    return;
+  metrics_config config;
+  config.poller = bot.poller;
+  config.dispatcher = bot.dispatcher;
+  config.sender = bot.sender;
+  config.football = bot.football;
+  config.cache = bot.cache;
+  config.db = bot.db;
+  config.jobs = bot.jobs;
+  config.poll_timeout = values.telegram_poll_timeout;
+  bot.metrics = sys.spawn(metrics, config);
+  bot.root->attach_functor(
+      [actor = bot.metrics](const caf::error&) { // it lives as long as the root
+        caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
+      });
+  try {
+    bot.metrics_server = std::make_shared<core::metrics_server>(
+        values.metrics_listen,
+        [actor = bot.metrics](const std::string& target, core::metrics_server::responder respond) {
+          caf::anon_send(actor, scrape_atom::value, metrics_request{target, std::move(respond)});
+        });
+    spdlog::info("metrics: http://{}:{}/metrics, /healthz, /readyz",
+                 values.metrics_listen.substr(0, values.metrics_listen.rfind(':')),
+                 bot.metrics_server->port());
+  } catch (const std::exception& e) {
+    spdlog::error("metrics: {}; /metrics and /healthz are off", e.what());
+  }
 }
 
 } // namespace
@@ -164,6 +198,7 @@ running_bot start_bot(caf::actor_system& sys, const settings& values) {
   poller.lifecycle = bot.root;
   bot.poller = sys.spawn(telegram_poller, poller);
   caf::anon_send(bot.root, manage_atom::value, bot.poller);
+  start_metrics(sys, values, bot);
   return bot;
 }
 

@@ -4,6 +4,7 @@
 
 #include "app/config.hpp"
 #include "core/http_client.hpp"
+#include "core/metrics_server.hpp"
 #include "messages/actors.hpp"
 
 #include <atomic>
@@ -22,6 +23,9 @@ struct running_bot {
   dispatcher_actor dispatcher;
   telegram_poller_actor poller;
   lifecycle_actor root; ///< send it shutdown_atom to stop everything in order
+  metrics_actor metrics; ///< invalid when metrics.listen is empty
+  /// /metrics, /healthz, /readyz; null when off. Destroy it after the actor system.
+  std::shared_ptr<core::metrics_server> metrics_server;
   std::shared_ptr<std::atomic<int>> exit_code; ///< set by fatal errors (e.g. 3: token rejected)
 };
 

@@ -86,6 +86,7 @@ int main(int argc, char** argv) {
     spdlog::info("phoenix-bot running; SIGINT or SIGTERM stops it");
     auto code = bot.exit_code;
     auto http = bot.http;
+    auto metrics_server = bot.metrics_server;
     bot = running_bot{}; // drop our handles: the actors end by themselves
     sys.await_all_actors_done();
     pthread_kill(signal_thread.native_handle(), SIGUSR2);

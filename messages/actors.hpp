@@ -9,6 +9,7 @@
 #include "messages/db.hpp"
 #include "messages/football.hpp"
 #include "messages/jobs.hpp"
+#include "messages/metrics.hpp"
 #include "messages/type_ids.hpp"
 
 #include <caf/replies_to.hpp>
@@ -120,7 +121,9 @@ using dispatcher_actor = caf::typed_actor<
     caf::reacts_to<bot_name_atom, std::string>,
     // From a conversation: chat C was idle for handlers.idle-timeout; it is
     // stopped unless an update for it is already on its way.
-    caf::reacts_to<idle_atom, int64_t>>;
+    caf::reacts_to<idle_atom, int64_t>,
+    // Counters: conversations alive, updates queued in them, the longest queue.
+    caf::replies_to<stats_atom>::with<dispatcher_stats>>;
 
 /// The poller: getUpdates long polling, offsets and the dedupe window.
 using telegram_poller_actor = caf::typed_actor<
@@ -161,6 +164,15 @@ using job_registry_actor = caf::typed_actor<
     caf::reacts_to<job_timeout_atom>,
     // Counters: queued, running, finished, rejected, reaped.
     caf::replies_to<stats_atom>::with<job_stats>>;
+
+/// The metrics actor: turns the metrics server's requests into stats requests
+/// to every actor (by message, 1 s deadline) and renders the answers.
+using metrics_actor = caf::typed_actor<
+    // GET /metrics, /healthz or /readyz (else 404); answered through its responder.
+    caf::reacts_to<scrape_atom, metrics_request>,
+    // Periodic (5 s): a cheap query to the database pool, so that a quiet bot
+    // still knows whether the database answers.
+    caf::reacts_to<health_ping_atom>>;
 
 /// The application's root: owns the other actors and the shutdown order.
 using lifecycle_actor = caf::typed_actor<

@@ -79,6 +79,10 @@ using job_timeout_atom = caf::atom_constant<caf::atom("job_tmo")>;
 using db_drain_atom = caf::atom_constant<caf::atom("db_drain")>;
 /// Asks any actor for its counters.
 using stats_atom = caf::atom_constant<caf::atom("stats")>;
+/// From the metrics server: a request for /metrics, /healthz or /readyz.
+using scrape_atom = caf::atom_constant<caf::atom("scrape")>;
+/// The metrics actor's timer: ping the database so that /healthz knows it answers.
+using health_ping_atom = caf::atom_constant<caf::atom("hping")>;
 /// Starts the orderly shutdown sequence.
 using shutdown_atom = caf::atom_constant<caf::atom("shutdown")>;
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "core/bot_api.hpp"
+#include "messages/histogram.hpp"
 
 #include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/meta/type_name.hpp>
@@ -53,11 +54,24 @@ struct poller_stats {
   uint64_t in_flight = 0;
   int64_t confirmed_offset = 0;
   int64_t last_poll_ok_unix = 0; ///< wall time of the last successful getUpdates
+  core::histogram latency;       ///< receipt from Telegram -> handler done
 };
 
 template <class Inspector> typename Inspector::result_type inspect(Inspector& f, poller_stats& x) {
   return f(caf::meta::type_name("poller_stats"), x.polls, x.poll_errors, x.received, x.handled,
-           x.duplicates, x.in_flight, x.confirmed_offset, x.last_poll_ok_unix);
+           x.duplicates, x.in_flight, x.confirmed_offset, x.last_poll_ok_unix, x.latency);
+}
+
+/// What the dispatcher holds: conversations and the updates queued in them.
+struct dispatcher_stats {
+  uint64_t chats = 0;     ///< conversations alive
+  uint64_t queued = 0;    ///< updates sent to conversations, not yet done
+  uint64_t max_queue = 0; ///< the longest single chat's queue
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, dispatcher_stats& x) {
+  return f(caf::meta::type_name("dispatcher_stats"), x.chats, x.queued, x.max_queue);
 }
 
 } // namespace phoenix

@@ -4,6 +4,7 @@
 #include "core/football_payload.hpp"
 #include "core/football_query.hpp"
 #include "core/http_client.hpp"
+#include "messages/histogram.hpp"
 
 #include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/meta/type_name.hpp>
@@ -48,13 +49,14 @@ struct football_stats {
   uint64_t quota_waits = 0;      ///< calls held back for the minute budget
   int64_t day_remaining = -1;    ///< -1: not known yet
   int64_t minute_remaining = -1; ///< -1: not known yet
+  core::histogram latency;       ///< one upstream call, retries included
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, football_stats& x) {
   return f(caf::meta::type_name("football_stats"), x.queries, x.cache_hits, x.upstream_calls,
            x.coalesced, x.stale_served, x.errors, x.quota_waits, x.day_remaining,
-           x.minute_remaining);
+           x.minute_remaining, x.latency);
 }
 
 } // namespace phoenix

@@ -40,6 +40,7 @@ struct bot_fixture {
     values.limits_chat_per_second = 0; // tests send bursts to one chat
     values.limits_global_per_second = 0;
     values.limits_group_per_minute = 0;
+    values.metrics_listen = "127.0.0.1:0"; // a free port for each bot under test
   }
 
   ~bot_fixture() {
@@ -59,6 +60,7 @@ struct bot_fixture {
       return;
     caf::anon_send(bot.root, shutdown_atom::value);
     auto http = bot.http;
+    auto metrics_server = bot.metrics_server;
     bot = running_bot{};
     sys->await_all_actors_done();
     sys.reset();

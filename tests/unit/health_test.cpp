@@ -1,0 +1,77 @@
+#include "core/health.hpp"
+
+#include <boost/test/unit_test.hpp>
+
+using namespace phoenix::core;
+
+namespace {
+
+health_inputs healthy() {
+  health_inputs in;
+  in.now_unix = 1'000'000;
+  in.poll_timeout_seconds = 30;
+  in.poller_answered = true;
+  in.last_poll_ok_unix = in.now_unix - 10;
+  in.db_answered = true;
+  in.db_last_ok_unix = in.now_unix - 2;
+  return in;
+}
+
+bool says(const health_verdict& v, const std::string& part) {
+  return v.text.find(part) != std::string::npos;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(health)
+
+BOOST_AUTO_TEST_CASE(healthy_when_a_poll_and_the_database_answered_recently) {
+  auto v = check_health(healthy());
+  BOOST_TEST(v.ok);
+  BOOST_TEST(v.text == "ok\n");
+  BOOST_TEST(check_ready(healthy()).ok);
+}
+
+BOOST_AUTO_TEST_CASE(the_poll_may_be_twice_the_poll_timeout_old) {
+  auto in = healthy();
+  in.last_poll_ok_unix = in.now_unix - 60;
+  BOOST_TEST(check_health(in).ok);
+  in.last_poll_ok_unix = in.now_unix - 61;
+  auto v = check_health(in);
+  BOOST_TEST(!v.ok);
+  BOOST_TEST(says(v, "telegram: no successful getUpdates for 61 s (limit 60 s)"), v.text);
+  BOOST_TEST(poll_age_limit(0) == 5); // short polling still gets a few seconds
+}
+
+BOOST_AUTO_TEST_CASE(a_silent_database_is_unhealthy_with_its_last_error) {
+  auto in = healthy();
+  in.db_last_ok_unix = in.now_unix - 20;
+  in.db_last_error = "connection refused";
+  auto v = check_health(in);
+  BOOST_TEST(!v.ok);
+  BOOST_TEST(says(v, "database: no answer for 20 s (limit 15 s) (last error: connection refused)"),
+             v.text);
+  BOOST_TEST(!says(v, "telegram"));
+}
+
+BOOST_AUTO_TEST_CASE(every_reason_gets_its_line) {
+  auto in = healthy();
+  in.poller_answered = false;
+  in.db_answered = false;
+  auto v = check_health(in);
+  BOOST_TEST(says(v, "telegram: the poller did not answer\n"));
+  BOOST_TEST(says(v, "database: the pool did not answer\n"));
+}
+
+BOOST_AUTO_TEST_CASE(not_ready_before_the_first_poll_and_database_answer) {
+  auto in = healthy();
+  in.last_poll_ok_unix = 0;
+  in.db_last_ok_unix = 0;
+  auto v = check_ready(in);
+  BOOST_TEST(!v.ok);
+  BOOST_TEST(says(v, "migrations have not run yet"));
+  BOOST_TEST(says(v, "no successful getUpdates yet"));
+  BOOST_TEST(!check_health(in).ok);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
