@@ -23,6 +23,12 @@ db::reply unavailable(std::string why) {
   return r;
 }
 
+// libpq's messages span lines (the server's detail and hint): one line for logs.
+std::string first_line(const std::string& text) {
+  auto end = text.find('\n');
+  return text.substr(0, end);
+}
+
 // Opens the connection (migrating and preparing statements) unless it is open
 // or the backoff says not yet. Returns an error text, empty on success.
 std::string ensure_connected(self_pointer self) {
@@ -31,8 +37,8 @@ std::string ensure_connected(self_pointer self) {
     return {};
   st.connection.reset();
   auto now = std::chrono::steady_clock::now();
-  if (now < st.next_attempt)
-    return "database unavailable (reconnecting)";
+  if (now < st.next_attempt) // the reason stays in the answers (and the pool's one log line)
+    return "database unavailable (reconnecting after: " + st.last_connect_error + ")";
   try {
     auto conn = std::make_unique<pqxx::connection>(st.uri);
     db::migrate(*conn); // a no-op once applied; advisory-locked against other instances
@@ -46,7 +52,8 @@ std::string ensure_connected(self_pointer self) {
   } catch (const std::exception& e) {
     st.next_attempt = now + st.backoff;
     st.backoff = std::min(st.backoff * 2, max_backoff);
-    return std::string{"database unavailable: "} + e.what();
+    st.last_connect_error = first_line(e.what());
+    return "database unavailable: " + st.last_connect_error;
   }
 }
 

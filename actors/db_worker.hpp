@@ -21,6 +21,7 @@ struct db_worker_state {
   /// No new connection attempt before this (backoff while the server is down).
   std::chrono::steady_clock::time_point next_attempt{};
   std::chrono::milliseconds backoff{100};
+  std::string last_connect_error; ///< why the last attempt failed (for answers in the backoff)
 
   ~db_worker_state();
 };

@@ -20,6 +20,10 @@ int64_t unix_seconds(std::chrono::system_clock::time_point t) {
              : std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
 }
 
+// Jobs that only the database knows cannot be shown while it is down.
+constexpr const char* unreachable_text =
+    "The job records are unreachable right now; please try again in a minute.";
+
 job_reply refusal(std::string message) {
   job_reply r;
   r.message = std::move(message);
@@ -119,21 +123,47 @@ void open_table(self_pointer self, int64_t first_id) {
   st.held.clear();
 }
 
+// Numbering from 1 without the database would overwrite stored jobs once it
+// is back: until the highest id is known, jobs are refused and the load retried.
+void load_failed(self_pointer self, const std::string& why) {
+  auto& st = self->state;
+  if (!st.load_failed)
+    spdlog::error("job_registry: cannot read the stored jobs ({}); jobs are refused until the "
+                  "database answers",
+                  why);
+  st.load_failed = true;
+  for (auto& h : st.held)
+    h.promise.deliver(refusal("Background jobs are unavailable while the database is "
+                              "unreachable; please try again in a minute."));
+  st.held.clear();
+  self->delayed_send(self, load_retry_interval, job_load_atom::value);
+}
+
 void load_from_database(self_pointer self) {
   auto& st = self->state;
   self->request(st.config.db, std::chrono::seconds{30}, db_atom::value,
                 db::operation{db::fail_interrupted_jobs{}})
       .then(
           [self](db::reply& r) {
-            if (r.ok() && r.count > 0)
+            if (!r.ok())
+              return load_failed(self, r.message);
+            if (r.count > 0)
               spdlog::warn("job_registry: {} job(s) interrupted by the last stop marked failed",
                            r.count);
             self->request(self->state.config.db, std::chrono::seconds{30}, db_atom::value,
                           db::operation{db::max_job_id{}})
-                .then([self](db::reply& r) { open_table(self, r.ok() ? r.count + 1 : 1); },
-                      [self](const caf::error&) { open_table(self, 1); });
+                .then(
+                    [self](db::reply& r) {
+                      if (!r.ok())
+                        return load_failed(self, r.message);
+                      if (self->state.load_failed)
+                        spdlog::info("job_registry: stored jobs read; jobs are accepted again");
+                      self->state.load_failed = false;
+                      open_table(self, r.count + 1);
+                    },
+                    [self](const caf::error& e) { load_failed(self, self->system().render(e)); });
           },
-          [self](const caf::error&) { open_table(self, 1); });
+          [self](const caf::error& e) { load_failed(self, self->system().render(e)); });
 }
 
 } // namespace
@@ -175,6 +205,9 @@ job_registry_actor::behavior_type job_registry(self_pointer self, job_registry_c
       [self](job_create_atom, int64_t owner, std::string& kind,
              std::string& parameters) -> caf::result<job_reply> {
         auto& st = self->state;
+        if (!st.table && st.load_failed)
+          return refusal("Background jobs are unavailable while the database is unreachable; "
+                         "please try again in a minute.");
         if (!st.table) {
           auto promise = self->make_response_promise<job_reply>();
           st.held.push_back({owner, std::move(kind), std::move(parameters), promise});
@@ -202,6 +235,10 @@ job_registry_actor::behavior_type job_registry(self_pointer self, job_registry_c
                       db::operation{db::load_job{id}})
             .then(
                 [promise, owner, not_found](db::reply& r) mutable {
+                  if (!r.ok() && r.error != db::errc::statement) {
+                    promise.deliver(refusal(unreachable_text));
+                    return;
+                  }
                   if (!r.ok() || r.jobs.empty() || r.jobs.front().owner_chat != owner) {
                     promise.deliver(not_found);
                     return;
@@ -212,7 +249,9 @@ job_registry_actor::behavior_type job_registry(self_pointer self, job_registry_c
                   out.jobs = std::move(r.jobs);
                   promise.deliver(out);
                 },
-                [promise, not_found](const caf::error&) mutable { promise.deliver(not_found); });
+                [promise](const caf::error&) mutable {
+                  promise.deliver(refusal(unreachable_text));
+                });
         return promise;
       },
       [self](job_list_atom, int64_t owner) -> caf::result<job_reply> {
@@ -229,12 +268,18 @@ job_registry_actor::behavior_type job_registry(self_pointer self, job_registry_c
                       db::operation{db::list_jobs{owner, 10}})
             .then(
                 [promise](db::reply& dr) mutable {
+                  if (!dr.ok()) {
+                    promise.deliver(refusal(unreachable_text));
+                    return;
+                  }
                   job_reply out;
                   out.ok = true;
                   out.jobs = std::move(dr.jobs);
                   promise.deliver(out);
                 },
-                [promise, r](const caf::error&) mutable { promise.deliver(r); });
+                [promise](const caf::error&) mutable {
+                  promise.deliver(refusal(unreachable_text));
+                });
         return promise;
       },
       [self](job_cancel_atom, int64_t id, int64_t owner) -> job_reply {
@@ -258,6 +303,10 @@ job_registry_actor::behavior_type job_registry(self_pointer self, job_registry_c
       },
       [self](job_done_atom, int64_t id, bool ok, std::string& result) {
         end_job(self, id, ok ? job_status::done : job_status::failed, std::move(result));
+      },
+      [self](job_load_atom) {
+        if (!self->state.table)
+          load_from_database(self);
       },
       [self](reap_atom) {
         auto& st = self->state;

@@ -36,12 +36,16 @@ struct held_create {
   caf::typed_response_promise<job_reply> promise;
 };
 
+/// How often the registry asks again for the stored jobs when the database was down.
+inline constexpr auto load_retry_interval = std::chrono::seconds{5};
+
 struct job_registry_state {
   static inline const char* name = "job_registry";
   job_registry_config config;
   std::unique_ptr<core::job_table> table;
   std::map<int64_t, caf::actor> workers; ///< running job -> its worker
   std::deque<held_create> held;
+  bool load_failed = false; ///< the database did not say which ids are taken (retrying)
   job_stats totals;
 };
 

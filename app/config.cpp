@@ -7,6 +7,7 @@
 #include <caf/config_option_set.hpp>
 #include <caf/deep_to_string.hpp>
 #include <cstdlib>
+#include <iostream>
 
 namespace phoenix {
 
@@ -294,6 +295,12 @@ config_outcome load_config(phoenix_config& cfg, std::vector<std::string> args,
         return fail(std::move(problems));
   if (auto problems = check_command_line(args); !problems.empty())
     return fail(std::move(problems));
+  // CAF's own --dump-config would print secrets from the file in clear text:
+  // Phoenix prints the checked settings itself, secrets as <set>/<unset>.
+  auto dump = std::find(args.begin(), args.end(), "--dump-config");
+  bool dump_asked = dump != args.end();
+  if (dump_asked)
+    args.erase(dump);
   if (auto err = cfg.parse(args))
     return fail({"command line: " + caf::to_string(err) +
                  " (options are --section.key=value; --long-help lists them)"});
@@ -314,6 +321,11 @@ config_outcome load_config(phoenix_config& cfg, std::vector<std::string> args,
   }
   if (auto problems = validate(cfg.values); !problems.empty())
     return fail(std::move(problems));
+  if (dump_asked) {
+    for (auto& line : describe(cfg.values))
+      std::cout << line << '\n';
+    result.help_printed = true;
+  }
   return result;
 }
 

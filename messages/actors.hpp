@@ -162,6 +162,10 @@ using job_registry_actor = caf::typed_actor<
     // Internal (periodic, a quarter of jobs.timeout): cancels jobs running
     // past jobs.timeout. One timer for all jobs, not one per job.
     caf::reacts_to<job_timeout_atom>,
+    // Internal: read the highest stored job id again (the database did not
+    // answer at start; until it does, jobs are refused rather than numbered
+    // from 1 over stored ones).
+    caf::reacts_to<job_load_atom>,
     // Counters: queued, running, finished, rejected, reaped.
     caf::replies_to<stats_atom>::with<job_stats>>;
 

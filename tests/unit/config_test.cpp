@@ -5,7 +5,9 @@
 #include <caf/actor_system_config.hpp>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <map>
+#include <sstream>
 
 using namespace phoenix;
 namespace fs = std::filesystem;
@@ -78,6 +80,20 @@ BOOST_AUTO_TEST_CASE(good_file_values_are_applied) {
   BOOST_TEST((cfg.values.cache_flush_interval == std::chrono::seconds{30}));
   BOOST_TEST(cfg.values.cache_path == "/tmp/x.snapshot");
   BOOST_TEST(cfg.values.log_format == "json");
+}
+
+BOOST_AUTO_TEST_CASE(dump_config_never_prints_secrets) {
+  ini_file ini{"[telegram]\ntoken = \"999:secret-token-in-file\"\n[db]\npool-max = 7\n"};
+  phoenix_config cfg;
+  std::ostringstream printed;
+  auto* old = std::cout.rdbuf(printed.rdbuf());
+  auto outcome = load_config(cfg, {ini.arg(), "--dump-config"}, fake_env({}));
+  std::cout.rdbuf(old);
+  BOOST_TEST(outcome.exit_code == 0);
+  BOOST_TEST(outcome.help_printed); // printed: the program exits
+  BOOST_TEST(printed.str().find("secret-token-in-file") == std::string::npos, printed.str());
+  BOOST_TEST(printed.str().find("telegram.token = <set>") != std::string::npos, printed.str());
+  BOOST_TEST(printed.str().find("db.pool-max = 7") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(unknown_key_is_named_with_the_known_ones) {
