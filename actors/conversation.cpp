@@ -100,10 +100,13 @@ void ask_football(self_pointer self, core::football_query query, std::string com
 void stats(self_pointer self, int64_t fixture_id, const std::string& command,
            const std::string& arguments) {
   ask_football(self, core::football_query::fixture_by_id(fixture_id), command, arguments,
-               [](const core::football_payload& data) {
+               [fixture_id](const core::football_payload& data) {
                  auto* fixtures = std::get_if<std::vector<core::fixture>>(&data);
                  if (fixtures == nullptr || fixtures->empty())
                    return core::rendered{core::not_found_text(), {}};
+                 // Another fixture (or none: id 0, fields of the wrong type) is no answer.
+                 if (fixtures->front().id != fixture_id)
+                   return core::rendered{core::error_text({core::football_errc::malformed}), {}};
                  return core::rendered{core::render_stats(fixtures->front()), {}};
                });
 }
@@ -174,8 +177,8 @@ void command(self_pointer self, const core::bot_command& cmd) {
     auto now = std::chrono::duration_cast<std::chrono::seconds>(
                    std::chrono::system_clock::now().time_since_epoch())
                    .count();
-    std::optional<core::date_choice> day = core::parse_day(cmd.args.empty() ? "today" : cmd.args[0],
-                                                           now, st.config->utc_offset_minutes);
+    std::optional<core::date_choice> day = core::parse_day(
+        cmd.args.empty() ? "today" : cmd.args[0], now, st.config->zone.offset_minutes_at(now));
     std::optional<int64_t> league = 0;
     if (cmd.args.size() >= 2)
       league = core::parse_fixture_id(cmd.args[1]);

@@ -4,6 +4,7 @@
 
 #include "core/bot_api.hpp"
 #include "core/send_limiter.hpp"
+#include "core/time_zone.hpp"
 #include "messages/actors.hpp"
 
 #include <caf/fwd.hpp>
@@ -18,7 +19,7 @@ namespace phoenix {
 struct conversation_config {
   std::string bot_username;
   std::string timezone = "UTC";
-  int utc_offset_minutes = 0; ///< of `timezone`, at start-up
+  core::time_zone zone; ///< `timezone` (its offset follows daylight saving time)
   int commands_per_minute = 20;
   caf::timespan idle_timeout = std::chrono::minutes{5};
   caf::timespan answer_timeout = std::chrono::seconds{30};

@@ -13,8 +13,6 @@
 #include "app/lifecycle.hpp"
 
 #include <caf/all.hpp>
-#include <cstdlib>
-#include <ctime>
 #include <spdlog/spdlog.h>
 
 namespace phoenix {
@@ -114,26 +112,6 @@ void start_metrics(caf::actor_system& sys, const settings& values, running_bot& 
 
 } // namespace
 
-int utc_offset_minutes(const std::string& zone) {
-  if (zone.empty() || zone == "UTC")
-    return 0;
-  // Start-up only, before any other thread reads TZ.
-  auto* previous = std::getenv("TZ");
-  std::string saved = previous ? previous : "";
-  setenv("TZ", zone.c_str(), 1);
-  tzset();
-  auto now = std::time(nullptr);
-  std::tm local{};
-  localtime_r(&now, &local);
-  auto offset = static_cast<int>(local.tm_gmtoff / 60);
-  if (previous)
-    setenv("TZ", saved.c_str(), 1);
-  else
-    unsetenv("TZ");
-  tzset();
-  return offset;
-}
-
 running_bot start_bot(caf::actor_system& sys, const settings& values) {
   running_bot bot;
   bot.exit_code = std::make_shared<std::atomic<int>>(0);
@@ -168,7 +146,11 @@ running_bot start_bot(caf::actor_system& sys, const settings& values) {
 
   auto conversations = std::make_shared<conversation_config>();
   conversations->timezone = values.football_timezone;
-  conversations->utc_offset_minutes = utc_offset_minutes(values.football_timezone);
+  std::string zone_error;
+  if (auto zone = core::time_zone::load(values.football_timezone, &zone_error))
+    conversations->zone = *zone;
+  else // the configuration check refuses such a zone; a bot built by hand falls back
+    spdlog::error("{}; dates use UTC", zone_error);
   conversations->commands_per_minute = static_cast<int>(values.limits_user_commands_per_minute);
   conversations->idle_timeout = values.handlers_idle_timeout;
   conversations->answer_timeout = values.football_request_timeout + std::chrono::seconds{10};

@@ -33,7 +33,4 @@ struct running_bot {
 /// in the calling thread.
 running_bot start_bot(caf::actor_system& sys, const settings& values);
 
-/// Minutes east of UTC for an IANA zone name, now (fixed for the run).
-int utc_offset_minutes(const std::string& zone);
-
 } // namespace phoenix

@@ -1,6 +1,7 @@
 #include "app/config.hpp"
 
 #include "app/config_check.hpp"
+#include "core/time_zone.hpp"
 #include "messages/type_ids.hpp"
 
 #include <algorithm>
@@ -268,8 +269,13 @@ std::vector<std::string> validate(const settings& values) {
                                "host:port with a port from 1 to 65535, or \"\" to disable"));
   if (values.cache_path.empty())
     problems.push_back(problem(spec_of("cache.path"), "\"\"", "a file path"));
+  std::string zone_error;
   if (values.football_timezone.empty())
     problems.push_back(problem(spec_of("football.timezone"), "\"\"", "a time zone such as UTC"));
+  else if (!core::time_zone::load(values.football_timezone, &zone_error))
+    problems.push_back(
+        problem(spec_of("football.timezone"), '"' + values.football_timezone + '"',
+                "an IANA time zone such as UTC or Europe/Berlin (" + zone_error + ")"));
   return problems;
 }
 

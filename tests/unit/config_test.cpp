@@ -96,6 +96,16 @@ BOOST_AUTO_TEST_CASE(dump_config_never_prints_secrets) {
   BOOST_TEST(printed.str().find("db.pool-max = 7") != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(an_unknown_time_zone_is_a_config_error) {
+  phoenix_config cfg;
+  auto outcome = load_config(cfg, {"--football.timezone=Mars/Olympus"}, with_token);
+  BOOST_TEST(outcome.exit_code == 2);
+  BOOST_TEST(mentions(outcome.problems, "football.timezone"));
+  BOOST_TEST(mentions(outcome.problems, "no such zone"));
+  phoenix_config good;
+  BOOST_TEST(load_config(good, {"--football.timezone=Europe/Berlin"}, with_token).exit_code == 0);
+}
+
 BOOST_AUTO_TEST_CASE(unknown_key_is_named_with_the_known_ones) {
   ini_file ini{"[db]\npool_max = 20\n"};
   phoenix_config cfg;
