@@ -61,7 +61,7 @@ void on_http_done(self_pointer self, uint64_t id, core::http_result& result) {
     ok.ttl = core::ttl_for(call.query, config.ttl, core::all_finished(*outcome.data),
                            core::any_live(*outcome.data));
     ok.data = std::make_shared<const core::football_payload>(std::move(*outcome.data));
-    ok.body = std::move(result.response.body);
+    ok.body = core::cacheable_body(call.query.kind, std::move(result.response.body));
     ok.day_remaining = outcome.day_remaining;
     ok.minute_remaining = outcome.minute_remaining;
     return finish(self, id, std::move(ok));

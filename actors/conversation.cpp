@@ -97,6 +97,11 @@ void ask_football(self_pointer self, core::football_query query, std::string com
           });
 }
 
+// The sentence for an answer that decoded but cannot be what was asked for.
+std::string unreadable_answer_text() {
+  return core::error_text(core::make_football_error(core::football_errc::malformed, ""));
+}
+
 void stats(self_pointer self, int64_t fixture_id, const std::string& command,
            const std::string& arguments) {
   ask_football(self, core::football_query::fixture_by_id(fixture_id), command, arguments,
@@ -106,7 +111,7 @@ void stats(self_pointer self, int64_t fixture_id, const std::string& command,
                    return core::rendered{core::not_found_text(), {}};
                  // Another fixture (or none: id 0, fields of the wrong type) is no answer.
                  if (fixtures->front().id != fixture_id)
-                   return core::rendered{core::error_text({core::football_errc::malformed}), {}};
+                   return core::rendered{unreadable_answer_text(), {}};
                  return core::rendered{core::render_stats(fixtures->front()), {}};
                });
 }
@@ -243,7 +248,7 @@ void handle(self_pointer self) {
     return command(self, *cmd);
   if (is_group(u)) // plain chatter in a group is not for us
     return finish(self, "", "", "");
-  reply(self, core::unknown_command_text(""), {}, "text", "", "not a command");
+  reply(self, core::not_a_command_text(), {}, "text", "", "not a command");
 }
 
 void arm_idle(self_pointer self) {

@@ -203,8 +203,7 @@ size_t on_updates(self_pointer self, const core::bot_api_answer& answer) {
   if (st.stopping)
     return 0; // not confirmed: Telegram sends them again after the restart
   auto decoded = core::decode_updates("{\"ok\":true,\"result\":" + answer.result_json + "}");
-  for (auto& problem : decoded.problems)
-    spdlog::warn("telegram_poller: {}", problem);
+  std::set<int64_t> fresh_ids;
   std::vector<core::telegram_update> fresh;
   for (auto& u : decoded.updates) {
     if (u.update_id < low_watermark(st) || st.in_flight.count(u.update_id) != 0 ||
@@ -212,12 +211,55 @@ size_t on_updates(self_pointer self, const core::bot_api_answer& answer) {
       continue; // unconfirmed repeat of something in hand
     st.next_update = std::max(st.next_update, u.update_id + 1);
     ++st.stats.received;
+    fresh_ids.insert(u.update_id);
     fresh.push_back(std::move(u));
   }
+  // An update without an update_id is confirmed only by a later one: when
+  // it comes alone, ask for many again (the later ones come along) and do
+  // not log it again while Telegram repeats the very same answer.
+  bool only_unconfirmable = decoded.updates.empty() && !decoded.problems.empty();
+  auto answer_hash = std::hash<std::string>{}(answer.result_json);
+  bool repeated = only_unconfirmable && answer_hash == st.unconfirmable_answer;
+  st.unconfirmable_answer = only_unconfirmable ? answer_hash : 0;
+  if (only_unconfirmable)
+    st.one_at_a_time = 0;
+  // One line per bad update: not again when an unconfirmed repeat brings it back.
+  for (size_t i = 0; i < decoded.problems.size() && !repeated; ++i)
+    if (decoded.problem_update_ids[i] == 0 || fresh_ids.count(decoded.problem_update_ids[i]) != 0)
+      spdlog::warn("telegram_poller: {}", decoded.problems[i]);
   auto count = fresh.size();
   if (!fresh.empty())
     dispatch(self, std::move(fresh));
   return count;
+}
+
+// An answer that does not parse hides every update in it, and Telegram sends
+// the same again until the offset passes them: ask for one update at a time
+// (for at most as many polls as that answer could hold) until the bad one
+// comes alone; once it came alone twice (not garbled on the way), confirm and
+// skip it.
+void on_unreadable(self_pointer self, const core::bot_api_answer& answer, int limit) {
+  auto& st = self->state;
+  ++st.stats.poll_errors;
+  // Telegram sends nothing below the offset: a lower id was misread.
+  auto id = answer.unreadable_update_id >= low_watermark(st) ? answer.unreadable_update_id : 0;
+  if (limit > 1) {
+    st.one_at_a_time = limit;
+    return poll(self);
+  }
+  if (id != 0 && id == st.unreadable_update) {
+    spdlog::warn("telegram_poller: update {} skipped: not readable JSON ({})", id,
+                 answer.description);
+    st.next_update = std::max(st.next_update, id + 1);
+    st.unreadable_update = 0;
+    st.one_at_a_time = 0; // the rest may come many at a time again
+    return poll(self);
+  }
+  st.unreadable_update = id;
+  if (id != 0)
+    return poll(self);
+  spdlog::warn("telegram_poller: getUpdates failed: {}", answer.description);
+  back_off(self);
 }
 
 void poll(self_pointer self) {
@@ -233,16 +275,21 @@ void poll(self_pointer self) {
   ++st.stats.polls;
   auto timeout_s = std::chrono::duration_cast<std::chrono::seconds>(st.config.poll_timeout);
   save_offset(self);
+  if (!st.unrecorded.empty()) // the database may be back: at least once per poll
+    record_processed(self, {});
+  auto limit = st.one_at_a_time > 0 ? 1 : static_cast<int>(std::min<size_t>(room, 100));
   call(self, "getUpdates",
-       core::get_updates_body(low_watermark(st), static_cast<int>(std::min<size_t>(room, 100)),
-                              static_cast<int>(timeout_s.count())),
+       core::get_updates_body(low_watermark(st), limit, static_cast<int>(timeout_s.count())),
        std::chrono::milliseconds{timeout_s + std::chrono::seconds{15}},
-       [self](const core::bot_api_answer& answer) {
+       [self, limit](const core::bot_api_answer& answer) {
          auto& st = self->state;
          st.polling = false;
          if (answer.ok) {
            st.backoff = std::chrono::milliseconds{100};
            st.conflicts = 0;
+           st.unreadable_update = 0;
+           if (st.one_at_a_time > 0)
+             --st.one_at_a_time;
            st.stats.last_poll_ok_unix = std::chrono::duration_cast<std::chrono::seconds>(
                                             std::chrono::system_clock::now().time_since_epoch())
                                             .count();
@@ -271,6 +318,8 @@ void poll(self_pointer self) {
            ++st.stats.poll_errors;
            return schedule_poll(self, std::chrono::seconds{std::max(1, answer.retry_after)});
          }
+         if (answer.error_code == 200) // HTTP 200, but not a Bot API answer
+           return on_unreadable(self, answer, limit);
          spdlog::warn("telegram_poller: getUpdates failed: {} {}", answer.error_code,
                       answer.description);
          back_off(self);

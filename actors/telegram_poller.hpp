@@ -53,6 +53,9 @@ struct telegram_poller_state {
   std::vector<int64_t> unrecorded; ///< handled, but their record failed: sent with the next one
   std::chrono::milliseconds backoff{100};
   int conflicts = 0;
+  int one_at_a_time = 0;           ///< polls left that ask for a single update (see on_unreadable)
+  int64_t unreadable_update = 0;   ///< the update that came alone and unreadable once
+  size_t unconfirmable_answer = 0; ///< hash of the last answer holding only updates without ids
   bool stopping = false;
   std::optional<caf::typed_response_promise<int64_t>> stop_promise;
   int64_t saved_offset = -1;

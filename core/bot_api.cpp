@@ -61,6 +61,26 @@ int retry_after_from_description(std::string_view description) {
   return ec == std::errc() && end != begin && seconds > 0 ? seconds : 0;
 }
 
+// The number after the first "update_id" key. Inside a JSON string every
+// quote is escaped, so an unescaped "update_id" followed by ':' is a key.
+int64_t first_update_id(std::string_view body) {
+  constexpr std::string_view key = "\"update_id\"";
+  for (auto at = body.find(key); at != std::string_view::npos; at = body.find(key, at + 1)) {
+    if (at > 0 && body[at - 1] == '\\')
+      continue;
+    auto pos = body.find_first_not_of(" \t\r\n", at + key.size());
+    if (pos == std::string_view::npos || body[pos] != ':')
+      continue;
+    pos = body.find_first_not_of(" \t\r\n", pos + 1);
+    if (pos == std::string_view::npos)
+      return 0;
+    int64_t id = 0;
+    auto read = std::from_chars(body.data() + pos, body.data() + body.size(), id);
+    return read.ec == std::errc() && id > 0 ? id : 0;
+  }
+  return 0;
+}
+
 // --- updates ------------------------------------------------------------------
 
 // Reads the fields of one update, remembering the first problem found.
@@ -239,6 +259,8 @@ bot_api_answer parse_bot_api_answer(unsigned http_status, std::string_view body)
     answer.description =
         "HTTP " + std::to_string(http_status) +
         (parsed ? " with a JSON body that is not a Bot API answer" : " with a non-JSON body");
+    if (!parsed && http_status == 200)
+      answer.unreadable_update_id = first_update_id(body);
     return answer;
   }
   answer.ok = ok.GetBool();
@@ -292,11 +314,14 @@ decoded_updates decode_updates(std::string_view get_updates_body) {
       // Nothing to confirm it by; the next numeric id confirms past it.
       out.problems.push_back("update at index " + std::to_string(index) +
                              " skipped: no numeric update_id");
+      out.problem_update_ids.push_back(0);
     } else {
       std::string problem;
       out.updates.push_back(read_update(item, id.GetInt64(), problem));
-      if (!problem.empty())
+      if (!problem.empty()) {
         out.problems.push_back("update " + std::to_string(id.GetInt64()) + " skipped: " + problem);
+        out.problem_update_ids.push_back(id.GetInt64());
+      }
     }
     ++index;
   }

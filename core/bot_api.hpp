@@ -26,6 +26,10 @@ struct bot_api_answer {
   int retry_after = 0;            // seconds to wait after a 429
   int64_t migrate_to_chat_id = 0; // the group became this supergroup
   std::string result_json;        // `result` re-serialized; empty when absent
+  // HTTP 200 with a body that does not parse (truncated, nested too deep): the
+  // first update_id it names (a text scan), else 0. One unreadable update hides
+  // a whole getUpdates answer; this lets the poller confirm and skip it.
+  int64_t unreadable_update_id = 0;
 };
 
 /// Never fails: a body that is not a Bot API answer (an HTML 502 page, a
@@ -54,6 +58,7 @@ struct decoded_updates {
   /// that have a numeric update_id are still listed in `updates` as
   /// kind::other so the poller confirms and skips them.
   std::vector<std::string> problems;
+  std::vector<int64_t> problem_update_ids; // per problem: its update_id, 0 when none
 };
 
 /// Decodes a whole getUpdates answer ({"ok":true,"result":[...]}).

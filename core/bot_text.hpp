@@ -36,6 +36,8 @@ std::string help_text();
 /// "Usage: /stats <fixture id>" with an example; short help for unknown names.
 std::string usage_text(std::string_view command);
 std::string unknown_command_text(std::string_view name);
+/// The answer to a message that is not a command.
+std::string not_a_command_text();
 /// The one polite notice a user gets when sending commands too fast.
 std::string flood_warning_text();
 

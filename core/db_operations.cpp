@@ -79,7 +79,12 @@ constexpr statement statements[] = {
                    " RETURNING value::bigint"},
     {"store_updates", "INSERT INTO update_inbox (update_id, body)"
                       " SELECT * FROM unnest($1::bigint[], $2::text[]) ON CONFLICT DO NOTHING"},
-    {"load_inbox", "SELECT update_id, body FROM update_inbox ORDER BY update_id"},
+    // A row written after its update was handled (the write and the record
+    // raced on two connections, or the process stopped before the poller
+    // saw the write's answer) is no work left: never replayed.
+    {"load_inbox", "SELECT update_id, body FROM update_inbox i WHERE NOT EXISTS"
+                   " (SELECT 1 FROM processed_updates p WHERE p.update_id = i.update_id)"
+                   " ORDER BY update_id"},
     {"mark_processed", "WITH done AS (DELETE FROM update_inbox WHERE update_id = ANY($1::bigint[]))"
                        " INSERT INTO processed_updates (update_id) SELECT unnest($1::bigint[])"
                        " ON CONFLICT DO NOTHING"},

@@ -4,6 +4,9 @@
 
 #include <algorithm>
 #include <charconv>
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
 namespace phoenix::core {
 
@@ -46,6 +49,28 @@ decoded<football_payload> decode_payload(query_kind kind, std::string_view body)
     return widen(decode_status(body));
   }
   return widen(decode_status(body));
+}
+
+std::string cacheable_body(query_kind kind, std::string body) {
+  if (kind != query_kind::fixture_by_id && kind != query_kind::fixtures_by_date &&
+      kind != query_kind::live_fixtures && kind != query_kind::head_to_head)
+    return body;
+  rapidjson::Document doc;
+  doc.Parse(body.data(), body.size());
+  if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("response") ||
+      !doc["response"].IsArray())
+    return body;
+  bool removed = false;
+  for (auto& item : doc["response"].GetArray())
+    if (item.IsObject())
+      for (const char* unread : {"lineups", "players"})
+        removed |= item.RemoveMember(unread);
+  if (!removed)
+    return body;
+  rapidjson::StringBuffer out;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(out);
+  doc.Accept(writer);
+  return {out.GetString(), out.GetSize()};
 }
 
 bool all_finished(const football_payload& payload) {

@@ -7,6 +7,7 @@
 #include "core/http_client.hpp"
 
 #include <optional>
+#include <string>
 #include <string_view>
 #include <variant>
 #include <vector>
@@ -18,6 +19,12 @@ using football_payload = std::variant<std::vector<fixture>, std::vector<team_sta
 
 /// Decodes `body` with the decoder that fits the query's kind.
 decoded<football_payload> decode_payload(query_kind kind, std::string_view body);
+
+/// What the cache keeps of a good answer's body: for fixture queries each
+/// fixture without "lineups" and "players", which no decoder reads (they are
+/// about 80% of a /fixtures?id= answer, and a cache hit parses the body again);
+/// any other body, or one that does not parse, as it is.
+std::string cacheable_body(query_kind kind, std::string body);
 
 /// Whether every fixture in the payload is finished / any is in play (for TTLs).
 bool all_finished(const football_payload& payload);

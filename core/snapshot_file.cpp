@@ -2,6 +2,7 @@
 
 #include "core/crc32.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
@@ -16,6 +17,11 @@ using std::chrono::milliseconds;
 
 constexpr std::string_view magic{"PHXCACHE", 8};
 constexpr size_t record_header_size = 24;
+// Cache TTLs are at most days: a write time outside 1970-9999 or an age or TTL
+// beyond ten years is corruption, and the bounds keep the time arithmetic in
+// decode_snapshot (milliseconds turned into nanoseconds) from overflowing.
+constexpr int64_t max_written_at_ms = 253402300799999; // 9999-12-31T23:59:59.999Z
+constexpr int64_t max_record_span_ms = int64_t{10} * 366 * 24 * 3600 * 1000;
 
 template <class T> void put_le(std::string& out, T value) {
   auto u = static_cast<std::make_unsigned_t<T>>(value);
@@ -115,6 +121,8 @@ decoded_snapshot decode_snapshot(std::string_view bytes, steady_time now, wall_t
   if (version != snapshot_version)
     return fail("unknown snapshot version " + std::to_string(version));
   auto written_at = get_le<int64_t>(bytes, 16);
+  if (written_at < 0 || written_at > max_written_at_ms)
+    return fail("impossible write time " + std::to_string(written_at));
   auto count = get_le<uint64_t>(bytes, 24);
   auto payload_size = get_le<uint64_t>(bytes, 32);
   auto payload = bytes.substr(snapshot_header_size);
@@ -123,16 +131,23 @@ decoded_snapshot decode_snapshot(std::string_view bytes, steady_time now, wall_t
                 std::to_string(payload_size) + " (truncated?)");
   if (crc32(payload) != get_le<uint32_t>(bytes, 40))
     return fail("payload checksum mismatch");
-  // Time spent on disk counts against every entry's TTL (never negative).
-  auto elapsed = milliseconds{std::max<int64_t>(0, unix_ms(wall_now) - written_at)};
+  // Time spent on disk counts against every entry's TTL (never negative;
+  // capped at the span, past which every entry has expired anyway).
+  auto elapsed =
+      milliseconds{std::clamp<int64_t>(unix_ms(wall_now) - written_at, 0, max_record_span_ms)};
   size_t at = 0;
   for (uint64_t i = 0; i < count; ++i) {
     if (payload.size() - at < record_header_size)
       return fail("record " + std::to_string(i) + " is truncated");
     auto key_size = get_le<uint32_t>(payload, at);
     auto value_size = get_le<uint32_t>(payload, at + 4);
-    auto age = milliseconds{get_le<int64_t>(payload, at + 8)} + elapsed;
-    auto ttl_left = milliseconds{get_le<int64_t>(payload, at + 16)} - elapsed;
+    auto stored_age_ms = get_le<int64_t>(payload, at + 8);
+    auto stored_ttl_ms = get_le<int64_t>(payload, at + 16);
+    if (stored_age_ms < 0 || stored_age_ms > max_record_span_ms ||
+        stored_ttl_ms < -max_record_span_ms || stored_ttl_ms > max_record_span_ms)
+      return fail("record " + std::to_string(i) + " has an impossible age or TTL");
+    auto age = milliseconds{stored_age_ms} + elapsed;
+    auto ttl_left = milliseconds{stored_ttl_ms} - elapsed;
     at += record_header_size;
     if (payload.size() - at < uint64_t{key_size} + value_size)
       return fail("record " + std::to_string(i) + " is truncated");

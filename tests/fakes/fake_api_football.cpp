@@ -40,15 +40,16 @@ reply router::control(const query& q) const {
     return v && parse_int(*v, out) && out <= 1000000000;
   };
   static const char* const known[] = {
-      "clear",     "latency_ms",      "jitter_ms",        "fail",          "status",
-      "malformed", "reset",           "envelope_error",   "field",         "close_after_each",
-      "accepting", "daily_remaining", "minute_remaining", "reset_counters"};
+      "clear",     "latency_ms",      "jitter_ms",        "fail",           "status",
+      "malformed", "reset",           "envelope_error",   "field",          "close_after_each",
+      "accepting", "daily_remaining", "minute_remaining", "reset_counters", "raw_body",
+      "body"};
   for (const auto& [name, value] : q) {
     if (std::find(std::begin(known), std::end(known), name) == std::end(known)) {
       return control_error("unknown control parameter: " + name);
     }
     int64_t n = 0;
-    if (name != "field" && !number(name.c_str(), n)) {
+    if (name != "field" && name != "body" && !number(name.c_str(), n)) {
       return control_error("not a non-negative integer: " + name + "=" + value);
     }
   }
@@ -76,6 +77,10 @@ reply router::control(const query& q) const {
   if (number("envelope_error", n)) {
     const std::string* field = find_param(q, "field");
     state_.envelope_error_next(int(n), field ? *field : "token");
+  }
+  if (number("raw_body", n)) {
+    const std::string* body = find_param(q, "body");
+    state_.raw_body_next(int(n), body ? *body : "");
   }
   if (number("close_after_each", n)) {
     state_.close_after_each(n != 0);
@@ -205,6 +210,9 @@ void fake_api_football::malformed_next(int n) {
 }
 void fake_api_football::reset_next(int n) {
   impl_->state.reset_next(n);
+}
+void fake_api_football::raw_body_next(int n, std::string body) {
+  impl_->state.raw_body_next(n, std::move(body));
 }
 void fake_api_football::envelope_error_next(int n, std::string field) {
   impl_->state.envelope_error_next(n, std::move(field));

@@ -45,7 +45,7 @@ public:
 
   // --- fault injection: each *_next(n) affects the next n counted requests;
   // when several are pending, one request takes one: reset > fail > envelope
-  // error > malformed.
+  // error > raw body > malformed.
 
   /// Delay before every answer (and before a reset): fixed + uniform [0, jitter].
   void set_latency(std::chrono::milliseconds fixed,
@@ -55,6 +55,9 @@ public:
   void fail_next(int n, int status = 500);
   /// HTTP 200 whose JSON body is cut in half.
   void malformed_next(int n);
+  /// HTTP 200 with exactly this body instead of the answer (wrong types, huge
+  /// or invalid UTF-8 strings, anything).
+  void raw_body_next(int n, std::string body);
   /// Read the request, then close the TCP connection with a reset, no answer.
   void reset_next(int n);
   /// HTTP 200 with errors.{field} filled: token, rateLimit, requests or plan.

@@ -79,6 +79,10 @@ public:
           json(envelope(get, q, error_object(fault.field, envelope_message(fault.field)), 0, "[]"));
       return r;
     }
+    if (fault.raw_body) {
+      r.res = json(*fault.raw_body);
+      return r;
+    }
     if (req.method() != http::verb::get) {
       r.res = text(http::status::method_not_allowed, "application/json",
                    "{\"message\":\"Only GET requests are supported.\"}");

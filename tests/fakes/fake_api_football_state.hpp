@@ -10,6 +10,7 @@
 #include <chrono>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <string>
 #include <unordered_map>
@@ -23,10 +24,11 @@ using std::chrono::milliseconds;
 struct fault_decision {
   enum class kind { none, reset, fail, envelope };
   kind what = kind::none;
-  int status = 0;         ///< for fail
-  std::string field;      ///< for envelope
-  bool malformed = false; ///< cut the body of an otherwise normal answer
-  bool close = false;     ///< Connection: close after this answer
+  int status = 0;                      ///< for fail
+  std::string field;                   ///< for envelope
+  std::optional<std::string> raw_body; ///< the whole answer instead of the normal one
+  bool malformed = false;              ///< cut the body of an otherwise normal answer
+  bool close = false;                  ///< Connection: close after this answer
   milliseconds delay{0};
 };
 
@@ -62,6 +64,11 @@ public:
     std::lock_guard lock(faults_mutex_);
     reset_n_ = n;
   }
+  void raw_body_next(int n, std::string body) {
+    std::lock_guard lock(faults_mutex_);
+    raw_n_ = n;
+    raw_body_ = std::move(body);
+  }
   void envelope_error_next(int n, std::string field) {
     std::lock_guard lock(faults_mutex_);
     envelope_n_ = n;
@@ -74,7 +81,7 @@ public:
   void clear_faults() {
     std::lock_guard lock(faults_mutex_);
     latency_ = jitter_ = milliseconds(0);
-    fail_n_ = malformed_n_ = reset_n_ = envelope_n_ = 0;
+    fail_n_ = malformed_n_ = reset_n_ = envelope_n_ = raw_n_ = 0;
     close_after_each_ = false;
   }
 
@@ -98,6 +105,9 @@ public:
       --envelope_n_;
       d.what = fault_decision::kind::envelope;
       d.field = envelope_field_;
+    } else if (raw_n_ > 0) {
+      --raw_n_;
+      d.raw_body = raw_body_;
     } else if (malformed_n_ > 0) {
       --malformed_n_;
       d.malformed = true;
@@ -130,6 +140,8 @@ public:
     w.Int(reset_n_);
     w.Key("envelope_error");
     w.Int(envelope_n_);
+    w.Key("raw_body");
+    w.Int(raw_n_);
     w.Key("field");
     w.String(envelope_field_.c_str());
     w.Key("close_after_each");
@@ -252,7 +264,8 @@ private:
 
   mutable std::mutex faults_mutex_;
   milliseconds latency_{0}, jitter_{0};
-  int fail_n_ = 0, fail_status_ = 500, malformed_n_ = 0, reset_n_ = 0, envelope_n_ = 0;
+  int fail_n_ = 0, fail_status_ = 500, malformed_n_ = 0, reset_n_ = 0, envelope_n_ = 0, raw_n_ = 0;
+  std::string raw_body_;
   std::string envelope_field_ = "token";
   bool close_after_each_ = false;
   std::mt19937 random_{std::random_device{}()};

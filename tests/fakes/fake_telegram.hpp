@@ -11,8 +11,9 @@
 // answers on a condition variable, injects faults per method (HTTP errors,
 // 429 with retry_after, latency, dropped connections, blocked users, refused
 // connections) and reads counters. Everything is also reachable over HTTP
-// without the token (GET /__control, /__stats, /__push, /__callback, /__sent;
-// not counted), so a terminal demo or a benchmark can drive a separate process.
+// without the token (GET /__control, /__stats, /__push, POST /__push_many,
+// /__callback, /__sent; not counted), so a terminal demo or a benchmark can
+// drive a separate process.
 #pragma once
 
 #include <chrono>

@@ -18,8 +18,10 @@ constexpr const char* usage =
     "POST /bot<TOKEN>/<method>. --lenient: clamp getUpdates limit/timeout and keep\n"
     "a bare '&' or '>' in HTML, as Telegram does (default: answer 400).\n"
     "Control plane (no token): GET /__push?chat=ID&text=... (a user writes),\n"
+    "POST /__push_many (one \"CHAT_ID TEXT\" line per message, one wake-up),\n"
     "/__callback?chat=ID&message_id=N&data=..., /__sent?chat=ID&after=N[&wait_ms=N]\n"
-    "(the bot's messages), /__control?... (faults), /__stats (counters).\n";
+    "or /__sent?since=INDEX[&max=N][&brief=1][&wait_ms=N] (the bot's messages),\n"
+    "/__control?... (faults), /__stats (counters).\n";
 
 using phoenix::fakes::option_result;
 

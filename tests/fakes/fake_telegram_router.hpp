@@ -804,9 +804,11 @@ private:
   reply control(const params& q) const;
   reply stats() const;
   reply push(const params& q) const;
+  reply push_many(const std::string& body) const;
   reply push_callback(const params& q) const;
   reply push_sample(const params& q) const;
   reply sent(const params& q, const waker& wake) const;
+  reply callback_answer(const params& q) const;
 
   server_state& state_;
   std::string token_;

@@ -262,41 +262,41 @@ public:
 
   // --- users' side ------------------------------------------------------------
 
+  /// `queued_at` (if given) gets the moment the update became visible to
+  /// getUpdates (the benchmark's latency starts there).
   int64_t push_message(int64_t chat_id, const std::string& text, const std::string& username,
-                       int64_t user_id) {
+                       int64_t user_id, steady::time_point* queued_at = nullptr) {
     wake_list wake;
     int64_t update_id = 0;
     {
       std::lock_guard lock(mutex_);
-      chat_info& chat = chats_[chat_id];
-      user_info user;
-      user.id = user_id != 0 ? user_id : chat_id > 0 ? chat_id : std::llabs(chat_id);
-      user.username = username;
-      user.first_name = first_name_of(username);
-      chat.last_user = user;
-      stored_message m;
-      m.from = user;
-      m.date = unix_now();
-      m.content.text = text;
-      if (const int64_t n = command_length(text); n > 0) {
-        m.content.entities.push_back(make_entity("bot_command", 0, n));
+      update_id = queue_message(chat_id, text, username, user_id, wake).first;
+      if (queued_at) {
+        *queued_at = steady::now();
       }
-      const int64_t message_id = ++chat.last_message_id;
-      chat.last_user_message_id = message_id;
-      rapidjson::StringBuffer buffer;
-      api_writer w(buffer);
-      update_id = next_update_id_++;
-      w.StartObject();
-      write_key(w, "update_id");
-      w.Int64(update_id);
-      write_key(w, "message");
-      write_message(w, chat_id, message_id, m, false);
-      w.EndObject();
-      messages_[{chat_id, message_id}] = std::move(m);
-      queue_update(update_id, "message", api_json(buffer), wake);
     }
     wake.run();
     return update_id;
+  }
+
+  /// Many user messages (chat id, text) under one lock and one wake-up, so
+  /// that a benchmark can offer thousands of updates at once. Returns the
+  /// first update_id; `message_ids` gets each message's id in order.
+  int64_t push_messages(const std::vector<std::pair<int64_t, std::string>>& batch,
+                        std::vector<int64_t>& message_ids, steady::time_point& queued_at) {
+    wake_list wake, repeats; // the waiting poll is woken once, not once per message
+    int64_t first = 0;
+    {
+      std::lock_guard lock(mutex_);
+      first = next_update_id_;
+      for (const auto& [chat_id, text] : batch) {
+        wake_list& w = message_ids.empty() ? wake : repeats;
+        message_ids.push_back(queue_message(chat_id, text, "user", 0, w).second);
+      }
+      queued_at = steady::now();
+    }
+    wake.run();
+    return first;
   }
 
   int64_t last_user_message_id(int64_t chat_id) const {
@@ -709,6 +709,28 @@ public:
     return out;
   }
 
+  /// The bot's messages from position `since` of the send log on (every chat,
+  /// in send order), at most `max`; without `with_text` only ids, reply and
+  /// time are copied (a benchmark reading thousands of replies).
+  std::vector<sent_message> sent_since(size_t since, size_t max, bool with_text) const {
+    std::lock_guard lock(mutex_);
+    std::vector<sent_message> out;
+    for (size_t i = since; i < sent_.size() && out.size() < max; ++i) {
+      if (with_text) {
+        out.push_back(sent_[i]);
+        continue;
+      }
+      sent_message s;
+      s.chat_id = sent_[i].chat_id;
+      s.message_id = sent_[i].message_id;
+      s.reply_to_message_id = sent_[i].reply_to_message_id;
+      s.at = sent_[i].at;
+      s.edits = sent_[i].edits;
+      out.push_back(std::move(s));
+    }
+    return out;
+  }
+
   std::vector<sent_message> wait_for_messages(int64_t chat_id, size_t count,
                                               milliseconds deadline) {
     std::unique_lock lock(mutex_);
@@ -953,6 +975,40 @@ private:
     }
     return std::find(allowed_updates_.begin(), allowed_updates_.end(), type) !=
            allowed_updates_.end();
+  }
+
+  /// Under the mutex: a user's text message as an update; returns its
+  /// update_id and message_id.
+  std::pair<int64_t, int64_t> queue_message(int64_t chat_id, const std::string& text,
+                                            const std::string& username, int64_t user_id,
+                                            wake_list& wake) {
+    chat_info& chat = chats_[chat_id];
+    user_info user;
+    user.id = user_id != 0 ? user_id : chat_id > 0 ? chat_id : std::llabs(chat_id);
+    user.username = username;
+    user.first_name = first_name_of(username);
+    chat.last_user = user;
+    stored_message m;
+    m.from = user;
+    m.date = unix_now();
+    m.content.text = text;
+    if (const int64_t n = command_length(text); n > 0) {
+      m.content.entities.push_back(make_entity("bot_command", 0, n));
+    }
+    const int64_t message_id = ++chat.last_message_id;
+    chat.last_user_message_id = message_id;
+    rapidjson::StringBuffer buffer;
+    api_writer w(buffer);
+    const int64_t update_id = next_update_id_++;
+    w.StartObject();
+    write_key(w, "update_id");
+    w.Int64(update_id);
+    write_key(w, "message");
+    write_message(w, chat_id, message_id, m, false);
+    w.EndObject();
+    messages_[{chat_id, message_id}] = std::move(m);
+    queue_update(update_id, "message", api_json(buffer), wake);
+    return {update_id, message_id};
   }
 
   // Under the mutex.

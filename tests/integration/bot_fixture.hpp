@@ -67,6 +67,15 @@ struct bot_fixture {
     cfg.reset();
   }
 
+  /// An actor's counters (stats_atom); default ones if it does not answer in 5 s.
+  template <class Stats, class Handle> Stats stats_of(const Handle& actor) {
+    caf::scoped_actor self{*sys};
+    Stats out;
+    self->request(actor, 5s, stats_atom::value)
+        .receive([&](Stats& s) { out = std::move(s); }, [](caf::error&) {});
+    return out;
+  }
+
   /// Sends `text` as the user of `chat` and returns the bot's next message there.
   fakes::sent_message ask(int64_t chat, const std::string& text, std::chrono::seconds wait = 15s) {
     auto before = telegram.sent(chat).size();

@@ -38,7 +38,8 @@ BOOST_AUTO_TEST_CASE(every_command_answers_with_its_text) {
   auto unknown = f.ask(1, "/nonsense");
   BOOST_TEST(contains(unknown.plain_text, "/help"));
   auto text = f.ask(1, "hello there");
-  BOOST_TEST(contains(text.plain_text, "/help"));
+  BOOST_TEST(contains(text.plain_text, "I answer commands only."));
+  BOOST_TEST(!contains(text.plain_text, "I do not know /."));
   // A button press: answered, and the statistics arrive.
   auto before = f.telegram.sent(1).size();
   auto update = f.telegram.push_callback(1, fixtures.message_id, "stats:1149523");

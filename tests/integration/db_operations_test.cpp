@@ -316,6 +316,9 @@ BOOST_AUTO_TEST_CASE(offset_processed_updates_and_ping) {
   BOOST_TEST(run(*c, filter_processed{{9, 4, 0, 2}}).ids == (std::vector<int64_t>{2, 4}));
   BOOST_TEST(run(*c, filter_processed{{}}).ids.empty());
   BOOST_TEST(run(*c, mark_processed{{}}).count == 0);
+  // An inbox row written after its update was handled is not work left.
+  BOOST_TEST(run(*c, store_updates{{3, 5}, {"handled", "not yet"}}).count == 2);
+  BOOST_TEST(run(*c, load_inbox{}).ids == (std::vector<int64_t>{5}));
 
   BOOST_TEST(run(*c, ping{}).ok());
   const auto start = std::chrono::steady_clock::now();

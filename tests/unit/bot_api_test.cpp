@@ -241,6 +241,20 @@ BOOST_AUTO_TEST_CASE(non_json_answers_become_http_errors) {
   BOOST_TEST(!no_code.description.empty());
 }
 
+BOOST_AUTO_TEST_CASE(an_unreadable_getupdates_answer_names_its_first_update_id) {
+  auto cut = parse_bot_api_answer(
+      200, R"({"ok":true,"result":[{"update_id": 4711,"message":{"text":"/he)");
+  BOOST_TEST(!cut.ok);
+  BOOST_TEST(cut.error_code == 200);
+  BOOST_TEST(cut.unreadable_update_id == 4711);
+  // A quoted "update_id" inside a string is not the key.
+  auto quoted = R"({"ok":true,"result":[{"message":{"text":"x\"update_id\":1"},"update_id":9)";
+  BOOST_TEST(parse_bot_api_answer(200, quoted).unreadable_update_id == 9);
+  BOOST_TEST(parse_bot_api_answer(200, std::string(5000, '{')).unreadable_update_id == 0);
+  BOOST_TEST(parse_bot_api_answer(502, "<html>\"update_id\":5</html>").unreadable_update_id == 0);
+  BOOST_TEST(parse_bot_api_answer(200, envelope(R"({"update_id":5})")).unreadable_update_id == 0);
+}
+
 BOOST_AUTO_TEST_CASE(get_updates_body_asks_for_messages_and_callbacks) {
   auto doc = parsed(get_updates_body(654987322, 500, 90));
   BOOST_TEST(doc["offset"].GetInt64() == 654987322);

@@ -286,6 +286,8 @@ BOOST_AUTO_TEST_CASE(command_texts_come_from_one_table) {
   check_telegram_html(unknown);
   BOOST_TEST(contains(unknown, "/&lt;x&gt;&amp;"));
   BOOST_TEST(contains(usage_text("nope"), "/help"));
+  check_telegram_html(not_a_command_text());
+  BOOST_TEST(contains(not_a_command_text(), "/help"));
 
   BOOST_TEST(contains(start_text("<Bob> & Co"), "Hello, &lt;Bob&gt; &amp; Co!"));
   BOOST_TEST(contains(start_text(""), "Hello, there!"));

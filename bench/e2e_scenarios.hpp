@@ -1,0 +1,31 @@
+// The end-to-end benchmark's scenarios (see e2e_bench.cpp): each starts its
+// own system under test, prints its figures and returns the headline ones.
+#pragma once
+
+#include "bench/e2e_system.hpp"
+
+#include <string>
+#include <vector>
+
+namespace phoenix::bench {
+
+struct figure {
+  std::string name;
+  double value = 0;
+  std::string unit;
+  int decimals = 1;
+  std::string target; ///< "" when there is none
+  bool met = false;
+};
+using figures = std::vector<figure>;
+
+struct scenario {
+  const char* name;
+  const char* what;
+  figures (*run)(const bench_options& options, const std::string& dir);
+};
+
+const std::vector<scenario>& scenarios();
+const scenario* find_scenario(const std::string& name);
+
+} // namespace phoenix::bench
