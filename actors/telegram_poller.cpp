@@ -1,5 +1,6 @@
 #include "actors/telegram_poller.hpp"
 
+#include "actors/telegram_poller_steps.hpp"
 #include "core/bot_text.hpp"
 #include "core/quota_tracker.hpp"
 #include "core/update_record.hpp"
@@ -12,29 +13,14 @@ namespace phoenix {
 
 namespace {
 
-using self_pointer = telegram_poller_actor::stateful_pointer<telegram_poller_state>;
+using telegram_poller_steps::call;
+using telegram_poller_steps::exit_token_rejected;
+using telegram_poller_steps::poll;
+using telegram_poller_steps::self_pointer;
+using telegram_poller_steps::start;
 namespace db = core::db;
 
 constexpr std::chrono::milliseconds max_backoff{30000};
-constexpr int exit_token_rejected = 3;
-
-// A Bot API call whose answer continues in `next`, inside the actor.
-void call(self_pointer self, const std::string& method, std::string body,
-          std::chrono::milliseconds timeout, bot_api_continuation next) {
-  auto& st = self->state;
-  auto id = st.next_call++;
-  st.calls.emplace(id, std::move(next));
-  core::http_request request;
-  request.method = "POST";
-  request.url = st.config.api_url + "/bot" + st.config.token + "/" + method;
-  request.headers.emplace_back("Content-Type", "application/json");
-  request.body = std::move(body);
-  request.timeout = timeout;
-  auto handle = caf::actor_cast<telegram_poller_actor>(self);
-  st.config.http->async_request(std::move(request), [handle, id](core::http_result result) {
-    caf::anon_send(handle, http_done_atom::value, id, std::move(result));
-  });
-}
 
 // Everything below may be confirmed: handled, or safe in the inbox.
 int64_t low_watermark(const telegram_poller_state& st) {
@@ -112,7 +98,6 @@ void finish_stop(self_pointer self) {
        });
 }
 
-void poll(self_pointer self);
 void schedule_poll(self_pointer self, caf::timespan after);
 
 void handled(self_pointer self, int64_t update_id) {
@@ -262,7 +247,9 @@ void on_unreadable(self_pointer self, const core::bot_api_answer& answer, int li
   back_off(self);
 }
 
-void poll(self_pointer self) {
+} // namespace
+
+void telegram_poller_steps::poll(self_pointer self) {
   auto& st = self->state;
   if (st.polling || st.stopping || !st.started)
     return;
@@ -325,80 +312,6 @@ void poll(self_pointer self) {
          back_off(self);
        });
 }
-
-// Updates received but not handled before a restart come first.
-void resume_inbox(self_pointer self) {
-  self->request(self->state.config.db, std::chrono::seconds{10}, db_atom::value,
-                db::operation{db::load_inbox{}})
-      .then(
-          [self](db::reply& r) {
-            auto& st = self->state;
-            for (size_t i = 0; r.ok() && i < r.bodies.size(); ++i) {
-              auto update = core::decode_update_record(r.bodies[i]);
-              if (!update)
-                continue;
-              st.in_flight.insert(update->update_id);
-              st.received_at.emplace(update->update_id, self->clock().now());
-              st.durable.insert(update->update_id);
-              st.next_update = std::max(st.next_update, update->update_id + 1);
-              self->send(st.config.dispatcher, tg_update_atom::value, *update);
-            }
-            if (r.ok() && !r.bodies.empty())
-              spdlog::info("telegram_poller: {} update(s) from before the restart",
-                           r.bodies.size());
-            st.started = true;
-            poll(self);
-          },
-          [self](const caf::error&) {
-            self->state.started = true;
-            poll(self);
-          });
-}
-
-// deleteWebhook, getMe, the command menu, the stored offset; then polling.
-void start(self_pointer self) {
-  auto& st = self->state;
-  call(self, "deleteWebhook", "{}", std::chrono::seconds{15}, [](const core::bot_api_answer&) {});
-  call(self, "setMyCommands", core::set_my_commands_body(core::menu_commands()),
-       std::chrono::seconds{15}, [](const core::bot_api_answer&) {});
-  call(self, "getMe", "{}", std::chrono::seconds{15}, [self](const core::bot_api_answer& me) {
-    auto& st = self->state;
-    if (!me.ok) {
-      if (me.error_code == 401) {
-        spdlog::critical("telegram_poller: the bot token was rejected (401 Unauthorized); "
-                         "check TELEGRAM_BOT_TOKEN");
-        self->send(st.config.lifecycle, fatal_atom::value, exit_token_rejected);
-        return;
-      }
-      spdlog::warn("telegram_poller: getMe failed ({} {}), retrying", me.error_code,
-                   me.description);
-      st.poll_armed = false;
-      ++st.stats.poll_errors;
-      self->delayed_send(self, std::chrono::seconds{1}, tg_poll_atom::value);
-      st.poll_armed = true;
-      return;
-    }
-    st.bot_username = core::get_me_username(me.result_json);
-    self->send(st.config.dispatcher, bot_name_atom::value, st.bot_username);
-    spdlog::info("telegram_poller: polling as @{}", st.bot_username);
-    self->request(st.config.db, std::chrono::seconds{10}, db_atom::value,
-                  db::operation{db::get_offset{}})
-        .then(
-            [self](db::reply& r) {
-              auto& st = self->state;
-              if (r.ok())
-                st.next_update = std::max(st.next_update, r.count);
-              resume_inbox(self);
-            },
-            [self](const caf::error&) {
-              self->state.started = true;
-              poll(self);
-            });
-  });
-  (void)st;
-}
-
-} // namespace
 
 telegram_poller_actor::behavior_type telegram_poller(self_pointer self,
                                                      telegram_poller_config config) {
