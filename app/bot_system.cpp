@@ -130,6 +130,8 @@ running_bot start_bot(caf::actor_system& sys, const settings& values) {
                    static_cast<int>(values.limits_chat_per_second),
                    static_cast<int>(values.limits_group_per_minute)};
   sender.http = bot.http;
+  // As many calls in flight as the HTTP client keeps connections to Telegram.
+  sender.max_concurrent = static_cast<size_t>(values.net_max_connections_per_host);
   sender.db = bot.db;
   bot.sender = sys.spawn(telegram_sender, sender);
 
