@@ -63,8 +63,10 @@ std::string cacheable_body(query_kind kind, std::string body) {
   bool removed = false;
   for (auto& item : doc["response"].GetArray())
     if (item.IsObject())
+      // EraseMember keeps the order: RemoveMember moves the last member into the gap, and
+      // of two members with the same name the decoder would then read the other one.
       for (const char* unread : {"lineups", "players"})
-        removed |= item.RemoveMember(unread);
+        removed |= item.EraseMember(unread);
   if (!removed)
     return body;
   rapidjson::StringBuffer out;
