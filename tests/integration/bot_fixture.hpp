@@ -10,6 +10,7 @@
 #include <boost/test/unit_test.hpp>
 #include <caf/all.hpp>
 #include <filesystem>
+#include <future>
 #include <spdlog/spdlog.h>
 
 namespace phoenix::test {
@@ -74,6 +75,18 @@ struct bot_fixture {
     self->request(actor, 5s, stats_atom::value)
         .receive([&](Stats& s) { out = std::move(s); }, [](caf::error&) {});
     return out;
+  }
+
+  /// GET `path` from the bot's metrics server (/metrics, /healthz, /readyz).
+  core::http_result metrics_get(const std::string& path) {
+    BOOST_REQUIRE(bot.metrics_server);
+    std::promise<core::http_result> done;
+    core::http_request request;
+    request.url = "http://127.0.0.1:" + std::to_string(bot.metrics_server->port()) + path;
+    request.timeout = 5s;
+    bot.http->async_request(request,
+                            [&done](core::http_result r) { done.set_value(std::move(r)); });
+    return done.get_future().get();
   }
 
   /// Sends `text` as the user of `chat` and returns the bot's next message there.

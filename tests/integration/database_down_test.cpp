@@ -15,16 +15,6 @@ struct database_down_fixture : bot_fixture {
     values.db_uri = "postgresql://phoenix@127.0.0.1:1/nothing?connect_timeout=2";
     start();
   }
-
-  core::http_result get(const std::string& path) {
-    std::promise<core::http_result> done;
-    core::http_request request;
-    request.url = "http://127.0.0.1:" + std::to_string(bot.metrics_server->port()) + path;
-    request.timeout = 5s;
-    bot.http->async_request(request,
-                            [&done](core::http_result r) { done.set_value(std::move(r)); });
-    return done.get_future().get();
-  }
 };
 
 } // namespace
@@ -38,11 +28,11 @@ BOOST_AUTO_TEST_CASE(commands_without_the_database_still_work_and_jobs_are_refus
   auto job = ask(702, "/job 1", 30s);
   BOOST_TEST(contains(job.text, "unreachable"), job.text);
 
-  auto health = get("/healthz");
+  auto health = metrics_get("/healthz");
   BOOST_TEST(health.response.status == 503u);
   BOOST_TEST(contains(health.response.body, "database: no answer yet"), health.response.body);
   BOOST_TEST(contains(health.response.body, "127.0.0.1"), health.response.body); // the cause
-  BOOST_TEST(get("/readyz").response.status == 503u);
+  BOOST_TEST(metrics_get("/readyz").response.status == 503u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

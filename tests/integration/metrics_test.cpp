@@ -13,14 +13,7 @@ struct metrics_fixture : bot_fixture {
   metrics_fixture() { start(); }
 
   core::http_result get(const std::string& path) {
-    BOOST_REQUIRE(bot.metrics_server);
-    std::promise<core::http_result> done;
-    core::http_request request;
-    request.url = "http://127.0.0.1:" + std::to_string(bot.metrics_server->port()) + path;
-    request.timeout = 5s;
-    bot.http->async_request(request,
-                            [&done](core::http_result r) { done.set_value(std::move(r)); });
-    auto result = done.get_future().get();
+    auto result = metrics_get(path);
     BOOST_REQUIRE_MESSAGE(result.ok(), "GET " << path << ": " << result.message);
     return result;
   }
