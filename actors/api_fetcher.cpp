@@ -102,9 +102,9 @@ api_fetcher_actor::behavior_type api_fetcher(self_pointer self, api_fetcher_conf
         send_attempt(self, id);
         return promise;
       },
-      [](decode_atom, const core::football_query& query, const std::string& body) {
+      [](decode_atom, const core::football_query& query, const core::cache_entry_ptr& entry) {
         football_answer answer;
-        auto decoded = core::decode_payload(query.kind, body);
+        auto decoded = core::decode_payload(query.kind, entry ? entry->value : std::string_view{});
         answer.ok = decoded.ok();
         if (decoded.ok())
           answer.data = std::make_shared<const core::football_payload>(std::move(*decoded.value));

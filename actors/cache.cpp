@@ -85,14 +85,17 @@ cache_actor::behavior_type cache(self_pointer self, cache_config config, core::e
         auto entry = self->state.store.get(key, now);
         if (!entry)
           return {};
-        return {true, entry->value, now - entry->stored_at};
+        auto age = now - entry->stored_at;
+        return {true, std::move(entry), age};
       },
       [self](cache_get_stale_atom, const std::string& key) -> cache_lookup {
         auto now = self->clock().now();
         auto entry = self->state.store.get_stale(key, now);
         if (!entry)
           return {};
-        return {true, entry->value, now - entry->stored_at, entry->expires_at <= now};
+        auto age = now - entry->stored_at;
+        auto expired = entry->expires_at <= now;
+        return {true, std::move(entry), age, expired};
       },
       [self](cache_put_atom, std::string& key, std::string& value, caf::timespan ttl) {
         auto& st = self->state;

@@ -36,14 +36,26 @@ football_answer error_answer(core::football_error error) {
   return answer;
 }
 
-// Decodes a cached value on a fetcher, then answers everyone waiting.
+// Answers everyone waiting from a cached entry: with its decoded form when
+// this entry was decoded before, else decoded on a fetcher (and kept).
 void answer_from_cache(self_pointer self, const std::string& key, cache_lookup lookup) {
   auto& st = self->state;
+  if (auto data = st.decoded.find(lookup.entry)) {
+    football_answer answer;
+    answer.ok = true;
+    answer.data = std::move(data);
+    answer.age = lookup.age;
+    answer.stale = lookup.expired;
+    return deliver(self, key, answer);
+  }
   auto query = st.pending.at(key).query;
   self->request(next_fetcher(self), st.config.local_timeout, decode_atom::value, query,
-                std::move(lookup.value))
+                lookup.entry)
       .then(
-          [self, key, age = lookup.age, stale = lookup.expired](football_answer& answer) {
+          [self, key, entry = lookup.entry, age = lookup.age,
+           stale = lookup.expired](football_answer& answer) {
+            if (answer.ok)
+              self->state.decoded.keep(entry, answer.data);
             answer.age = age;
             answer.stale = stale;
             deliver(self, key, answer);
@@ -158,6 +170,7 @@ football_actor::behavior_type football(self_pointer self, cache_actor cache,
   st.fetchers = std::move(fetchers);
   st.config = config;
   st.quota = core::quota_tracker{config.minute_window};
+  st.decoded = core::decoded_answers{config.decoded_entries};
   return {
       [self](football_get_atom, const core::football_query& query) -> caf::result<football_answer> {
         auto& st = self->state;

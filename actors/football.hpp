@@ -3,6 +3,7 @@
 // serves stale data (with its age) when the upstream fails.
 #pragma once
 
+#include "core/decoded_answers.hpp"
 #include "core/quota_tracker.hpp"
 #include "messages/actors.hpp"
 
@@ -21,6 +22,8 @@ struct football_config {
   caf::timespan local_timeout = std::chrono::seconds{5};
   /// How long a spent minute budget holds calls back (API-Football: a minute).
   caf::timespan minute_window = std::chrono::seconds{60};
+  /// Cached answers also kept decoded (cache.decoded-entries; 0: decode every hit).
+  size_t decoded_entries = 256;
 };
 
 /// Everyone waiting for the same query (same cache key).
@@ -39,6 +42,7 @@ struct football_state {
   std::deque<std::string> held;                           ///< keys waiting for the minute budget
   bool quota_tick_armed = false;
   core::quota_tracker quota;
+  core::decoded_answers decoded{0};
   football_stats stats;
 };
 

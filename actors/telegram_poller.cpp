@@ -265,10 +265,11 @@ void telegram_poller_steps::poll(self_pointer self) {
   if (!st.unrecorded.empty()) // the database may be back: at least once per poll
     record_processed(self, {});
   auto limit = st.one_at_a_time > 0 ? 1 : static_cast<int>(std::min<size_t>(room, 100));
+  auto offset = low_watermark(st);
   call(self, "getUpdates",
-       core::get_updates_body(low_watermark(st), limit, static_cast<int>(timeout_s.count())),
+       core::get_updates_body(offset, limit, static_cast<int>(timeout_s.count())),
        std::chrono::milliseconds{timeout_s + std::chrono::seconds{15}},
-       [self, limit](const core::bot_api_answer& answer) {
+       [self, limit, offset](const core::bot_api_answer& answer) {
          auto& st = self->state;
          st.polling = false;
          if (answer.ok) {
@@ -282,7 +283,10 @@ void telegram_poller_steps::poll(self_pointer self) {
                                             .count();
            // Only repeats of updates in hand (not yet confirmable): polling at
            // once would get them again at once, so wait for a change or a moment.
-           if (on_updates(self, answer) == 0 && answer.result_json.size() > 2)
+           // Repeats only because the offset moved while this poll was out
+           // (an update was handled meanwhile): the next poll confirms them.
+           if (on_updates(self, answer) == 0 && answer.result_json.size() > 2 &&
+               low_watermark(st) == offset)
              return schedule_poll(self, std::chrono::milliseconds{500});
            return poll(self);
          }

@@ -70,6 +70,7 @@ football_actor spawn_football(caf::actor_system& sys, const settings& values, ca
     fetchers.push_back(sys.spawn(api_fetcher, fetcher));
   football_config config;
   config.fetch_timeout = values.football_request_timeout + std::chrono::seconds{5};
+  config.decoded_entries = static_cast<size_t>(values.cache_decoded_entries);
   auto front = sys.spawn(football, std::move(cache), fetchers, config);
   for (auto& f : fetchers) // the fetchers live as long as the front
     front->attach_functor(

@@ -9,6 +9,7 @@
 #include <caf/deep_to_string.hpp>
 #include <cstdlib>
 #include <iostream>
+#include <thread>
 
 namespace phoenix {
 
@@ -173,6 +174,8 @@ const std::vector<option_spec>& option_specs() {
             int64_t{1} << 20, int64_t{1} << 40),
       duration("cache", "stale-for", &s::cache_stale_for,
                "expired entries kept to serve when the source fails (0s: none)", 0, 30 * day),
+      count("cache", "decoded-entries", &s::cache_decoded_entries,
+            "cached answers also kept decoded, so a hit is not parsed again (0: none)", 0, 1000000),
       count("limits", "global-per-second", &s::limits_global_per_second,
             "outgoing messages per second in all (0: off)", 0, 10000),
       count("limits", "chat-per-second", &s::limits_chat_per_second,
@@ -198,6 +201,10 @@ const std::vector<std::string>& caf_keys() {
   static const std::vector<std::string> keys{"scheduler.max-threads", "scheduler.policy",
                                              "scheduler.max-throughput"};
   return keys;
+}
+
+int64_t default_scheduler_threads() {
+  return std::max<int64_t>(2, std::thread::hardware_concurrency());
 }
 
 phoenix_config::phoenix_config() {
@@ -327,6 +334,10 @@ config_outcome load_config(phoenix_config& cfg, std::vector<std::string> args,
   }
   if (auto problems = validate(cfg.values); !problems.empty())
     return fail(std::move(problems));
+  // CAF 0.17 runs max(cores, 4) scheduler threads: on 2 cores the extra two
+  // cost about a quarter of the CPU per reply in context switches
+  // (docs/benchmarks.md). One per core, at least 2, unless configured.
+  caf::put_missing(cfg.content, "scheduler.max-threads", default_scheduler_threads());
   if (dump_asked) {
     for (auto& line : describe(cfg.values))
       std::cout << line << '\n';

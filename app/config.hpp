@@ -57,6 +57,7 @@ struct settings {
   int64_t cache_max_entries = 100000;
   int64_t cache_max_bytes = 64 << 20;
   caf::timespan cache_stale_for = 24h;
+  int64_t cache_decoded_entries = 256;
 
   int64_t limits_global_per_second = 30;
   int64_t limits_chat_per_second = 1;
@@ -96,6 +97,10 @@ const std::vector<option_spec>& option_specs();
 
 /// CAF's own keys that Phoenix accepts in its INI file.
 const std::vector<std::string>& caf_keys();
+
+/// scheduler.max-threads when the configuration does not set it: one per
+/// core, at least 2 (CAF 0.17's own default is max(cores, 4)).
+int64_t default_scheduler_threads();
 
 /// The actor system configuration with Phoenix's keys registered.
 class phoenix_config : public caf::actor_system_config {

@@ -13,7 +13,7 @@
 //
 // Usage: scripts/pg -- build/bin/e2e_bench [--runs N] [--only NAME[,NAME...]]
 //          [--fake-threads N] [--max-in-flight N] [--bot-arg=--key=value]... [--keep-logs]
-//          [--perf]   (perf record -g on the bot in each measured window)
+//          [--perf]   (perf record --call-graph dwarf on the bot in each measured window)
 //          [--bot PATH]  (another phoenix-bot binary, e.g. a build of an older commit)
 #include "bench/e2e_scenarios.hpp"
 
@@ -42,7 +42,7 @@ struct command_line {
 const char* usage =
     "usage: scripts/pg -- build/bin/e2e_bench [--runs N] [--only NAME[,NAME...]]\n"
     "         [--fake-threads N] [--max-in-flight N] [--bot-arg=--key=value]... [--keep-logs]\n"
-    "         [--perf]  (perf record -g on the bot in each measured window; keeps the logs)\n"
+    "         [--perf]  (perf record of the bot in each measured window; keeps the logs)\n"
     "         [--bot PATH]  (the phoenix-bot to measure; default: the one beside the fakes)\n"
     "scenarios: idle, responsiveness, throughput, coalescing (default: all)\n";
 

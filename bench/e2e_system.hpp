@@ -23,7 +23,7 @@ struct bench_options {
   int fake_threads = 1;              ///< --threads of each fake
   int max_in_flight = 1000;          ///< handlers.max-in-flight of the bot
   std::vector<std::string> bot_args; ///< appended to the bot's command line
-  bool perf = false;                 ///< perf record -g on the bot during each measured window
+  bool perf = false;                 ///< perf record (DWARF stacks) of the bot in each window
 };
 
 /// CPU milliseconds each part used in a window, and the window's length.

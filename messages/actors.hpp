@@ -46,8 +46,9 @@ using api_fetcher_actor = caf::typed_actor<
     // One upstream call for the query, retried (network errors, 499, 5xx) with
     // backoff inside football.request-timeout; answers data or a typed error.
     caf::replies_to<fetch_atom, core::football_query>::with<fetch_result>,
-    // Decodes a cached answer (decoding is spread over the fetchers, not the front).
-    caf::replies_to<decode_atom, core::football_query, std::string>::with<football_answer>,
+    // Decodes a cached entry's value (decoding is spread over the fetchers, not the front).
+    caf::replies_to<decode_atom, core::football_query,
+                    core::cache_entry_ptr>::with<football_answer>,
     // Internal: an HTTP exchange finished; sent by the client's io thread.
     caf::reacts_to<http_done_atom, uint64_t, core::http_result>,
     // Internal: the backoff before attempt N of call id ended.

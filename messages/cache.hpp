@@ -11,17 +11,21 @@
 
 namespace phoenix {
 
-/// Answer to a cache lookup: a hit carries the value and how long ago it was stored.
+/// Answer to a cache lookup: a hit shares the stored entry (immutable, so no
+/// copy of the value; its identity tells a reader whether it saw it before)
+/// and says how long ago it was stored.
 struct cache_lookup {
   bool hit = false;
-  std::string value;
+  core::cache_entry_ptr entry; ///< set on a hit
   caf::timespan age{0};
   bool expired = false; ///< only from cache_get_stale: past its TTL
-};
 
-template <class Inspector> typename Inspector::result_type inspect(Inspector& f, cache_lookup& x) {
-  return f(caf::meta::type_name("cache_lookup"), x.hit, x.value, x.age, x.expired);
-}
+  /// The stored value; "" on a miss.
+  const std::string& value() const {
+    static const std::string none;
+    return entry ? entry->value : none;
+  }
+};
 
 /// Counters of the cache, for operators and metrics.
 struct cache_stats {
@@ -66,6 +70,8 @@ struct cache_snapshot {
 
 } // namespace phoenix
 
-// Local-only message: it holds pointers into the cache's memory and never
-// crosses a process boundary.
+// Local-only messages: they hold pointers into the cache's memory and never
+// cross a process boundary.
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(phoenix::cache_lookup)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(phoenix::core::cache_entry_ptr)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(phoenix::cache_snapshot)

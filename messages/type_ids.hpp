@@ -11,7 +11,6 @@
 #include <caf/type_id.hpp>
 
 CAF_BEGIN_TYPE_ID_BLOCK(phoenix_messages, caf::first_custom_type_id)
-CAF_ADD_TYPE_ID(phoenix_messages, (phoenix::cache_lookup))
 CAF_ADD_TYPE_ID(phoenix_messages, (phoenix::cache_stats))
 CAF_ADD_TYPE_ID(phoenix_messages, (phoenix::flush_report))
 CAF_ADD_TYPE_ID(phoenix_messages, (phoenix::football_stats))

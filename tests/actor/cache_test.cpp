@@ -44,7 +44,7 @@ BOOST_AUTO_TEST_CASE(get_answers_hit_with_age_and_expired_is_a_miss) {
   vs->advance(9s);
   auto hit = get("a");
   BOOST_TEST(hit.hit);
-  BOOST_TEST(hit.value == "1");
+  BOOST_TEST(hit.value() == "1");
   BOOST_TEST((hit.age == caf::timespan{9s}));
   vs->advance(1s);
   BOOST_TEST(!get("a").hit);
@@ -175,9 +175,9 @@ BOOST_AUTO_TEST_CASE(restart_round_trip_through_orderly_shutdown) {
   start();    // a new one loads the snapshot
   auto one = get("fixture:1");
   BOOST_TEST(one.hit);
-  BOOST_TEST(one.value == "{\"home\":\"M\xC3\xBCnchen\"}");
+  BOOST_TEST(one.value() == "{\"home\":\"M\xC3\xBCnchen\"}");
   BOOST_TEST((one.age >= caf::timespan{2s}));
-  BOOST_TEST(get("fixture:2").value == "two");
+  BOOST_TEST(get("fixture:2").value() == "two");
   BOOST_TEST(!get("short").hit);
   BOOST_TEST(stats().entries == 2u);
 }

@@ -129,6 +129,29 @@ BOOST_AUTO_TEST_CASE(one_chat_is_answered_in_order_while_others_interleave) {
     BOOST_TEST(sent[i].reply_to_message_id == asked[i]);
 }
 
+// A getUpdates sent while an update was in hand answers with that update
+// again; if it was handled meanwhile, the poller must poll at once, not wait
+// 500 ms for a change. Each round below costs 2 x 50 ms of getUpdates latency
+// when it polls at once, 2 x 50 + 500 ms when it waits.
+BOOST_AUTO_TEST_CASE(a_chat_in_conversation_is_not_held_up_by_the_poller) {
+  BOOST_REQUIRE_MESSAGE(test_database::available(), test_database::how_to_run);
+  bot_fixture f;
+  f.start();
+  f.ask(1, "/help"); // the poller runs
+  f.telegram.set_latency("getUpdates", 50ms);
+  constexpr int rounds = 10;
+  auto began = std::chrono::steady_clock::now();
+  for (int i = 0; i < rounds; ++i)
+    f.ask(1, "/help", 5s); // the next message only after the reply, as a person types
+  auto took = std::chrono::steady_clock::now() - began;
+  BOOST_TEST(f.telegram.sent(1).size() == static_cast<size_t>(rounds + 1));
+  // About 1 s when polling at once, about 6 s with a 500 ms wait per round.
+  BOOST_TEST(
+      (took < 3500ms), "10 rounds took "
+                           << std::chrono::duration_cast<std::chrono::milliseconds>(took).count()
+                           << " ms");
+}
+
 BOOST_AUTO_TEST_CASE(rate_limited_sends_arrive_exactly_once) {
   BOOST_REQUIRE_MESSAGE(test_database::available(), test_database::how_to_run);
   bot_fixture f;

@@ -153,6 +153,38 @@ BOOST_AUTO_TEST_CASE(a_second_query_within_the_ttl_is_served_from_the_cache) {
   BOOST_TEST(f.stats().cache_hits == 1u);
 }
 
+BOOST_AUTO_TEST_CASE(cache_hits_reuse_the_decoded_answer) {
+  football_fixture f;
+  auto q = football_query::fixture_by_id(1149523);
+  auto fresh = f.ask(q);
+  auto first_hit = f.ask(q);
+  auto second_hit = f.ask(q);
+  BOOST_REQUIRE(fresh.ok && first_hit.ok && second_hit.ok);
+  BOOST_TEST(f.fake.calls_for_fixture(1149523) == 1u);
+  BOOST_TEST(f.stats().cache_hits == 2u);
+  BOOST_TEST(first_hit.data != fresh.data);      // decoded from the cached text
+  BOOST_TEST(second_hit.data == first_hit.data); // and not decoded again
+  BOOST_TEST(fixtures_of(second_hit)[0].id == 1149523);
+}
+
+BOOST_AUTO_TEST_CASE(a_newer_cached_answer_is_decoded_afresh) {
+  football_fixture f{"test-key", 1ns}; // statistics expire at once: hits are stale ones
+  auto q = football_query::of_kind(query_kind::statistics, 1208548);
+  BOOST_REQUIRE(f.ask(q).ok);
+  f.fake.fail_next(100, 503);
+  auto stale = f.ask(q);
+  auto stale_again = f.ask(q);
+  BOOST_REQUIRE(stale.stale && stale_again.stale);
+  BOOST_TEST(stale_again.data == stale.data); // the same entry, decoded once
+  f.fake.clear_faults();
+  BOOST_REQUIRE(!f.ask(q).stale); // a fresh answer replaces the cached entry
+  f.fake.fail_next(100, 503);
+  auto newer = f.ask(q);
+  BOOST_REQUIRE(newer.stale);
+  BOOST_TEST(newer.data != stale.data); // the old decoded form is not served for it
+  BOOST_TEST(f.stats().stale_served == 3u);
+}
+
 BOOST_AUTO_TEST_CASE(stale_data_is_served_with_its_age_when_upstream_fails) {
   football_fixture f{"test-key", 1ns}; // statistics expire at once
   auto q = football_query::of_kind(query_kind::statistics, 1208548);

@@ -8,6 +8,7 @@
 #include <iostream>
 #include <map>
 #include <sstream>
+#include <thread>
 
 using namespace phoenix;
 namespace fs = std::filesystem;
@@ -142,6 +143,20 @@ BOOST_AUTO_TEST_CASE(command_line_overrides_the_file) {
   BOOST_TEST(outcome.exit_code == 0);
   BOOST_TEST(cfg.values.db_pool_max == 20);
   BOOST_TEST(cfg.values.log_level == "debug");
+}
+
+BOOST_AUTO_TEST_CASE(scheduler_threads_default_to_one_per_core_unless_set) {
+  auto threads = [](std::vector<std::string> args) {
+    phoenix_config cfg;
+    BOOST_REQUIRE(load_config(cfg, std::move(args), with_token).exit_code == 0);
+    return caf::get_or(cfg, "scheduler.max-threads", size_t{0});
+  };
+  auto cores = std::max<size_t>(2, std::thread::hardware_concurrency());
+  BOOST_TEST(default_scheduler_threads() == static_cast<int64_t>(cores));
+  BOOST_TEST(threads({}) == cores); // not CAF's max(cores, 4)
+  BOOST_TEST(threads({"--scheduler.max-threads=7"}) == 7u);
+  ini_file ini{"[scheduler]\nmax-threads = 3\n"};
+  BOOST_TEST(threads({ini.arg()}) == 3u);
 }
 
 BOOST_AUTO_TEST_CASE(bad_command_line_values_are_refused) {
