@@ -234,8 +234,8 @@ void handle(self_pointer self) {
   auto& st = self->state;
   auto& u = *st.current;
   caf::anon_send(st.config->db, db_atom::value,
-                 db::operation{db::upsert_user{u.user_id != 0 ? u.user_id : st.chat_id, u.username,
-                                               u.language}});
+                 db::operation{db::upsert_users{
+                     {{u.user_id != 0 ? u.user_id : st.chat_id, u.username, u.language}}}});
   auto verdict = st.flood->on_command(u.user_id, self->clock().now());
   if (verdict == core::flood_guard::verdict::ignore)
     return finish(self, "", "", "");

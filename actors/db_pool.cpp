@@ -32,14 +32,18 @@ db_connection_slot& open_slot(self_pointer self) {
 
 void run_on(self_pointer self, db_worker_actor worker, db::operation op, promise_list waiters);
 
-// A connection is free: give it the oldest queued request, if any.
-void next_from_queue(self_pointer self, db_connection_slot& slot) {
+// Free connections take the oldest queued requests.
+void start_queued(self_pointer self) {
   auto& st = self->state;
-  if (st.queue.empty())
-    return;
-  auto entry = std::move(st.queue.front());
-  st.queue.pop_front();
-  run_on(self, slot.worker, std::move(entry.op), std::move(entry.waiters));
+  for (auto& slot : st.slots) {
+    if (st.queue.empty())
+      return;
+    if (slot.busy)
+      continue;
+    auto entry = std::move(st.queue.front());
+    st.queue.pop_front();
+    run_on(self, slot.worker, std::move(entry.op), std::move(entry.waiters));
+  }
 }
 
 db_connection_slot* slot_of(self_pointer self, const db_worker_actor& worker) {
@@ -88,22 +92,27 @@ void note_outcome(self_pointer self, const db::reply& reply, size_t operations) 
 void run_on(self_pointer self, db_worker_actor worker, db::operation op, promise_list waiters) {
   if (auto* slot = slot_of(self, worker))
     slot->busy = true;
+  auto batch = db::is_batchable(op) ? op.index() : std::variant_npos;
+  if (batch != std::variant_npos)
+    self->state.batches_running.insert(batch);
   // No timeout here: the worker always answers (its statements end, its
   // connects time out); a requester's own deadline is its business.
   self->request(worker, caf::infinite, db_run_atom::value, std::move(op))
       .then(
-          [self, worker, waiters](db::reply& reply) mutable {
+          [self, worker, waiters, batch](db::reply& reply) mutable {
+            self->state.batches_running.erase(batch);
             note_outcome(self, reply, waiters.size());
             for (auto& w : waiters)
               w.deliver(reply);
             if (auto* slot = slot_of(self, worker)) {
               slot->busy = false;
               slot->idle_since = self->clock().now();
-              next_from_queue(self, *slot);
+              start_queued(self);
             }
             answer_drain_waiters(self);
           },
-          [self, worker, waiters](const caf::error& err) mutable {
+          [self, worker, waiters, batch](const caf::error& err) mutable {
+            self->state.batches_running.erase(batch);
             // The worker died: its connection is gone; answer and replace it.
             auto reply = error_reply(db::errc::unavailable,
                                      "database worker failed: " + self->system().render(err));
@@ -114,6 +123,11 @@ void run_on(self_pointer self, db_worker_actor worker, db::operation op, promise
             slots.erase(std::remove_if(slots.begin(), slots.end(),
                                        [&](auto& s) { return s.worker == worker; }),
                         slots.end());
+            // What queued behind it (its batch's next rows) gets a new connection.
+            if (!self->state.queue.empty() && slots.size() < self->state.config.pool_max)
+              open_slot(self);
+            start_queued(self);
+            answer_drain_waiters(self);
           });
 }
 
@@ -131,24 +145,37 @@ void arm_expiry(self_pointer self) {
 // Rows of the same batchable kind join the last queued entry of that kind.
 bool merge_into_queue(self_pointer self, db::operation& op,
                       caf::typed_response_promise<db::reply>& promise) {
+  if (!db::is_batchable(op))
+    return false;
   auto& queue = self->state.queue;
   for (auto it = queue.rbegin(); it != queue.rend(); ++it) {
-    if (auto* rows = std::get_if<db::log_requests>(&op)) {
-      if (auto* into = std::get_if<db::log_requests>(&it->op)) {
-        into->rows.insert(into->rows.end(), rows->rows.begin(), rows->rows.end());
-        it->waiters.push_back(promise);
-        return true;
-      }
-    } else if (auto* ids = std::get_if<db::mark_processed>(&op)) {
-      if (auto* into = std::get_if<db::mark_processed>(&it->op)) {
-        into->update_ids.insert(into->update_ids.end(), ids->update_ids.begin(),
-                                ids->update_ids.end());
-        it->waiters.push_back(promise);
-        return true;
-      }
+    if (db::append_batch(it->op, std::move(op))) {
+      it->waiters.push_back(promise);
+      return true;
     }
   }
   return false;
+}
+
+// One batch of a kind runs at a time: rows that come meanwhile wait and go
+// together in the next statement (under load, one round trip for many
+// updates instead of one each; idle, a row runs at once).
+bool waits_for_its_batch(const db_pool_state& st, const db::operation& op) {
+  return db::is_batchable(op) && st.batches_running.count(op.index()) != 0;
+}
+
+void enqueue(self_pointer self, db::operation op, caf::typed_response_promise<db::reply> promise) {
+  auto& st = self->state;
+  if (merge_into_queue(self, op, promise)) {
+    ++st.stats.batched;
+  } else if (st.queue.size() < st.config.queue_max) {
+    auto deadline = self->clock().now() + st.config.acquire_timeout;
+    st.queue.push_back(db_queued{deadline, std::move(op), {promise}});
+    arm_expiry(self);
+  } else {
+    ++st.stats.timeouts;
+    promise.deliver(error_reply(db::errc::busy, "database busy: the wait queue is full"));
+  }
 }
 
 void close_slot(self_pointer self, size_t index) {
@@ -211,20 +238,14 @@ db_pool_actor::behavior_type db_pool(self_pointer self, db_pool_config config) {
         auto& st = self->state;
         auto promise = self->make_response_promise<db::reply>();
         auto free = std::find_if(st.slots.begin(), st.slots.end(), [](auto& s) { return !s.busy; });
-        if (free != st.slots.end()) {
+        if (waits_for_its_batch(st, op))
+          enqueue(self, std::move(op), promise);
+        else if (free != st.slots.end())
           run_on(self, free->worker, std::move(op), {promise});
-        } else if (st.slots.size() < st.config.pool_max) {
+        else if (st.slots.size() < st.config.pool_max)
           run_on(self, open_slot(self).worker, std::move(op), {promise});
-        } else if (merge_into_queue(self, op, promise)) {
-          ++st.stats.batched;
-        } else if (st.queue.size() < st.config.queue_max) {
-          auto deadline = self->clock().now() + st.config.acquire_timeout;
-          st.queue.push_back(db_queued{deadline, std::move(op), {promise}});
-          arm_expiry(self);
-        } else {
-          ++st.stats.timeouts;
-          promise.deliver(error_reply(db::errc::busy, "database busy: the wait queue is full"));
-        }
+        else
+          enqueue(self, std::move(op), promise);
         return promise;
       },
       [self](db_expire_atom) {

@@ -8,6 +8,7 @@
 #include <caf/fwd.hpp>
 #include <chrono>
 #include <deque>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -35,9 +36,9 @@ struct db_connection_slot {
   bool busy = false;
 };
 
-/// Requests waiting for a connection. Batchable operations (request log rows,
-/// processed update ids) that queue behind each other share one entry, so
-/// they reach the database in one round trip.
+/// Requests waiting for a connection. Batchable operations (users seen, request
+/// log rows, processed update ids) that queue behind each other, or behind a
+/// batch of their kind in flight, share one entry: one round trip for all.
 struct db_queued {
   caf::actor_clock::time_point deadline;
   core::db::operation op;
@@ -50,6 +51,7 @@ struct db_pool_state {
   std::vector<db_connection_slot> slots;
   caf::actor_clock::time_point last_prune{};
   std::deque<db_queued> queue;
+  std::set<size_t> batches_running; ///< operation kinds (variant index) of batches in flight
   bool expiry_armed = false;
   std::vector<caf::typed_response_promise<bool>> drain_waiters;
   bool outage_logged = false;

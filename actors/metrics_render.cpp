@@ -105,6 +105,9 @@ void render_db(exposition& out, const db_stats& s) {
               number(s.unavailable));
   out.counter("phoenix_db_reconnects_total", "Connections re-opened after a loss.",
               number(s.reconnects));
+  out.counter("phoenix_db_batched_total",
+              "Write requests joined into another's statement (one round trip for many).",
+              number(s.batched));
 }
 
 void render_jobs(exposition& out, const job_stats& s) {

@@ -1,5 +1,6 @@
 #include "core/db_operations.hpp"
 
+#include <map>
 #include <pqxx/except>
 #include <pqxx/nontransaction>
 #include <pqxx/result>
@@ -24,12 +25,15 @@ struct statement {
 
 // Every statement run() uses. Parameters carry all data; the SQL is fixed.
 constexpr statement statements[] = {
-    {"upsert_user",
+    // One row per chat (exec folds repeats into the count): ON CONFLICT may
+    // not touch a row twice in one statement.
+    {"upsert_users",
      "INSERT INTO users (chat_id, username, language, first_seen, last_seen, request_count, active)"
-     " VALUES ($1, $2, $3, now(), now(), 1, true)"
+     " SELECT c, u, l, now(), now(), n, true"
+     " FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[]) AS seen(c, u, l, n)"
      " ON CONFLICT (chat_id) DO UPDATE SET username = EXCLUDED.username,"
      " language = EXCLUDED.language, last_seen = now(),"
-     " request_count = users.request_count + 1, active = true"},
+     " request_count = users.request_count + EXCLUDED.request_count, active = true"},
     {"set_user_active", "UPDATE users SET active = $2 WHERE chat_id = $1"},
     {"load_user", "SELECT chat_id, username, language,"
                   " floor(extract(epoch FROM first_seen))::bigint,"
@@ -155,9 +159,27 @@ std::vector<int64_t> read_ids(const pqxx::result& r) {
 }
 
 // One function per operation: a new operation without one does not compile.
-reply exec(pqxx::transaction_base& tx, const upsert_user& op) {
+reply exec(pqxx::transaction_base& tx, const upsert_users& op) {
+  if (op.users.empty())
+    return {};
+  // By chat id (also a fixed lock order), repeats folded into one row.
+  std::map<int64_t, std::pair<const user_seen*, int64_t>> seen;
+  for (const auto& u : op.users) {
+    auto& [last, count] = seen[u.chat_id];
+    last = &u;
+    ++count;
+  }
+  std::vector<int64_t> chats, counts;
+  std::vector<std::string> names, languages;
+  for (const auto& [chat, row] : seen) {
+    chats.push_back(chat);
+    names.push_back(row.first->username);
+    languages.push_back(row.first->language);
+    counts.push_back(row.second);
+  }
   return counted(
-      affected(tx.exec_prepared("upsert_user", op.chat_id, text(op.username), text(op.language))));
+      affected(tx.exec_prepared("upsert_users", array_literal(chats), array_literal(names),
+                                array_literal(languages), array_literal(counts))));
 }
 
 reply exec(pqxx::transaction_base& tx, const set_user_active& op) {

@@ -6,7 +6,7 @@ namespace {
 
 // One overload per operation: a new operation without one does not compile.
 // Idempotent: running it twice leaves the same state (and answer) as once.
-bool idempotent(const upsert_user&) {
+bool idempotent(const upsert_users&) {
   return false;
 } // request_count + 1
 bool idempotent(const set_user_active&) {
@@ -67,8 +67,8 @@ bool idempotent(const ping&) {
   return true;
 }
 
-const char* name(const upsert_user&) {
-  return "upsert_user";
+const char* name(const upsert_users&) {
+  return "upsert_users";
 }
 const char* name(const set_user_active&) {
   return "set_user_active";
@@ -136,6 +136,33 @@ bool is_idempotent(const operation& op) {
 
 const char* name_of(const operation& op) {
   return std::visit([](const auto& o) { return name(o); }, op);
+}
+
+namespace {
+
+template <class T> void append(std::vector<T>& to, std::vector<T>& from) {
+  to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
+}
+
+} // namespace
+
+bool is_batchable(const operation& op) {
+  return std::holds_alternative<upsert_users>(op) || std::holds_alternative<log_requests>(op) ||
+         std::holds_alternative<mark_processed>(op);
+}
+
+bool append_batch(operation& batch, operation&& more) {
+  if (batch.index() != more.index())
+    return false;
+  if (auto* users = std::get_if<upsert_users>(&more))
+    append(std::get<upsert_users>(batch).users, users->users);
+  else if (auto* rows = std::get_if<log_requests>(&more))
+    append(std::get<log_requests>(batch).rows, rows->rows);
+  else if (auto* ids = std::get_if<mark_processed>(&more))
+    append(std::get<mark_processed>(batch).update_ids, ids->update_ids);
+  else
+    return false;
+  return true;
 }
 
 } // namespace phoenix::core::db

@@ -46,11 +46,17 @@ struct job_row {
 
 // --- operations -------------------------------------------------------------
 
-/// Inserts or refreshes a user: last_seen = now, request_count + 1, active again.
-struct upsert_user {
+/// A user seen in an update.
+struct user_seen {
   int64_t chat_id = 0;
   std::string username;
   std::string language;
+};
+/// Inserts or refreshes users in one round trip: last_seen = now, active
+/// again, request_count + 1 per row (a chat seen twice counts twice; its last
+/// row's name and language win).
+struct upsert_users {
+  std::vector<user_seen> users;
 };
 /// Marks a user (in)active, e.g. after Telegram's 403 "blocked by the user".
 struct set_user_active {
@@ -123,7 +129,7 @@ struct ping {
 };
 
 using operation =
-    std::variant<upsert_user, set_user_active, load_user, log_requests, subscribe, unsubscribe,
+    std::variant<upsert_users, set_user_active, load_user, log_requests, subscribe, unsubscribe,
                  list_subscriptions, save_job, load_job, list_jobs, max_job_id,
                  fail_interrupted_jobs, get_offset, set_offset, store_updates, load_inbox,
                  mark_processed, filter_processed, prune, ping>;
@@ -134,6 +140,14 @@ bool is_idempotent(const operation& op);
 
 /// The operation's name, for logs and stats.
 const char* name_of(const operation& op);
+
+/// Whether rows of this operation may join others of its kind in one
+/// statement: users seen, request log rows, processed update ids.
+bool is_batchable(const operation& op);
+
+/// Appends the rows of `more` to `batch` when both are the same batchable
+/// kind, and says whether it did.
+bool append_batch(operation& batch, operation&& more);
 
 // --- answers ----------------------------------------------------------------
 

@@ -150,10 +150,10 @@ BOOST_AUTO_TEST_CASE(helpers_names_and_idempotence) {
              "postgresql://h:5/x?sslmode=disable");
   BOOST_TEST(with_database("postgresql://h:5", "x") == "postgresql://h:5/x");
 
-  BOOST_TEST(std::string{name_of(upsert_user{})} == "upsert_user");
+  BOOST_TEST(std::string{name_of(upsert_users{})} == "upsert_users");
   BOOST_TEST(std::string{name_of(fail_interrupted_jobs{})} == "fail_interrupted_jobs");
   BOOST_TEST(std::string{name_of(ping{})} == "ping");
-  BOOST_TEST(!is_idempotent(upsert_user{}));
+  BOOST_TEST(!is_idempotent(upsert_users{}));
   BOOST_TEST(!is_idempotent(log_requests{}));
   BOOST_TEST(!is_idempotent(save_job{}));
   save_job update;
@@ -188,14 +188,14 @@ BOOST_AUTO_TEST_CASE(concurrent_migrations_apply_once) {
 BOOST_AUTO_TEST_CASE(users_round_trip) {
   READY_DB_OR_SKIP(db, c);
   BOOST_TEST(!run(*c, load_user{1}).user);
-  BOOST_TEST(run(*c, upsert_user{1, "anna", "de"}).count == 1);
+  BOOST_TEST(run(*c, upsert_users{{{1, "anna", "de"}}}).count == 1);
   auto first = run(*c, load_user{1}).user;
   BOOST_REQUIRE(first);
   BOOST_TEST(first->request_count == 1);
   BOOST_TEST(first->first_seen > 0);
   BOOST_TEST(run(*c, set_user_active{1, false}).count == 1);
   BOOST_TEST(run(*c, load_user{1}).user->active == false);
-  BOOST_TEST(run(*c, upsert_user{1, "anna_b", "en"}).ok());
+  BOOST_TEST(run(*c, upsert_users{{{1, "anna_b", "en"}}}).ok());
   auto u = run(*c, load_user{1}).user;
   BOOST_REQUIRE(u);
   BOOST_TEST(u->chat_id == 1);
@@ -203,6 +203,13 @@ BOOST_AUTO_TEST_CASE(users_round_trip) {
   BOOST_TEST(u->language == "en");
   BOOST_TEST(u->request_count == 2);
   BOOST_TEST(u->active == true); // a new request means the user is back
+  // A batch (merged by the pool): one round trip, a chat seen twice counts twice.
+  BOOST_TEST(
+      run(*c, upsert_users{{{2, "bo", "fr"}, {1, "anna_c", "it"}, {2, "bo_2", "fr"}}}).count == 2);
+  BOOST_TEST(run(*c, load_user{1}).user->request_count == 3);
+  BOOST_TEST(run(*c, load_user{1}).user->username == "anna_c");
+  BOOST_TEST(run(*c, load_user{2}).user->request_count == 2);
+  BOOST_TEST(run(*c, load_user{2}).user->username == "bo_2");
   BOOST_TEST(u->first_seen == first->first_seen);
   BOOST_TEST(u->last_seen >= u->first_seen);
   BOOST_TEST(run(*c, set_user_active{99, false}).count == 0);
@@ -351,7 +358,7 @@ BOOST_AUTO_TEST_CASE(hostile_text_is_stored_as_text) {
     const auto& s = nasty[i];
     const auto& t = nasty[(i + 1) % n];
     BOOST_TEST_CONTEXT("string " << i) {
-      BOOST_TEST(run(*c, upsert_user{int64_t(i), s, t}).ok());
+      BOOST_TEST(run(*c, upsert_users{{{int64_t(i), s, t}}}).ok());
       auto u = run(*c, load_user{int64_t(i)}).user;
       BOOST_REQUIRE(u);
       BOOST_TEST(u->username == s);
@@ -382,7 +389,7 @@ BOOST_AUTO_TEST_CASE(hostile_text_is_stored_as_text) {
     }
   }
   // PostgreSQL text cannot hold NUL: refused, not silently cut short.
-  BOOST_TEST((run(*c, upsert_user{1, std::string{"a\0b", 3}, ""}).error == errc::statement));
+  BOOST_TEST((run(*c, upsert_users{{{1, std::string{"a\0b", 3}, ""}}}).error == errc::statement));
   BOOST_TEST(
       (run(*c, log_requests{{{1, std::string{"a\0b", 3}, "", 1, ""}}}).error == errc::statement));
   BOOST_TEST(all_tables_exist(*c));
@@ -397,7 +404,8 @@ BOOST_AUTO_TEST_CASE(failed_statement_leaves_connection_usable) {
   BOOST_TEST(count_rows(*c, "jobs") == 0);
   for (int i = 0; i < 20; ++i) {
     BOOST_TEST_CONTEXT("operation " << i) {
-      auto r = i % 2 ? run(*c, upsert_user{i, "u", "en"}) : run(*c, save_job{job(i, "queued")});
+      auto r =
+          i % 2 ? run(*c, upsert_users{{{i, "u", "en"}}}) : run(*c, save_job{job(i, "queued")});
       BOOST_TEST(r.ok(), r.message);
     }
   }

@@ -185,6 +185,38 @@ BOOST_AUTO_TEST_CASE(queued_request_log_rows_share_one_round_trip) {
   BOOST_TEST(tx.exec1("SELECT count(*) FROM request_log")[0].as<int>() == 10);
 }
 
+BOOST_AUTO_TEST_CASE(rows_that_come_while_their_kind_runs_go_together_next) {
+  BOOST_REQUIRE_MESSAGE(test_database::available(), test_database::how_to_run);
+  auto config = sized(4);
+  config.pool_min = 4;
+  pool_fixture f{config};
+  caf::scoped_actor self{*f.sys};
+  // All four connected (their statements prepared) before the table is held.
+  for (int i = 0; i < 4; ++i)
+    self->send(f.pool, db_atom::value, db::operation{db::ping{100}});
+  for (int i = 0; i < 4; ++i)
+    self->receive([](db::reply& r) { BOOST_REQUIRE(r.ok()); },
+                  caf::after(30s) >> [] { BOOST_FAIL("no answer"); });
+  // Another session holds the table against writes: the first batch waits.
+  pqxx::connection holder{f.database.uri()};
+  auto lock = std::make_unique<pqxx::work>(holder);
+  lock->exec("LOCK TABLE request_log IN SHARE MODE");
+  for (int i = 0; i < 21; ++i) {
+    db::request_row row{i, "/help", "", 1, "ok"};
+    self->send(f.pool, db_atom::value, db::operation{db::log_requests{{row}}});
+  }
+  auto stats = f.stats();
+  BOOST_TEST(stats.in_use == 1u);           // free connections, yet one batch of the kind at a time
+  BOOST_TEST(stats.batched == 19u);         // the other 20 rows: one queued entry
+  BOOST_TEST(f.run(db::get_offset{}).ok()); // other kinds still run at once
+  lock->abort();
+  for (int i = 0; i < 21; ++i)
+    self->receive([](db::reply& r) { BOOST_TEST(r.ok()); },
+                  caf::after(30s) >> [] { BOOST_FAIL("no answer"); });
+  pqxx::nontransaction tx{holder};
+  BOOST_TEST(tx.exec1("SELECT count(*) FROM request_log")[0].as<int>() == 21);
+}
+
 BOOST_AUTO_TEST_CASE(the_pool_recovers_from_a_server_restart) {
   auto restart = std::getenv("PHOENIX_TEST_PG_RESTART");
   BOOST_REQUIRE_MESSAGE(test_database::available() && restart != nullptr,
