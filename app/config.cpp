@@ -198,8 +198,16 @@ const std::vector<option_spec>& option_specs() {
 }
 
 const std::vector<std::string>& caf_keys() {
-  static const std::vector<std::string> keys{"scheduler.max-threads", "scheduler.policy",
-                                             "scheduler.max-throughput"};
+  static const std::vector<std::string> keys{"scheduler.max-threads",
+                                             "scheduler.policy",
+                                             "scheduler.max-throughput",
+                                             "work-stealing.aggressive-poll-attempts",
+                                             "work-stealing.aggressive-steal-interval",
+                                             "work-stealing.moderate-poll-attempts",
+                                             "work-stealing.moderate-steal-interval",
+                                             "work-stealing.moderate-sleep-duration",
+                                             "work-stealing.relaxed-steal-interval",
+                                             "work-stealing.relaxed-sleep-duration"};
   return keys;
 }
 
@@ -338,6 +346,14 @@ config_outcome load_config(phoenix_config& cfg, std::vector<std::string> args,
   // cost about a quarter of the CPU per reply in context switches
   // (docs/benchmarks.md). One per core, at least 2, unless configured.
   caf::put_missing(cfg.content, "scheduler.max-threads", default_scheduler_threads());
+  // CAF's idle workers poll with 50 us sleeps for 500 rounds before they wait
+  // on a condition variable: 65% of an idle-ish bot's CPU. 50 rounds, then
+  // 2 ms waits (a worker also steals queued work only when it wakes) cut that
+  // CPU by two thirds and kept /help fast (docs/benchmarks.md).
+  caf::put_missing(cfg.content, "work-stealing.moderate-poll-attempts",
+                   default_moderate_poll_attempts);
+  caf::put_missing(cfg.content, "work-stealing.relaxed-sleep-duration",
+                   caf::timespan{default_relaxed_sleep});
   if (dump_asked) {
     for (auto& line : describe(cfg.values))
       std::cout << line << '\n';

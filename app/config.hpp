@@ -102,6 +102,10 @@ const std::vector<std::string>& caf_keys();
 /// core, at least 2 (CAF 0.17's own default is max(cores, 4)).
 int64_t default_scheduler_threads();
 
+/// CAF work-stealing settings Phoenix ships unless configured (CAF: 500, 10 ms).
+constexpr int64_t default_moderate_poll_attempts = 50;
+constexpr std::chrono::milliseconds default_relaxed_sleep{2};
+
 /// The actor system configuration with Phoenix's keys registered.
 class phoenix_config : public caf::actor_system_config {
 public:

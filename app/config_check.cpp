@@ -28,7 +28,7 @@ std::string known_keys_of(const std::string& section) {
     if (section == spec.section)
       list += (list.empty() ? "" : ", ") + std::string{spec.name};
   return list.empty() ? "none; sections are telegram, football, fetchers, net, db, jobs, cache, "
-                        "limits, handlers, metrics, log, scheduler"
+                        "limits, handlers, metrics, log, scheduler, work-stealing"
                       : list;
 }
 

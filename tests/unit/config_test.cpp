@@ -159,6 +159,23 @@ BOOST_AUTO_TEST_CASE(scheduler_threads_default_to_one_per_core_unless_set) {
   BOOST_TEST(threads({ini.arg()}) == 3u);
 }
 
+BOOST_AUTO_TEST_CASE(idle_polling_is_shorter_than_cafs_unless_set) {
+  auto polling = [](std::vector<std::string> args) {
+    phoenix_config cfg;
+    BOOST_REQUIRE(load_config(cfg, std::move(args), with_token).exit_code == 0);
+    return std::make_pair(
+        caf::get_or(cfg, "work-stealing.moderate-poll-attempts", size_t{0}),
+        caf::get_or(cfg, "work-stealing.relaxed-sleep-duration", caf::timespan{0}));
+  };
+  auto shipped = polling({});
+  BOOST_TEST(shipped.first == 50u);                             // CAF: 500
+  BOOST_TEST((shipped.second == std::chrono::milliseconds{2})); // CAF: 10 ms
+  ini_file ini{"[work-stealing]\nmoderate-poll-attempts = 500\nrelaxed-sleep-duration = 10ms\n"};
+  auto configured = polling({ini.arg()});
+  BOOST_TEST(configured.first == 500u);
+  BOOST_TEST((configured.second == std::chrono::milliseconds{10}));
+}
+
 BOOST_AUTO_TEST_CASE(bad_command_line_values_are_refused) {
   phoenix_config cfg;
   auto outcome = load_config(cfg, {"--db.pool-max=many"}, with_token);
