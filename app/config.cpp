@@ -350,6 +350,10 @@ config_outcome load_config(phoenix_config& cfg, std::vector<std::string> args,
   // on a condition variable: 65% of an idle-ish bot's CPU. 50 rounds, then
   // 2 ms waits (a worker also steals queued work only when it wakes) cut that
   // CPU by two thirds and kept /help fast (docs/benchmarks.md).
+  // CAF lets an actor handle its whole mailbox before the worker moves on: a
+  // fetcher with 30 fresh answers to decode held a core for tens of ms while
+  // a /help waited. 4 messages, then the next actor (docs/benchmarks.md).
+  caf::put_missing(cfg.content, "scheduler.max-throughput", default_max_throughput);
   caf::put_missing(cfg.content, "work-stealing.moderate-poll-attempts",
                    default_moderate_poll_attempts);
   caf::put_missing(cfg.content, "work-stealing.relaxed-sleep-duration",

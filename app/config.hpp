@@ -102,6 +102,9 @@ const std::vector<std::string>& caf_keys();
 /// core, at least 2 (CAF 0.17's own default is max(cores, 4)).
 int64_t default_scheduler_threads();
 
+/// Messages an actor handles before its worker runs the next actor (CAF: no limit).
+constexpr int64_t default_max_throughput = 4;
+
 /// CAF work-stealing settings Phoenix ships unless configured (CAF: 500, 10 ms).
 constexpr int64_t default_moderate_poll_attempts = 50;
 constexpr std::chrono::milliseconds default_relaxed_sleep{2};

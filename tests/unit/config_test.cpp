@@ -154,6 +154,9 @@ BOOST_AUTO_TEST_CASE(scheduler_threads_default_to_one_per_core_unless_set) {
   auto cores = std::max<size_t>(2, std::thread::hardware_concurrency());
   BOOST_TEST(default_scheduler_threads() == static_cast<int64_t>(cores));
   BOOST_TEST(threads({}) == cores); // not CAF's max(cores, 4)
+  phoenix_config shipped;
+  BOOST_REQUIRE(load_config(shipped, {}, with_token).exit_code == 0);
+  BOOST_TEST(caf::get_or(shipped, "scheduler.max-throughput", size_t{0}) == 4u); // CAF: unlimited
   BOOST_TEST(threads({"--scheduler.max-threads=7"}) == 7u);
   ini_file ini{"[scheduler]\nmax-threads = 3\n"};
   BOOST_TEST(threads({ini.arg()}) == 3u);
