@@ -5,6 +5,7 @@
 #include "core/quota_tracker.hpp"
 #include "core/update_record.hpp"
 
+#include <algorithm>
 #include <caf/all.hpp>
 #include <random>
 #include <spdlog/spdlog.h>
@@ -156,6 +157,10 @@ void dispatch(self_pointer self, std::vector<core::telegram_update> updates) {
     st.received_at.emplace(u.update_id, now);
     ids.push_back(u.update_id);
   }
+  // Ids above the highest handled before this start cannot be repeats.
+  bool all_new = st.handled_before_start && std::all_of(ids.begin(), ids.end(), [&](int64_t id) {
+                   return id > *st.handled_before_start;
+                 });
   auto shared = std::make_shared<std::vector<core::telegram_update>>(std::move(updates));
   auto go = [self, shared](const std::vector<int64_t>& already) {
     auto& st = self->state;
@@ -176,6 +181,8 @@ void dispatch(self_pointer self, std::vector<core::telegram_update> updates) {
     if (!inbox.update_ids.empty())
       keep_in_inbox(self, std::move(inbox));
   };
+  if (all_new)
+    return go({});
   self->request(st.config.db, std::chrono::seconds{10}, db_atom::value,
                 db::operation{db::filter_processed{ids}})
       .then([go](db::reply& r) { go(r.ok() ? r.ids : std::vector<int64_t>{}); },

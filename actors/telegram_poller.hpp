@@ -45,7 +45,10 @@ struct telegram_poller_state {
   bool started = false; ///< getMe and the stored offset are known
   bool polling = false;
   bool poll_armed = false;
-  int64_t next_update = 0;     ///< everything below was handled and may be confirmed
+  int64_t next_update = 0; ///< everything below was handled and may be confirmed
+  /// The highest id the database had recorded as handled at start (unknown if
+  /// it did not answer): only ids up to it need checking against the database.
+  std::optional<int64_t> handled_before_start;
   std::set<int64_t> in_flight; ///< dispatched, not yet handled
   std::unordered_map<int64_t, caf::actor_clock::time_point> received_at; ///< of those in flight
   std::set<int64_t> durable;       ///< in flight and kept in the database inbox: confirmable

@@ -59,6 +59,20 @@ void resume_inbox(self_pointer self) {
           });
 }
 
+// Updates above the highest recorded id were never handled: they go to the
+// dispatcher without a database round trip on the way to their reply.
+void learn_handled_before_start(self_pointer self) {
+  self->request(self->state.config.db, std::chrono::seconds{10}, db_atom::value,
+                db::operation{db::max_processed{}})
+      .then(
+          [self](db::reply& r) {
+            if (r.ok())
+              self->state.handled_before_start = r.count;
+            resume_inbox(self);
+          },
+          [self](const caf::error&) { resume_inbox(self); });
+}
+
 } // namespace
 
 void start(self_pointer self) {
@@ -93,7 +107,7 @@ void start(self_pointer self) {
               auto& st = self->state;
               if (r.ok())
                 st.next_update = std::max(st.next_update, r.count);
-              resume_inbox(self);
+              learn_handled_before_start(self);
             },
             [self](const caf::error&) {
               self->state.started = true;

@@ -94,6 +94,7 @@ constexpr statement statements[] = {
                        " ON CONFLICT DO NOTHING"},
     {"filter_processed", "SELECT update_id FROM processed_updates"
                          " WHERE update_id = ANY($1::bigint[]) ORDER BY update_id"},
+    {"max_processed", "SELECT coalesce(max(update_id), 0) FROM processed_updates"},
     {"prune_request_log",
      "DELETE FROM request_log WHERE at < now() - make_interval(days => $1::int)"},
     {"prune_processed_updates",
@@ -266,6 +267,10 @@ reply exec(pqxx::transaction_base& tx, const list_jobs& op) {
 
 reply exec(pqxx::transaction_base& tx, const fail_interrupted_jobs&) {
   return counted(affected(tx.exec_prepared("fail_interrupted_jobs")));
+}
+
+reply exec(pqxx::transaction_base& tx, const max_processed&) {
+  return counted(tx.exec_prepared1("max_processed")[0].as<int64_t>());
 }
 
 reply exec(pqxx::transaction_base& tx, const get_offset&) {

@@ -42,6 +42,9 @@ bool idempotent(const fail_interrupted_jobs&) {
 bool idempotent(const get_offset&) {
   return true;
 }
+bool idempotent(const max_processed&) {
+  return true;
+}
 bool idempotent(const set_offset&) {
   return true;
 } // keeps the greater offset
@@ -102,6 +105,9 @@ const char* name(const fail_interrupted_jobs&) {
 }
 const char* name(const get_offset&) {
   return "get_offset";
+}
+const char* name(const max_processed&) {
+  return "max_processed";
 }
 const char* name(const set_offset&) {
   return "set_offset";

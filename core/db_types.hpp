@@ -118,6 +118,9 @@ struct load_inbox {};
 struct filter_processed {
   std::vector<int64_t> update_ids;
 };
+/// The highest update id recorded as handled (0 if none): read at start, so
+/// that later ids, which this process is the first to see, skip filter_processed.
+struct max_processed {};
 /// Retention: deletes request log rows and processed update ids older than these.
 struct prune {
   int64_t request_log_days = 30;
@@ -132,7 +135,7 @@ using operation =
     std::variant<upsert_users, set_user_active, load_user, log_requests, subscribe, unsubscribe,
                  list_subscriptions, save_job, load_job, list_jobs, max_job_id,
                  fail_interrupted_jobs, get_offset, set_offset, store_updates, load_inbox,
-                 mark_processed, filter_processed, prune, ping>;
+                 mark_processed, filter_processed, max_processed, prune, ping>;
 
 /// Whether the operation may run twice without harm (then a call that met a
 /// broken connection is retried once on a fresh one).

@@ -152,6 +152,25 @@ BOOST_AUTO_TEST_CASE(a_chat_in_conversation_is_not_held_up_by_the_poller) {
                            << " ms");
 }
 
+// Only updates that may have been handled before a restart are checked
+// against the database: a reply never waits for it (locks, vacuum, a slow disk).
+BOOST_AUTO_TEST_CASE(replies_do_not_wait_for_a_slow_database) {
+  BOOST_REQUIRE_MESSAGE(test_database::available(), test_database::how_to_run);
+  bot_fixture f;
+  f.start();
+  f.ask(1, "/help"); // started: the highest handled id is known
+  pqxx::connection holder{f.database.uri()};
+  pqxx::work lock{holder};
+  lock.exec("LOCK TABLE processed_updates IN ACCESS EXCLUSIVE MODE");
+  for (int i = 0; i < 3; ++i) // each one a new getUpdates answer
+    BOOST_TEST(contains(f.ask(2, "/help", 5s).plain_text, "/fixtures"));
+  lock.abort();
+  f.stop(); // the records follow once the table is free again
+  f.start();
+  f.ask(3, "/help");
+  BOOST_TEST(f.telegram.sent(2).size() == 3u); // none answered twice after the restart
+}
+
 BOOST_AUTO_TEST_CASE(rate_limited_sends_arrive_exactly_once) {
   BOOST_REQUIRE_MESSAGE(test_database::available(), test_database::how_to_run);
   bot_fixture f;
