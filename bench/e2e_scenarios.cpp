@@ -206,6 +206,7 @@ figures throughput(const bench_options& o, const std::string& dir) {
   if (with_statistics(sut, 0, warm) != fixtures)
     throw std::runtime_error("throughput warm-up: not every fixture answered with statistics");
   auto upstream_before = sut.football().total_calls();
+  auto polls_before = sut.telegram().calls("getUpdates");
 
   auto messages = stats_messages(count, 10001, chats, first_fixture, fixtures);
   push_times times;
@@ -217,13 +218,15 @@ figures throughput(const bench_options& o, const std::string& dir) {
   expect_replies(replies, count, "throughput");
   long hwm = process_memory_kb(sut.bot_pid(), "VmHWM");
   auto upstream = sut.football().total_calls() - upstream_before;
+  auto polls = sut.telegram().calls("getUpdates") - polls_before;
 
   auto ms = latencies(replies, times);
   double span_s = percentile(ms, 100) / 1000;
   double per_second = static_cast<double>(replies.size()) / span_s;
   double cpu_per_reply = cpu.bot / static_cast<double>(replies.size());
-  std::printf("  %zu replies in %.2f s: %.0f replies/s; upstream calls meanwhile: %zu\n",
-              replies.size(), span_s, per_second, upstream);
+  std::printf("  %zu replies in %.2f s: %.0f replies/s; upstream calls meanwhile: %zu; "
+              "getUpdates calls: %zu\n",
+              replies.size(), span_s, per_second, upstream, polls);
   std::printf("  bot CPU per reply %.3f ms; peak RSS (VmHWM) %.1f MB\n", cpu_per_reply, mb(hwm));
   std::printf("  reply latency from the push: p50 %.0f ms, p99 %.0f ms (all offered at once)\n",
               percentile(ms, 50), percentile(ms, 99));
