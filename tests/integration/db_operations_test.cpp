@@ -4,6 +4,7 @@
 // gets its own scratch database.
 #include "core/db_migrations.hpp"
 #include "core/db_operations.hpp"
+#include "tests/integration/test_database.hpp"
 
 #include <atomic>
 #include <boost/test/unit_test.hpp>
@@ -24,68 +25,24 @@ using namespace phoenix::core::db;
 
 namespace {
 
-// The URL with its database (path) replaced, query string kept.
-std::string with_database(const std::string& url, const std::string& db) {
-  const auto scheme = url.find("://");
-  const auto path = url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
-  if (path == std::string::npos)
-    return url + "/" + db;
-  const auto rest = url.find_first_of("?#", path);
-  return url.substr(0, path) + "/" + db + (rest == std::string::npos ? "" : url.substr(rest));
+using phoenix::test::test_database;
+
+// A connection to `db` with the schema migrated and the statements prepared.
+std::unique_ptr<pqxx::connection> ready(const test_database& db) {
+  auto c = std::make_unique<pqxx::connection>(db.uri());
+  migrate(*c);
+  prepare_statements(*c);
+  return c;
 }
 
-// A fresh database for one test, dropped (WITH FORCE) at the end.
-class scratch_db {
-public:
-  static std::unique_ptr<scratch_db> make() {
-    const char* server = std::getenv("PHOENIX_TEST_DATABASE_URL");
-    if (!server || !*server) {
-      BOOST_TEST_MESSAGE("PHOENIX_TEST_DATABASE_URL unset: database test skipped");
-      return nullptr;
-    }
-    return std::unique_ptr<scratch_db>{new scratch_db{server}};
-  }
-  ~scratch_db() {
-    try {
-      admin("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
-    } catch (const std::exception& e) {
-      BOOST_TEST_MESSAGE("could not drop " << name_ << ": " << e.what());
-    }
-  }
-  const std::string& url() const { return url_; }
-
-  // A connection with the schema migrated and the statements prepared.
-  std::unique_ptr<pqxx::connection> ready() const {
-    auto c = std::make_unique<pqxx::connection>(url_);
-    migrate(*c);
-    prepare_statements(*c);
-    return c;
-  }
-
-private:
-  explicit scratch_db(std::string server) : server_(std::move(server)) {
-    static std::atomic<int> counter{0};
-    name_ = "phoenix_dbops_" + std::to_string(::getpid()) + "_" + std::to_string(++counter);
-    url_ = with_database(server_, name_);
-    admin("CREATE DATABASE " + name_);
-  }
-  // CREATE/DROP DATABASE cannot run inside a transaction. The name is ours, not input.
-  void admin(const std::string& sql) const {
-    pqxx::connection c{server_};
-    pqxx::nontransaction tx{c};
-    tx.exec0(sql);
-  }
-  std::string server_, name_, url_;
-};
-
-// Declares `db`, a scratch database (the test fails without a server).
+// Declares `db`, a fresh database for this test (the test fails without a server).
 #define SCRATCH_DB_OR_SKIP(db)                                                                     \
-  auto db = scratch_db::make();                                                                    \
-  BOOST_REQUIRE_MESSAGE(db, "needs the PostgreSQL that scripts/pg starts: run scripts/test")
+  BOOST_REQUIRE_MESSAGE(test_database::available(), test_database::how_to_run);                    \
+  auto db = std::make_unique<test_database>("dbops")
 // Also declares `c`, a connection to it, migrated and with the statements prepared.
 #define READY_DB_OR_SKIP(db, c)                                                                    \
   SCRATCH_DB_OR_SKIP(db);                                                                          \
-  auto c = db->ready()
+  auto c = ready(*db)
 
 const std::vector<std::string> tables = {
     "users",     "request_log",       "subscriptions",    "jobs",
@@ -144,11 +101,11 @@ BOOST_AUTO_TEST_CASE(helpers_names_and_idempotence) {
              R"({"1","-2","9223372036854775807"})");
   BOOST_CHECK_THROW(array_literal(std::vector<std::string>{std::string{"a\0b", 3}}),
                     std::invalid_argument);
-  BOOST_TEST(with_database("postgresql://postgres@127.0.0.1:5/phoenix_test", "x") ==
+  BOOST_TEST(test_database::with_database("postgresql://postgres@127.0.0.1:5/phoenix_test", "x") ==
              "postgresql://postgres@127.0.0.1:5/x");
-  BOOST_TEST(with_database("postgresql://h:5/a?sslmode=disable", "x") ==
+  BOOST_TEST(test_database::with_database("postgresql://h:5/a?sslmode=disable", "x") ==
              "postgresql://h:5/x?sslmode=disable");
-  BOOST_TEST(with_database("postgresql://h:5", "x") == "postgresql://h:5/x");
+  BOOST_TEST(test_database::with_database("postgresql://h:5", "x") == "postgresql://h:5/x");
 
   BOOST_TEST(std::string{name_of(upsert_users{})} == "upsert_users");
   BOOST_TEST(std::string{name_of(fail_interrupted_jobs{})} == "fail_interrupted_jobs");
@@ -166,7 +123,7 @@ BOOST_AUTO_TEST_CASE(helpers_names_and_idempotence) {
 
 BOOST_AUTO_TEST_CASE(migrations_apply_once) {
   SCRATCH_DB_OR_SKIP(db);
-  pqxx::connection c{db->url()};
+  pqxx::connection c{db->uri()};
   BOOST_TEST(migrate(c) == latest_schema_version());
   BOOST_TEST(all_tables_exist(c));
   BOOST_TEST(migrate(c) == 0);
@@ -175,7 +132,7 @@ BOOST_AUTO_TEST_CASE(migrations_apply_once) {
 
 BOOST_AUTO_TEST_CASE(concurrent_migrations_apply_once) {
   SCRATCH_DB_OR_SKIP(db);
-  pqxx::connection a{db->url()}, b{db->url()};
+  pqxx::connection a{db->uri()}, b{db->uri()};
   // The advisory lock makes one wait for the other, which then finds everything applied.
   auto first = std::async(std::launch::async, [&] { return migrate(a); });
   auto second = std::async(std::launch::async, [&] { return migrate(b); });
@@ -418,7 +375,7 @@ BOOST_AUTO_TEST_CASE(broken_connection_propagates) {
   READY_DB_OR_SKIP(db, c);
   const int pid = c->backendpid();
   auto killer = std::async(std::launch::async, [&] {
-    pqxx::connection k{db->url()};
+    pqxx::connection k{db->uri()};
     for (int i = 0; i < 500; ++i) {
       pqxx::nontransaction tx{k}; // a fresh pg_stat_activity snapshot each time
       if (!tx.exec_params("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"

@@ -37,13 +37,16 @@ public:
   }
 
   /// The URI of this test's database (same server, user and options).
-  std::string uri() const {
-    auto scheme_end = server_.find("://") + 3;
-    auto slash = server_.find('/', scheme_end);
-    auto query = server_.find('?', scheme_end);
-    auto base = server_.substr(0, slash == std::string::npos ? query : slash);
-    auto tail = query == std::string::npos ? "" : server_.substr(query);
-    return base + "/" + name_ + tail;
+  std::string uri() const { return with_database(server_, name_); }
+
+  /// `server` with its database (the path) replaced, the query string kept.
+  static std::string with_database(const std::string& server, const std::string& database) {
+    auto scheme_end = server.find("://") + 3;
+    auto slash = server.find('/', scheme_end);
+    auto query = server.find('?', scheme_end);
+    auto base = server.substr(0, slash == std::string::npos ? query : slash);
+    auto tail = query == std::string::npos ? "" : server.substr(query);
+    return base + "/" + database + tail;
   }
 
   const std::string& name() const { return name_; }
