@@ -158,19 +158,6 @@ bool has_visible_text(std::string_view html) {
   return false;
 }
 
-void append_utf8(std::string& out, uint32_t code) {
-  if (code < 0x80) {
-    out += static_cast<char>(code);
-  } else if (code < 0x800) {
-    out += static_cast<char>(0xC0 | (code >> 6));
-    out += static_cast<char>(0x80 | (code & 0x3F));
-  } else {
-    out += static_cast<char>(0xE0 | (code >> 12));
-    out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (code & 0x3F));
-  }
-}
-
 } // namespace
 
 std::size_t utf8_sequence_length(std::string_view text, std::size_t pos) {
@@ -344,6 +331,25 @@ std::string shorten(std::string_view text, std::size_t max_chars) {
   for (std::size_t count = 0; count + 1 < max_chars && pos < text.size(); ++count)
     pos += std::max<std::size_t>(utf8_sequence_length(text, pos), 1);
   return std::string(text.substr(0, pos)) + "\xE2\x80\xA6"; // …
+}
+
+void append_utf8(std::string& out, std::uint32_t code_point) {
+  auto byte = [&out](std::uint32_t bits) { out += static_cast<char>(bits); };
+  if (code_point < 0x80) {
+    byte(code_point);
+  } else if (code_point < 0x800) {
+    byte(0xC0 | (code_point >> 6));
+    byte(0x80 | (code_point & 0x3F));
+  } else if (code_point < 0x10000) {
+    byte(0xE0 | (code_point >> 12));
+    byte(0x80 | ((code_point >> 6) & 0x3F));
+    byte(0x80 | (code_point & 0x3F));
+  } else {
+    byte(0xF0 | (code_point >> 18));
+    byte(0x80 | ((code_point >> 12) & 0x3F));
+    byte(0x80 | ((code_point >> 6) & 0x3F));
+    byte(0x80 | (code_point & 0x3F));
+  }
 }
 
 } // namespace phoenix::core

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,6 +45,9 @@ std::size_t utf8_length(std::string_view text);
 
 /// At most `max_chars` characters of `text`; a cut one ends with "…".
 std::string shorten(std::string_view text, std::size_t max_chars);
+
+/// Appends `code_point` (at most 0x10FFFF) encoded as UTF-8.
+void append_utf8(std::string& out, std::uint32_t code_point);
 
 /// Bytes of the valid UTF-8 sequence starting at `pos`, or 0 when the bytes
 /// there are not one (stray continuation byte, overlong form, surrogate...).

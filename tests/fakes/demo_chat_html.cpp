@@ -1,4 +1,5 @@
 // Telegram HTML for a terminal: see render_html in demo_chat_text.hpp.
+#include "core/html_text.hpp"
 #include "tests/fakes/demo_chat_text.hpp"
 
 #include <algorithm>
@@ -8,6 +9,8 @@
 namespace phoenix::demo {
 
 namespace {
+
+using core::append_utf8;
 
 // Styles as bits, so that nested tags combine.
 enum style : unsigned {
@@ -19,24 +22,6 @@ enum style : unsigned {
   spoiler = 32,
   quote = 64,
 };
-
-void append_utf8(std::string& out, unsigned long cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
 
 /// The entity at text[pos] ('&') decoded into `out`; returns the bytes it
 /// took, or 0 when it is none (then the '&' is just a character).

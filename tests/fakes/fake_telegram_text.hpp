@@ -6,6 +6,7 @@
 // fake's detail classes live in the same library.)
 #pragma once
 
+#include "core/html_text.hpp"
 #include "tests/fakes/query_string.hpp"
 
 #include <algorithm>
@@ -51,7 +52,7 @@ bool next_code_point(std::string_view s, size_t& i, uint32_t& cp);
 
 bool valid_utf8(std::string_view s);
 
-void append_utf8(std::string& out, uint32_t cp);
+using core::append_utf8;
 
 /// Invalid sequences become U+FFFD, so that any text can go into JSON.
 std::string sanitize_utf8(std::string_view s);

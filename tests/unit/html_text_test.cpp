@@ -213,4 +213,12 @@ BOOST_AUTO_TEST_CASE(shortens_by_characters_with_an_ellipsis) {
   BOOST_TEST(utf8_length(shorten(std::string(500, 'x'), 60)) == 60u);
 }
 
+BOOST_AUTO_TEST_CASE(code_points_append_as_utf8) {
+  std::string out;
+  for (std::uint32_t cp : {0x41u, 0xFCu, 0x20ACu, 0x26BDu, 0x1F3C6u, 0x10FFFFu})
+    append_utf8(out, cp);
+  BOOST_TEST(out == "A\xC3\xBC\xE2\x82\xAC\xE2\x9A\xBD\xF0\x9F\x8F\x86\xF4\x8F\xBF\xBF");
+  BOOST_TEST(utf8_length(out) == 6u);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
