@@ -28,38 +28,6 @@ using steady = std::chrono::steady_clock;
 
 namespace {
 
-struct parsed_url {
-  bool tls = false;
-  std::string host, port, target;
-  std::string pool_key() const { return (tls ? "https://" : "http://") + host + ":" + port; }
-};
-
-std::optional<parsed_url> parse_url(std::string_view url) {
-  parsed_url out;
-  if (url.rfind("https://", 0) == 0) {
-    out.tls = true;
-    url.remove_prefix(8);
-  } else if (url.rfind("http://", 0) == 0) {
-    url.remove_prefix(7);
-  } else {
-    return std::nullopt;
-  }
-  auto slash = url.find('/');
-  auto authority = url.substr(0, slash);
-  out.target = slash == std::string_view::npos ? "/" : std::string{url.substr(slash)};
-  auto colon = authority.rfind(':');
-  if (colon != std::string_view::npos) {
-    out.host = std::string{authority.substr(0, colon)};
-    out.port = std::string{authority.substr(colon + 1)};
-  } else {
-    out.host = std::string{authority};
-    out.port = out.tls ? "443" : "80";
-  }
-  if (out.host.empty() || out.port.empty())
-    return std::nullopt;
-  return out;
-}
-
 // One request on its way: it may wait for a connection, and may be retried
 // once on a fresh connection if a pooled one was stale.
 struct exchange {

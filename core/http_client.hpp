@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -62,6 +63,18 @@ struct http_result {
 };
 
 using http_callback = std::function<void(http_result)>;
+
+/// An http:// or https:// URL split for a connection: host, port (80 or 443
+/// when absent) and the request target ("/" when absent).
+struct parsed_url {
+  bool tls = false;
+  std::string host, port, target;
+  /// Connections are pooled per scheme, host and port.
+  std::string pool_key() const { return (tls ? "https://" : "http://") + host + ":" + port; }
+};
+
+/// nullopt for another scheme, an empty host or an empty port.
+std::optional<parsed_url> parse_url(std::string_view url);
 
 struct http_client_options {
   size_t io_threads = 1;

@@ -48,4 +48,30 @@ const char* to_string(http_errc code) {
   return "unknown";
 }
 
+std::optional<parsed_url> parse_url(std::string_view url) {
+  parsed_url out;
+  if (url.rfind("https://", 0) == 0) {
+    out.tls = true;
+    url.remove_prefix(8);
+  } else if (url.rfind("http://", 0) == 0) {
+    url.remove_prefix(7);
+  } else {
+    return std::nullopt;
+  }
+  auto slash = url.find('/');
+  auto authority = url.substr(0, slash);
+  out.target = slash == std::string_view::npos ? "/" : std::string{url.substr(slash)};
+  auto colon = authority.rfind(':');
+  if (colon != std::string_view::npos) {
+    out.host = std::string{authority.substr(0, colon)};
+    out.port = std::string{authority.substr(colon + 1)};
+  } else {
+    out.host = std::string{authority};
+    out.port = out.tls ? "443" : "80";
+  }
+  if (out.host.empty() || out.port.empty())
+    return std::nullopt;
+  return out;
+}
+
 } // namespace phoenix::core
