@@ -40,7 +40,31 @@ void finish(self_pointer self, const std::string& command, const std::string& ar
   next(self);
 }
 
-// Sends the parts of a reply one after another (keyboard on the last), then finishes.
+// How long a failing reply may still be retried: until the update (its
+// message date; a callback has none) is handlers.max-update-age old. At least
+// one try, even for an update replayed after a long outage.
+std::chrono::milliseconds retry_time(self_pointer self) {
+  auto& st = self->state;
+  auto age = std::chrono::milliseconds{0};
+  if (st.current->date > 0)
+    age = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::system_clock::now().time_since_epoch() -
+        std::chrono::seconds{st.current->date});
+  auto left =
+      std::chrono::duration_cast<std::chrono::milliseconds>(st.config->update_max_age) - age;
+  return std::max(left, std::chrono::milliseconds{1});
+}
+
+// What became of a reply that Telegram did not take.
+std::string failed_outcome(const send_report& report) {
+  if (report.expired)
+    return "expired";
+  return report.error_code == 403 ? "blocked" : "refused";
+}
+
+// Sends the parts of a reply one after another (keyboard on the last), then
+// finishes. Transient failures are the sender's to retry; a part that fails
+// for good (or expires) ends the update: the rest would fail alike.
 void send_parts(self_pointer self, std::shared_ptr<std::vector<std::string>> parts, size_t index,
                 core::inline_keyboard keyboard, std::string command, std::string arguments,
                 std::string outcome) {
@@ -53,10 +77,12 @@ void send_parts(self_pointer self, std::shared_ptr<std::vector<std::string>> par
                      core::send_message_body(st.chat_id, (*parts)[index],
                                              index == 0 ? u.message_id : 0,
                                              last ? keyboard : core::inline_keyboard{}),
-                     st.chat_id, is_group(u)};
+                     st.chat_id, is_group(u), retry_time(self)};
   self->request(st.config->sender, caf::infinite, tg_send_atom::value, std::move(call))
       .then(
-          [=](send_report&) {
+          [=](send_report& report) {
+            if (!report.ok)
+              return finish(self, command, arguments, failed_outcome(report));
             send_parts(self, parts, index + 1, keyboard, command, arguments, outcome);
           },
           [=](const caf::error&) { finish(self, command, arguments, "send failed"); });

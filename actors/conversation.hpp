@@ -23,6 +23,8 @@ struct conversation_config {
   int commands_per_minute = 20;
   caf::timespan idle_timeout = std::chrono::minutes{5};
   caf::timespan answer_timeout = std::chrono::seconds{30};
+  /// A reply failing transiently is retried until its update is this old.
+  caf::timespan update_max_age = std::chrono::hours{1};
   football_actor football;
   telegram_sender_actor sender;
   db_pool_actor db;

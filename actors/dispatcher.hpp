@@ -6,17 +6,26 @@
 #include "messages/actors.hpp"
 
 #include <caf/fwd.hpp>
+#include <deque>
 #include <memory>
 #include <unordered_map>
 
 namespace phoenix {
 
+/// An update sent to its conversation and not yet done: kept so that it is
+/// handed to a new conversation if this one dies.
+struct held_update {
+  core::telegram_update update;
+  int deaths = 0; ///< conversations that died while handling it
+};
+
 struct dispatcher_state {
   static inline const char* name = "dispatcher";
   std::shared_ptr<const conversation_config> config;
   std::unordered_map<int64_t, conversation_actor> chats;
-  std::unordered_map<int64_t, uint64_t> outstanding; ///< updates sent, not yet done, per chat
-  caf::actor poller; ///< where handled updates are reported (the sender of updates)
+  std::unordered_map<int64_t, std::deque<held_update>> held; ///< per chat, in order
+  caf::actor poller;   ///< where handled updates are reported (the sender of updates)
+  uint64_t failed = 0; ///< updates given up: their conversation died twice on them
 };
 
 dispatcher_actor::behavior_type

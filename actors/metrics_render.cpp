@@ -23,6 +23,8 @@ void render_poller(exposition& out, const poller_stats& s) {
               number(s.handled));
   out.counter("phoenix_updates_duplicate_total",
               "Updates skipped as already handled (a restart's window).", number(s.duplicates));
+  out.counter("phoenix_update_renumberings_total",
+              "Times Telegram restarted its update ids below the ones seen.", number(s.renumbered));
   out.gauge("phoenix_updates_in_flight", "Updates received, not yet handled.", number(s.in_flight));
   out.histogram("phoenix_update_latency_seconds",
                 "Time from receiving an update from Telegram until its handler finished.",
@@ -34,6 +36,9 @@ void render_dispatcher(exposition& out, const dispatcher_stats& s) {
   out.gauge("phoenix_chat_queue_updates", "Updates queued in conversations, all chats.",
             number(s.queued));
   out.gauge("phoenix_chat_queue_max", "The longest single chat's queue.", number(s.max_queue));
+  out.counter("phoenix_updates_failed_total",
+              "Updates given up because their conversation failed on them twice.",
+              number(s.failed));
 }
 
 void render_sender(exposition& out, const sender_stats& s) {
@@ -44,10 +49,17 @@ void render_sender(exposition& out, const sender_stats& s) {
   out.counter("phoenix_telegram_pause_seconds_total",
               "Time all sending was paused by 429 retry_after.",
               static_cast<double>(s.paused_ms) / 1000.0);
-  out.counter("phoenix_send_failures_total", "Bot API calls refused for good or out of retries.",
+  out.counter("phoenix_send_failures_total",
+              "Bot API calls Telegram refused for good (400 and other 4xx but 403, 429).",
               number(s.failed));
   out.counter("phoenix_users_blocked_total", "403 answers: the user blocked the bot.",
               number(s.blocked));
+  out.counter("phoenix_send_expired_total",
+              "Bot API calls given up after failing transiently for their whole retry time.",
+              number(s.expired));
+  out.counter("phoenix_send_ambiguous_retries_total",
+              "Retries of a call that may already have reached Telegram (a possible repeat).",
+              number(s.ambiguous_retries));
 }
 
 void render_football(exposition& out, const football_stats& s) {

@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <caf/all.hpp>
-#include <random>
 #include <spdlog/spdlog.h>
 
 namespace phoenix {
@@ -15,21 +14,18 @@ namespace phoenix {
 namespace {
 
 using telegram_poller_steps::call;
+using telegram_poller_steps::dispatch;
 using telegram_poller_steps::exit_token_rejected;
+using telegram_poller_steps::handled;
 using telegram_poller_steps::poll;
+using telegram_poller_steps::read_inbox;
+using telegram_poller_steps::record_processed;
 using telegram_poller_steps::self_pointer;
 using telegram_poller_steps::start;
+using telegram_poller_steps::stop_holding_if_too_long;
 namespace db = core::db;
 
 constexpr std::chrono::milliseconds max_backoff{30000};
-
-// Everything below may be confirmed: handled, or safe in the inbox.
-int64_t low_watermark(const telegram_poller_state& st) {
-  for (auto id : st.in_flight)
-    if (st.durable.count(id) == 0)
-      return id;
-  return st.next_update;
-}
 
 void schedule_poll(self_pointer self, caf::timespan after) {
   auto& st = self->state;
@@ -43,28 +39,27 @@ void schedule_poll(self_pointer self, caf::timespan after) {
 void back_off(self_pointer self) {
   auto& st = self->state;
   ++st.stats.poll_errors;
-  static thread_local std::minstd_rand random{std::random_device{}()};
-  std::uniform_real_distribution<double> unit{0.5, 1.0};
-  auto wait = std::chrono::milliseconds{static_cast<int64_t>(st.backoff.count() * unit(random))};
-  st.backoff = std::min(st.backoff * 2, max_backoff);
-  schedule_poll(self, wait);
+  schedule_poll(self, telegram_poller_steps::jittered(st.backoff, max_backoff));
 }
 
+// For operators: the offset is never read back to poll with.
 void save_offset(self_pointer self) {
   auto& st = self->state;
-  auto offset = low_watermark(st);
-  if (offset == st.saved_offset)
+  auto offset = st.window.low_watermark();
+  if (offset == st.saved_offset || offset == 0)
     return;
   st.saved_offset = offset;
   self->request(st.config.db, std::chrono::seconds{30}, db_atom::value,
-                db::operation{db::set_offset{offset}})
+                db::operation{db::set_offset{st.bot_id, offset}})
       .then([](db::reply&) {}, [](const caf::error&) {});
 }
 
 // Records handled updates (processed ids; their inbox rows go). A record that
 // fails (the database restarting) is sent again with the next one: a row left
 // in the inbox would be answered again after a restart.
-void record_processed(self_pointer self, std::vector<int64_t> ids) {
+} // namespace
+
+void telegram_poller_steps::record_processed(self_pointer self, std::vector<int64_t> ids) {
   auto& st = self->state;
   ids.insert(ids.end(), st.unrecorded.begin(), st.unrecorded.end());
   st.unrecorded.clear();
@@ -72,7 +67,8 @@ void record_processed(self_pointer self, std::vector<int64_t> ids) {
     auto& later = self->state.unrecorded;
     later.insert(later.end(), ids.begin(), ids.end());
   };
-  self->request(st.config.db, caf::infinite, db_atom::value, db::operation{db::mark_processed{ids}})
+  self->request(st.config.db, caf::infinite, db_atom::value,
+                db::operation{db::mark_processed{st.bot_id, ids}})
       .then(
           [keep](db::reply& r) {
             if (!r.ok())
@@ -81,113 +77,54 @@ void record_processed(self_pointer self, std::vector<int64_t> ids) {
           [keep](const caf::error&) { keep(); });
 }
 
+namespace {
+
 void finish_stop(self_pointer self) {
   auto& st = self->state;
   if (!st.stop_promise)
     return;
-  auto offset = low_watermark(st);
+  auto offset = st.window.low_watermark();
   save_offset(self);
   if (!st.unrecorded.empty())
     record_processed(self, {});
+  auto deliver = [self, offset](const core::bot_api_answer&) {
+    if (self->state.stop_promise) {
+      self->state.stop_promise->deliver(offset);
+      self->state.stop_promise.reset();
+    }
+  };
   // One last getUpdates with the offset confirms the handled updates to Telegram.
-  call(self, "getUpdates", core::get_updates_body(offset, 1, 0), std::chrono::seconds{5},
-       [self, offset](const core::bot_api_answer&) {
-         if (self->state.stop_promise) {
-           self->state.stop_promise->deliver(offset);
-           self->state.stop_promise.reset();
-         }
-       });
+  if (auto confirm = st.window.offset_to_send())
+    return call(self, "getUpdates", core::get_updates_body(confirm, 1, 0), std::chrono::seconds{5},
+                deliver);
+  deliver({});
 }
 
-void schedule_poll(self_pointer self, caf::timespan after);
+// Held updates (waiting for the inbox) were never dispatched: Telegram sends
+// them again after the restart.
+bool nothing_in_hand(const telegram_poller_state& st) {
+  return st.window.in_flight() == st.held.size();
+}
 
-void handled(self_pointer self, int64_t update_id) {
+} // namespace
+
+void telegram_poller_steps::handled(self_pointer self, int64_t update_id) {
   auto& st = self->state;
-  if (st.in_flight.erase(update_id) == 0)
+  if (!st.window.finish(update_id))
     return;
-  st.durable.erase(update_id);
   ++st.stats.handled;
   if (auto since = st.received_at.find(update_id); since != st.received_at.end()) {
     st.stats.latency.observe(self->clock().now() - since->second);
     st.received_at.erase(since);
   }
-  st.done_above.insert(update_id);
-  auto watermark = low_watermark(st);
-  st.done_above.erase(st.done_above.begin(), st.done_above.lower_bound(watermark));
   record_processed(self, {update_id});
-  if (st.stopping && st.in_flight.empty())
+  if (st.stopping && nothing_in_hand(st))
     return finish_stop(self);
   if (!st.polling && !st.stopping)
     poll(self);
 }
 
-// Once in the inbox, updates still in flight may be confirmed; those already
-// handled meanwhile leave it again (their mark_processed ran first).
-void keep_in_inbox(self_pointer self, db::store_updates inbox) {
-  auto ids = inbox.update_ids;
-  self->request(self->state.config.db, std::chrono::seconds{10}, db_atom::value,
-                db::operation{std::move(inbox)})
-      .then(
-          [self, ids](db::reply& r) {
-            auto& st = self->state;
-            if (!r.ok())
-              return;
-            std::vector<int64_t> finished;
-            for (auto id : ids)
-              if (st.in_flight.count(id) != 0)
-                st.durable.insert(id);
-              else
-                finished.push_back(id);
-            if (!finished.empty())
-              record_processed(self, std::move(finished));
-            if (!st.polling && !st.stopping)
-              poll(self);
-          },
-          [](const caf::error&) {}); // not durable: stays below the watermark
-}
-
-// New updates: those the database already knows (a restart's window) are
-// confirmed without handling; the rest go to the dispatcher.
-void dispatch(self_pointer self, std::vector<core::telegram_update> updates) {
-  auto& st = self->state;
-  std::vector<int64_t> ids;
-  auto now = self->clock().now();
-  for (auto& u : updates) {
-    st.in_flight.insert(u.update_id);
-    st.received_at.emplace(u.update_id, now);
-    ids.push_back(u.update_id);
-  }
-  // Ids above the highest handled before this start cannot be repeats.
-  bool all_new = st.handled_before_start && std::all_of(ids.begin(), ids.end(), [&](int64_t id) {
-                   return id > *st.handled_before_start;
-                 });
-  auto shared = std::make_shared<std::vector<core::telegram_update>>(std::move(updates));
-  auto go = [self, shared](const std::vector<int64_t>& already) {
-    auto& st = self->state;
-    std::set<int64_t> skip(already.begin(), already.end());
-    db::store_updates inbox;
-    for (auto& u : *shared) {
-      if (skip.count(u.update_id) != 0) {
-        ++st.stats.duplicates;
-        handled(self, u.update_id);
-      } else if (u.type == core::telegram_update::kind::other) {
-        handled(self, u.update_id); // nothing Phoenix answers: confirm it
-      } else {
-        inbox.update_ids.push_back(u.update_id);
-        inbox.bodies.push_back(core::encode_update_record(u));
-        self->send(st.config.dispatcher, tg_update_atom::value, u);
-      }
-    }
-    if (!inbox.update_ids.empty())
-      keep_in_inbox(self, std::move(inbox));
-  };
-  if (all_new)
-    return go({});
-  self->request(st.config.db, std::chrono::seconds{10}, db_atom::value,
-                db::operation{db::filter_processed{ids}})
-      .then([go](db::reply& r) { go(r.ok() ? r.ids : std::vector<int64_t>{}); },
-            [go](const caf::error&) { go({}); }); // database down: answering beats losing
-}
+namespace {
 
 // Returns how many new updates the answer held.
 size_t on_updates(self_pointer self, const core::bot_api_answer& answer) {
@@ -198,10 +135,17 @@ size_t on_updates(self_pointer self, const core::bot_api_answer& answer) {
   std::set<int64_t> fresh_ids;
   std::vector<core::telegram_update> fresh;
   for (auto& u : decoded.updates) {
-    if (u.update_id < low_watermark(st) || st.in_flight.count(u.update_id) != 0 ||
-        st.done_above.count(u.update_id) != 0)
+    auto arrival = st.window.receive(u.update_id);
+    if (arrival == core::update_window::arrival::repeat)
       continue; // unconfirmed repeat of something in hand
-    st.next_update = std::max(st.next_update, u.update_id + 1);
+    if (arrival == core::update_window::arrival::renumbered) {
+      ++st.stats.renumbered;
+      // Every id of the new numbering is seen first by this process.
+      st.handled_before_start = 0;
+      spdlog::warn("telegram_poller: Telegram restarted its update ids at {}, below the ones "
+                   "seen before; confirming from there",
+                   u.update_id);
+    }
     ++st.stats.received;
     fresh_ids.insert(u.update_id);
     fresh.push_back(std::move(u));
@@ -234,7 +178,8 @@ void on_unreadable(self_pointer self, const core::bot_api_answer& answer, int li
   auto& st = self->state;
   ++st.stats.poll_errors;
   // Telegram sends nothing below the offset: a lower id was misread.
-  auto id = answer.unreadable_update_id >= low_watermark(st) ? answer.unreadable_update_id : 0;
+  auto id =
+      answer.unreadable_update_id >= st.window.low_watermark() ? answer.unreadable_update_id : 0;
   if (limit > 1) {
     st.one_at_a_time = limit;
     return poll(self);
@@ -242,7 +187,7 @@ void on_unreadable(self_pointer self, const core::bot_api_answer& answer, int li
   if (id != 0 && id == st.unreadable_update) {
     spdlog::warn("telegram_poller: update {} skipped: not readable JSON ({})", id,
                  answer.description);
-    st.next_update = std::max(st.next_update, id + 1);
+    st.window.skip(id);
     st.unreadable_update = 0;
     st.one_at_a_time = 0; // the rest may come many at a time again
     return poll(self);
@@ -260,9 +205,8 @@ void telegram_poller_steps::poll(self_pointer self) {
   auto& st = self->state;
   if (st.polling || st.stopping || !st.started)
     return;
-  auto room = st.config.max_in_flight > st.in_flight.size()
-                  ? st.config.max_in_flight - st.in_flight.size()
-                  : 0;
+  auto in_flight = st.window.in_flight();
+  auto room = st.config.max_in_flight > in_flight ? st.config.max_in_flight - in_flight : 0;
   if (room == 0)
     return; // a handled update calls poll again
   st.polling = true;
@@ -272,14 +216,19 @@ void telegram_poller_steps::poll(self_pointer self) {
   if (!st.unrecorded.empty()) // the database may be back: at least once per poll
     record_processed(self, {});
   auto limit = st.one_at_a_time > 0 ? 1 : static_cast<int>(std::min<size_t>(room, 100));
-  auto offset = low_watermark(st);
+  // No offset unless it confirms something new: Telegram remembers what was
+  // confirmed, and a stale offset above renumbered ids would drop them all.
+  auto offset = st.window.offset_to_send();
+  auto watermark = st.window.low_watermark();
   call(self, "getUpdates",
        core::get_updates_body(offset, limit, static_cast<int>(timeout_s.count())),
        std::chrono::milliseconds{timeout_s + std::chrono::seconds{15}},
-       [self, limit, offset](const core::bot_api_answer& answer) {
+       [self, limit, offset, watermark](const core::bot_api_answer& answer) {
          auto& st = self->state;
          st.polling = false;
          if (answer.ok) {
+           if (offset)
+             st.window.confirmed(*offset);
            st.backoff = std::chrono::milliseconds{100};
            st.conflicts = 0;
            st.unreadable_update = 0;
@@ -292,8 +241,10 @@ void telegram_poller_steps::poll(self_pointer self) {
            // once would get them again at once, so wait for a change or a moment.
            // Repeats only because the offset moved while this poll was out
            // (an update was handled meanwhile): the next poll confirms them.
-           if (on_updates(self, answer) == 0 && answer.result_json.size() > 2 &&
-               low_watermark(st) == offset)
+           auto fresh = on_updates(self, answer);
+           stop_holding_if_too_long(self);
+           if (fresh == 0 && answer.result_json.size() > 2 &&
+               st.window.low_watermark() == watermark)
              return schedule_poll(self, std::chrono::milliseconds{500});
            return poll(self);
          }
@@ -351,12 +302,13 @@ telegram_poller_actor::behavior_type telegram_poller(self_pointer self,
         next(answer);
       },
       [self](tg_done_atom, int64_t update_id, int64_t) { handled(self, update_id); },
+      [self](tg_inbox_atom) { read_inbox(self); },
       [self](tg_stop_atom) -> caf::result<int64_t> {
         auto& st = self->state;
         st.stopping = true;
         st.stop_promise = self->make_response_promise<int64_t>();
         auto promise = *st.stop_promise;
-        if (st.in_flight.empty())
+        if (nothing_in_hand(st))
           finish_stop(self);
         else
           self->delayed_send(self, st.config.drain_deadline, tg_drain_atom::value);
@@ -364,14 +316,14 @@ telegram_poller_actor::behavior_type telegram_poller(self_pointer self,
       },
       [self](tg_drain_atom) {
         spdlog::warn("telegram_poller: {} update(s) still in flight at the drain deadline",
-                     self->state.in_flight.size());
+                     self->state.window.in_flight() - self->state.held.size());
         finish_stop(self);
       },
       [self](stats_atom) {
         auto& st = self->state;
         auto stats = st.stats;
-        stats.in_flight = st.in_flight.size();
-        stats.confirmed_offset = low_watermark(st);
+        stats.in_flight = st.window.in_flight();
+        stats.confirmed_offset = st.window.low_watermark();
         return stats;
       },
   };

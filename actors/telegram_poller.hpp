@@ -8,6 +8,7 @@
 
 #include "core/bot_api.hpp"
 #include "core/http_client.hpp"
+#include "core/update_window.hpp"
 #include "messages/actors.hpp"
 
 #include <caf/actor_clock.hpp>
@@ -15,7 +16,6 @@
 #include <functional>
 #include <memory>
 #include <optional>
-#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -28,6 +28,8 @@ struct telegram_poller_config {
   caf::timespan poll_timeout = std::chrono::seconds{30};
   size_t max_in_flight = 1000;
   caf::timespan drain_deadline = std::chrono::seconds{20}; ///< SIGTERM: wait this long for handlers
+  /// New updates wait this long for an unreadable inbox (database down at start).
+  caf::timespan inbox_wait = std::chrono::seconds{10};
   std::shared_ptr<core::http_client> http;
   dispatcher_actor dispatcher;
   db_pool_actor db;
@@ -40,21 +42,27 @@ struct telegram_poller_state {
   static inline const char* name = "telegram_poller";
   telegram_poller_config config;
   std::string bot_username;
+  int64_t bot_id = 0; ///< getMe's id: the key of this bot's state in the database
   std::unordered_map<uint64_t, bot_api_continuation> calls; ///< by HTTP exchange id
   uint64_t next_call = 1;
-  bool started = false; ///< getMe and the stored offset are known
+  bool started = false; ///< getMe answered: polling may begin
   bool polling = false;
   bool poll_armed = false;
-  int64_t next_update = 0; ///< everything below was handled and may be confirmed
+  core::update_window window; ///< in hand, confirmable, the offset to send
   /// The highest id the database had recorded as handled at start (unknown if
   /// it did not answer): only ids up to it need checking against the database.
   std::optional<int64_t> handled_before_start;
-  std::set<int64_t> in_flight; ///< dispatched, not yet handled
+  /// The inbox of before the restart is read: until then new updates wait
+  /// (in `held`), so that a chat's older updates are answered first.
+  bool inbox_read = false;
+  std::vector<core::telegram_update> held;
+  caf::actor_clock::time_point held_since{};
+  bool inbox_wait_over = false; ///< held past config.inbox_wait: new updates go on unheld
+  std::chrono::milliseconds inbox_backoff{500};
   std::unordered_map<int64_t, caf::actor_clock::time_point> received_at; ///< of those in flight
-  std::set<int64_t> durable;       ///< in flight and kept in the database inbox: confirmable
-  std::set<int64_t> done_above;    ///< handled, but above the lowest in flight
   std::vector<int64_t> unrecorded; ///< handled, but their record failed: sent with the next one
   std::chrono::milliseconds backoff{100};
+  std::chrono::milliseconds start_backoff{1000}; ///< getMe at start, with jitter
   int conflicts = 0;
   int one_at_a_time = 0;           ///< polls left that ask for a single update (see on_unreadable)
   int64_t unreadable_update = 0;   ///< the update that came alone and unreadable once

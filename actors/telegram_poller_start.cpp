@@ -5,7 +5,9 @@
 #include "core/update_record.hpp"
 
 #include <caf/all.hpp>
+#include <random>
 #include <spdlog/spdlog.h>
+#include <utility>
 
 namespace phoenix::telegram_poller_steps {
 
@@ -28,52 +30,14 @@ void call(self_pointer self, const std::string& method, std::string body,
   });
 }
 
-namespace {
-
-// Updates received but not handled before a restart come first.
-void resume_inbox(self_pointer self) {
-  self->request(self->state.config.db, std::chrono::seconds{10}, db_atom::value,
-                db::operation{db::load_inbox{}})
-      .then(
-          [self](db::reply& r) {
-            auto& st = self->state;
-            for (size_t i = 0; r.ok() && i < r.bodies.size(); ++i) {
-              auto update = core::decode_update_record(r.bodies[i]);
-              if (!update)
-                continue;
-              st.in_flight.insert(update->update_id);
-              st.received_at.emplace(update->update_id, self->clock().now());
-              st.durable.insert(update->update_id);
-              st.next_update = std::max(st.next_update, update->update_id + 1);
-              self->send(st.config.dispatcher, tg_update_atom::value, *update);
-            }
-            if (r.ok() && !r.bodies.empty())
-              spdlog::info("telegram_poller: {} update(s) from before the restart",
-                           r.bodies.size());
-            st.started = true;
-            poll(self);
-          },
-          [self](const caf::error&) {
-            self->state.started = true;
-            poll(self);
-          });
+std::chrono::milliseconds jittered(std::chrono::milliseconds& backoff,
+                                   std::chrono::milliseconds most) {
+  static thread_local std::minstd_rand random{std::random_device{}()};
+  std::uniform_real_distribution<double> unit{0.5, 1.0};
+  auto wait = std::chrono::milliseconds{static_cast<int64_t>(backoff.count() * unit(random))};
+  backoff = std::min(backoff * 3 / 2, most);
+  return wait;
 }
-
-// Updates above the highest recorded id were never handled: they go to the
-// dispatcher without a database round trip on the way to their reply.
-void learn_handled_before_start(self_pointer self) {
-  self->request(self->state.config.db, std::chrono::seconds{10}, db_atom::value,
-                db::operation{db::max_processed{}})
-      .then(
-          [self](db::reply& r) {
-            if (r.ok())
-              self->state.handled_before_start = r.count;
-            resume_inbox(self);
-          },
-          [self](const caf::error&) { resume_inbox(self); });
-}
-
-} // namespace
 
 void start(self_pointer self) {
   auto& st = self->state;
@@ -83,36 +47,29 @@ void start(self_pointer self) {
   call(self, "getMe", "{}", std::chrono::seconds{15}, [self](const core::bot_api_answer& me) {
     auto& st = self->state;
     if (!me.ok) {
-      if (me.error_code == 401) {
-        spdlog::critical("telegram_poller: the bot token was rejected (401 Unauthorized); "
-                         "check TELEGRAM_BOT_TOKEN");
+      // 401: a revoked token; 404: a malformed one (Telegram knows no such bot).
+      if (me.error_code == 401 || me.error_code == 404) {
+        spdlog::critical("telegram_poller: the bot token was rejected ({} {}); check "
+                         "TELEGRAM_BOT_TOKEN",
+                         me.error_code, me.description);
         self->send(st.config.lifecycle, fatal_atom::value, exit_token_rejected);
         return;
       }
-      spdlog::warn("telegram_poller: getMe failed ({} {}), retrying", me.error_code,
-                   me.description);
-      st.poll_armed = false;
+      auto wait = jittered(st.start_backoff, std::chrono::seconds{30});
+      spdlog::warn("telegram_poller: getMe failed ({} {}), retrying in {} ms", me.error_code,
+                   me.description, wait.count());
       ++st.stats.poll_errors;
-      self->delayed_send(self, std::chrono::seconds{1}, tg_poll_atom::value);
       st.poll_armed = true;
+      self->delayed_send(self, wait, tg_poll_atom::value);
       return;
     }
     st.bot_username = core::get_me_username(me.result_json);
+    st.bot_id = core::get_me_id(me.result_json);
     self->send(st.config.dispatcher, bot_name_atom::value, st.bot_username);
     spdlog::info("telegram_poller: polling as @{}", st.bot_username);
-    self->request(st.config.db, std::chrono::seconds{10}, db_atom::value,
-                  db::operation{db::get_offset{}})
-        .then(
-            [self](db::reply& r) {
-              auto& st = self->state;
-              if (r.ok())
-                st.next_update = std::max(st.next_update, r.count);
-              learn_handled_before_start(self);
-            },
-            [self](const caf::error&) {
-              self->state.started = true;
-              poll(self);
-            });
+    st.started = true;
+    poll(self);
+    read_inbox(self);
   });
   (void)st;
 }

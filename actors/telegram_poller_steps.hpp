@@ -6,12 +6,13 @@
 
 #include <chrono>
 #include <string>
+#include <vector>
 
 namespace phoenix::telegram_poller_steps {
 
 using self_pointer = telegram_poller_actor::stateful_pointer<telegram_poller_state>;
 
-/// Exit code of a bot whose token Telegram rejected (401).
+/// Exit code of a bot whose token Telegram rejected (401, or 404 for a malformed one).
 inline constexpr int exit_token_rejected = 3;
 
 /// A Bot API call whose answer continues in `next`, inside the actor.
@@ -20,6 +21,32 @@ void call(self_pointer self, const std::string& method, std::string body,
 
 /// deleteWebhook, getMe, the command menu, the stored offset, the inbox; then polling.
 void start(self_pointer self);
+
+/// A later try of something that failed: `backoff` grows 1.5x (up to `most`),
+/// each wait drawn from [half, whole] of it so that instances do not retry in step.
+std::chrono::milliseconds jittered(std::chrono::milliseconds& backoff,
+                                   std::chrono::milliseconds most);
+
+/// Update N is handled: its record, the low watermark, the next poll.
+void handled(self_pointer self, int64_t update_id);
+
+/// Records handled updates (processed ids; their inbox rows go).
+void record_processed(self_pointer self, std::vector<int64_t> ids);
+
+/// New updates from getUpdates: to the dispatcher (and the inbox) once the
+/// inbox of before the restart is read; held until then.
+void dispatch(self_pointer self, std::vector<core::telegram_update> updates);
+
+/// Held updates waited handlers.inbox-wait for an unreadable inbox: they go
+/// now (answering beats waiting), the inbox follows when the database answers.
+void stop_holding_if_too_long(self_pointer self);
+
+/// Reads the inbox of before the restart (retried until the database
+/// answers), then lets the updates held meanwhile go.
+void read_inbox(self_pointer self);
+
+/// New updates, once the inbox is read (else they are held).
+void release(self_pointer self, std::vector<core::telegram_update> updates);
 
 /// One getUpdates (unless one is running, the poller is stopping or not started).
 void poll(self_pointer self);

@@ -28,7 +28,10 @@ void send_now(self_pointer self, queued_call item) {
   request.body = item.call.body;
   request.timeout =
       std::chrono::duration_cast<std::chrono::milliseconds>(st.config.request_timeout);
-  // Never retried blindly by the client: a resent message would be a duplicate.
+  // The client never resends it on a stale keep-alive connection; the
+  // sender itself retries 5xx and network errors (on_http_done), and a retry
+  // after a timeout or reset may show the message twice: counted as
+  // ambiguous_retries.
   request.idempotent = false;
   if (item.call.chat_id != 0) { // messages count against the limits
     st.busy_chats.insert(item.call.chat_id);
@@ -113,8 +116,13 @@ void on_http_done(self_pointer self, uint64_t id, core::http_result& result) {
     requeue(self, std::move(item));
   } else if (!result.ok() || answer.error_code >= 500) {
     auto why = result.ok() ? answer.description : std::string{core::to_string(result.error)};
-    if (item.attempts < st.config.max_attempts) {
+    // A transient failure: the update stays unanswered (and in the inbox)
+    // while its reply is retried, for retry_for or max_attempts.
+    bool again = item.give_up_at ? now < *item.give_up_at : item.attempts < st.config.max_attempts;
+    if (again) {
       ++st.stats.retries;
+      if (!result.ok() && core::may_have_reached_server(result.error))
+        ++st.stats.ambiguous_retries;
       std::uniform_real_distribution<double> unit{0.0, 1.0};
       static thread_local std::minstd_rand random{std::random_device{}()};
       auto wait = core::full_jitter_backoff(item.attempts - 1, std::chrono::milliseconds{100},
@@ -124,10 +132,10 @@ void on_http_done(self_pointer self, uint64_t id, core::http_result& result) {
                     wait.count());
       requeue(self, std::move(item));
     } else {
-      ++st.stats.failed;
-      spdlog::error("telegram_sender: {} to chat {} failed after {} attempts: {}", item.call.method,
-                    item.call.chat_id, item.attempts, why);
-      item.promise.deliver(send_report{false, answer.error_code, why, 0});
+      ++st.stats.expired;
+      spdlog::error("telegram_sender: {} to chat {} given up after {} attempts: {}",
+                    item.call.method, item.call.chat_id, item.attempts, why);
+      item.promise.deliver(send_report{false, answer.error_code, why, 0, true});
     }
   } else {
     if (answer.error_code == 403 && item.call.chat_id != 0) {
@@ -155,7 +163,10 @@ telegram_sender_actor::behavior_type telegram_sender(self_pointer self,
   return {
       [self](tg_send_atom, outgoing_call& call) -> caf::result<send_report> {
         auto promise = self->make_response_promise<send_report>();
-        self->state.queue.push_back(queued_call{std::move(call), promise, 0, {}});
+        std::optional<caf::actor_clock::time_point> give_up_at;
+        if (call.retry_for.count() > 0)
+          give_up_at = self->clock().now() + call.retry_for;
+        self->state.queue.push_back(queued_call{std::move(call), promise, 0, {}, give_up_at});
         pump(self);
         return promise;
       },

@@ -9,6 +9,7 @@
 #include <caf/fwd.hpp>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -21,7 +22,7 @@ struct telegram_sender_config {
   core::send_limits limits;
   std::shared_ptr<core::http_client> http;
   caf::timespan request_timeout = std::chrono::seconds{15};
-  int max_attempts = 6;       ///< for 5xx and network errors
+  int max_attempts = 6;       ///< for 5xx and network errors, calls without retry_for
   size_t max_concurrent = 64; ///< HTTP calls in flight at once
   db_pool_actor db;           ///< told about users who blocked the bot
 };
@@ -31,6 +32,8 @@ struct queued_call {
   caf::typed_response_promise<send_report> promise;
   int attempts = 0;
   caf::actor_clock::time_point not_before{};
+  /// Transient failures are retried until then (call.retry_for after it was queued).
+  std::optional<caf::actor_clock::time_point> give_up_at;
 };
 
 struct telegram_sender_state {

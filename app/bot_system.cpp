@@ -156,6 +156,7 @@ running_bot start_bot(caf::actor_system& sys, const settings& values) {
     spdlog::error("{}; dates use UTC", zone_error);
   conversations->commands_per_minute = static_cast<int>(values.limits_user_commands_per_minute);
   conversations->idle_timeout = values.handlers_idle_timeout;
+  conversations->update_max_age = values.handlers_max_update_age;
   conversations->answer_timeout = values.football_request_timeout + std::chrono::seconds{10};
   conversations->football = bot.football;
   conversations->sender = bot.sender;
@@ -177,6 +178,7 @@ running_bot start_bot(caf::actor_system& sys, const settings& values) {
   poller.token = values.telegram_token;
   poller.poll_timeout = values.telegram_poll_timeout;
   poller.max_in_flight = static_cast<size_t>(values.handlers_max_in_flight);
+  poller.inbox_wait = values.handlers_inbox_wait;
   poller.http = bot.http;
   poller.dispatcher = bot.dispatcher;
   poller.db = bot.db;

@@ -66,6 +66,8 @@ struct settings {
 
   int64_t handlers_max_in_flight = 1000;
   caf::timespan handlers_idle_timeout = 5min;
+  caf::timespan handlers_max_update_age = 1h;
+  caf::timespan handlers_inbox_wait = 10s;
 
   std::string metrics_listen = "127.0.0.1:9464";
 

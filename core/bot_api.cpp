@@ -328,10 +328,11 @@ decoded_updates decode_updates(std::string_view get_updates_body) {
   return out;
 }
 
-std::string get_updates_body(int64_t offset, int limit, int timeout_seconds) {
+std::string get_updates_body(std::optional<int64_t> offset, int limit, int timeout_seconds) {
   json_body body;
-  body.integer("offset", offset)
-      .integer("limit", std::clamp(limit, 1, 100))
+  if (offset)
+    body.integer("offset", *offset);
+  body.integer("limit", std::clamp(limit, 1, 100))
       .integer("timeout", std::clamp(timeout_seconds, 0, 50))
       .open_array("allowed_updates");
   body.string("message");
@@ -385,6 +386,14 @@ std::string get_me_username(std::string_view result_json) {
   if (!parse_json(result_json, doc).empty())
     return {};
   return json_read::text(field(doc, "username"));
+}
+
+int64_t get_me_id(std::string_view result_json) {
+  rapidjson::Document doc;
+  if (!parse_json(result_json, doc).empty())
+    return 0;
+  const json& id = field(doc, "id");
+  return id.IsInt64() ? id.GetInt64() : 0;
 }
 
 int64_t sent_message_id(std::string_view result_json) {

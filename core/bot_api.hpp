@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -68,7 +69,9 @@ decoded_updates decode_updates(std::string_view get_updates_body);
 
 /// `limit` is clamped to 1-100 and `timeout_seconds` to 0-50 (the server's
 /// ranges); only message and callback_query updates are asked for.
-std::string get_updates_body(int64_t offset, int limit, int timeout_seconds);
+/// Without an offset Telegram confirms nothing and answers from its earliest
+/// unconfirmed update.
+std::string get_updates_body(std::optional<int64_t> offset, int limit, int timeout_seconds);
 
 struct inline_button {
   std::string text;          // plain text, not HTML
@@ -93,6 +96,8 @@ std::string set_my_commands_body(const std::vector<std::pair<std::string, std::s
 
 /// getMe's result (a User): its username, or "" when absent or malformed.
 std::string get_me_username(std::string_view result_json);
+/// getMe's user id of the bot (0 if missing): the key of its update state.
+int64_t get_me_id(std::string_view result_json);
 
 /// sendMessage's result (a Message): its message_id, or 0.
 int64_t sent_message_id(std::string_view result_json);

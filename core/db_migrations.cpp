@@ -81,6 +81,17 @@ CREATE TABLE update_inbox (
   received_at timestamptz NOT NULL DEFAULT now()
 );
 )sql"},
+    // Update state per bot (getMe's id): a database reused with another token
+    // must not skip that bot's updates as repeats of the first one's. Rows of
+    // before get bot 0 and are no bot's work: upgrade after an orderly stop.
+    {3, "update state per bot", R"sql(
+ALTER TABLE processed_updates ADD COLUMN bot_id bigint NOT NULL DEFAULT 0;
+ALTER TABLE processed_updates DROP CONSTRAINT processed_updates_pkey;
+ALTER TABLE processed_updates ADD PRIMARY KEY (bot_id, update_id);
+ALTER TABLE update_inbox ADD COLUMN bot_id bigint NOT NULL DEFAULT 0;
+ALTER TABLE update_inbox DROP CONSTRAINT update_inbox_pkey;
+ALTER TABLE update_inbox ADD PRIMARY KEY (bot_id, update_id);
+)sql"},
 };
 
 constexpr bool strictly_increasing() {

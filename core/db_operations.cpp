@@ -75,26 +75,31 @@ constexpr statement statements[] = {
     {"fail_interrupted_jobs",
      "UPDATE jobs SET status = 'failed', result = 'interrupted', finished_at = now()"
      " WHERE status IN ('queued', 'running')"},
-    {"get_offset", "SELECT value::bigint FROM bot_state WHERE key = 'update_offset'"},
-    // Never backwards: a late confirmation of an older offset must not re-deliver updates.
-    {"set_offset", "INSERT INTO bot_state (key, value) VALUES ('update_offset', $1::bigint::text)"
-                   " ON CONFLICT (key) DO UPDATE"
-                   " SET value = greatest(bot_state.value::bigint, EXCLUDED.value::bigint)::text"
-                   " RETURNING value::bigint"},
-    {"store_updates", "INSERT INTO update_inbox (update_id, body)"
-                      " SELECT * FROM unnest($1::bigint[], $2::text[]) ON CONFLICT DO NOTHING"},
+    {"get_offset",
+     "SELECT value::bigint FROM bot_state WHERE key = 'update_offset:' || $1::bigint"},
+    // May go down: Telegram renumbers its ids after a week without updates.
+    {"set_offset",
+     "INSERT INTO bot_state (key, value)"
+     " VALUES ('update_offset:' || $1::bigint, $2::bigint::text)"
+     " ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value RETURNING value::bigint"},
+    {"store_updates", "INSERT INTO update_inbox (bot_id, update_id, body)"
+                      " SELECT $1::bigint, * FROM unnest($2::bigint[], $3::text[])"
+                      " ON CONFLICT DO NOTHING"},
     // A row written after its update was handled (the write and the record
     // raced on two connections, or the process stopped before the poller
     // saw the write's answer) is no work left: never replayed.
-    {"load_inbox", "SELECT update_id, body FROM update_inbox i WHERE NOT EXISTS"
-                   " (SELECT 1 FROM processed_updates p WHERE p.update_id = i.update_id)"
-                   " ORDER BY update_id"},
-    {"mark_processed", "WITH done AS (DELETE FROM update_inbox WHERE update_id = ANY($1::bigint[]))"
-                       " INSERT INTO processed_updates (update_id) SELECT unnest($1::bigint[])"
-                       " ON CONFLICT DO NOTHING"},
+    {"load_inbox", "SELECT update_id, body FROM update_inbox i WHERE bot_id = $1 AND NOT EXISTS"
+                   " (SELECT 1 FROM processed_updates p"
+                   "  WHERE p.bot_id = i.bot_id AND p.update_id = i.update_id)"
+                   " ORDER BY received_at, update_id"},
+    {"mark_processed", "WITH done AS (DELETE FROM update_inbox"
+                       "  WHERE bot_id = $1 AND update_id = ANY($2::bigint[]))"
+                       " INSERT INTO processed_updates (bot_id, update_id)"
+                       " SELECT $1::bigint, unnest($2::bigint[]) ON CONFLICT DO NOTHING"},
     {"filter_processed", "SELECT update_id FROM processed_updates"
-                         " WHERE update_id = ANY($1::bigint[]) ORDER BY update_id"},
-    {"max_processed", "SELECT coalesce(max(update_id), 0) FROM processed_updates"},
+                         " WHERE bot_id = $1 AND update_id = ANY($2::bigint[]) ORDER BY update_id"},
+    {"max_processed",
+     "SELECT coalesce(max(update_id), 0) FROM processed_updates WHERE bot_id = $1"},
     {"prune_request_log",
      "DELETE FROM request_log WHERE at < now() - make_interval(days => $1::int)"},
     {"prune_processed_updates",
@@ -269,30 +274,29 @@ reply exec(pqxx::transaction_base& tx, const fail_interrupted_jobs&) {
   return counted(affected(tx.exec_prepared("fail_interrupted_jobs")));
 }
 
-reply exec(pqxx::transaction_base& tx, const max_processed&) {
-  return counted(tx.exec_prepared1("max_processed")[0].as<int64_t>());
+reply exec(pqxx::transaction_base& tx, const max_processed& op) {
+  return counted(tx.exec_prepared1("max_processed", op.bot_id)[0].as<int64_t>());
 }
 
-reply exec(pqxx::transaction_base& tx, const get_offset&) {
-  const auto r = tx.exec_prepared("get_offset");
+reply exec(pqxx::transaction_base& tx, const get_offset& op) {
+  const auto r = tx.exec_prepared("get_offset", op.bot_id);
   return counted(r.empty() ? 0 : r[0][0].as<int64_t>());
 }
 
 reply exec(pqxx::transaction_base& tx, const set_offset& op) {
-  // Answers the offset now stored (the greater one).
-  return counted(tx.exec_prepared1("set_offset", op.offset)[0].as<int64_t>());
+  return counted(tx.exec_prepared1("set_offset", op.bot_id, op.offset)[0].as<int64_t>());
 }
 
 reply exec(pqxx::transaction_base& tx, const store_updates& op) {
   if (op.update_ids.empty() || op.update_ids.size() != op.bodies.size())
     return {};
-  return counted(affected(
-      tx.exec_prepared("store_updates", array_literal(op.update_ids), array_literal(op.bodies))));
+  return counted(affected(tx.exec_prepared("store_updates", op.bot_id, array_literal(op.update_ids),
+                                           array_literal(op.bodies))));
 }
 
-reply exec(pqxx::transaction_base& tx, const load_inbox&) {
+reply exec(pqxx::transaction_base& tx, const load_inbox& op) {
   reply out;
-  for (const auto& row : tx.exec_prepared("load_inbox")) {
+  for (const auto& row : tx.exec_prepared("load_inbox", op.bot_id)) {
     out.ids.push_back(row[0].as<int64_t>());
     out.bodies.push_back(row[1].as<std::string>());
   }
@@ -303,13 +307,15 @@ reply exec(pqxx::transaction_base& tx, const load_inbox&) {
 reply exec(pqxx::transaction_base& tx, const mark_processed& op) {
   if (op.update_ids.empty())
     return {};
-  return counted(affected(tx.exec_prepared("mark_processed", array_literal(op.update_ids))));
+  return counted(
+      affected(tx.exec_prepared("mark_processed", op.bot_id, array_literal(op.update_ids))));
 }
 
 reply exec(pqxx::transaction_base& tx, const filter_processed& op) {
   if (op.update_ids.empty())
     return {};
-  return listed(read_ids(tx.exec_prepared("filter_processed", array_literal(op.update_ids))));
+  return listed(
+      read_ids(tx.exec_prepared("filter_processed", op.bot_id, array_literal(op.update_ids))));
 }
 
 reply exec(pqxx::transaction_base& tx, const prune& op) {

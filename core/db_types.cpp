@@ -164,9 +164,12 @@ bool append_batch(operation& batch, operation&& more) {
     append(std::get<upsert_users>(batch).users, users->users);
   else if (auto* rows = std::get_if<log_requests>(&more))
     append(std::get<log_requests>(batch).rows, rows->rows);
-  else if (auto* ids = std::get_if<mark_processed>(&more))
-    append(std::get<mark_processed>(batch).update_ids, ids->update_ids);
-  else
+  else if (auto* ids = std::get_if<mark_processed>(&more)) {
+    auto& into = std::get<mark_processed>(batch);
+    if (into.bot_id != ids->bot_id)
+      return false;
+    append(into.update_ids, ids->update_ids);
+  } else
     return false;
   return true;
 }

@@ -97,30 +97,45 @@ struct list_jobs {
 struct max_job_id {};
 /// Start-up: jobs left queued or running by a crash become failed ("interrupted").
 struct fail_interrupted_jobs {};
-/// The last confirmed Telegram update offset (0 if none yet).
-struct get_offset {};
+// Update state is kept per bot (its numeric id, from getMe): a database
+// reused with another token starts clean instead of skipping that bot's
+// updates as repeats.
+
+/// The last offset confirmed to Telegram (0 if none yet). For operators only:
+/// the poller never sends a stored offset (Telegram may renumber its ids).
+struct get_offset {
+  int64_t bot_id = 0;
+};
 struct set_offset {
+  int64_t bot_id = 0;
   int64_t offset = 0;
 };
 /// Records many handled update ids in one round trip (the dedupe window) and
 /// removes them from the inbox.
 struct mark_processed {
+  int64_t bot_id = 0;
   std::vector<int64_t> update_ids;
 };
 /// Keeps received updates (id, encoded update) until they are handled.
 struct store_updates {
+  int64_t bot_id = 0;
   std::vector<int64_t> update_ids;
   std::vector<std::string> bodies;
 };
 /// The updates received but not handled before (a restart's work), oldest first.
-struct load_inbox {};
+struct load_inbox {
+  int64_t bot_id = 0;
+};
 /// Which of these update ids were handled already.
 struct filter_processed {
+  int64_t bot_id = 0;
   std::vector<int64_t> update_ids;
 };
 /// The highest update id recorded as handled (0 if none): read at start, so
 /// that later ids, which this process is the first to see, skip filter_processed.
-struct max_processed {};
+struct max_processed {
+  int64_t bot_id = 0;
+};
 /// Retention: deletes request log rows and processed update ids older than these.
 struct prune {
   int64_t request_log_days = 30;

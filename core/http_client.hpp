@@ -55,6 +55,11 @@ enum class http_errc {
 
 const char* to_string(http_errc code);
 
+/// Whether a request that failed this way may still have reached the server
+/// (the request was or may have been written: a timeout, a reset, a bad or
+/// too large answer). Refused connections and name errors never did.
+bool may_have_reached_server(http_errc code);
+
 struct http_result {
   http_errc error = http_errc::none;
   std::string message; ///< details for logs (never contains the request URL)

@@ -22,6 +22,18 @@ std::string http_response::header(std::string_view name) const {
   return {};
 }
 
+bool may_have_reached_server(http_errc code) {
+  switch (code) {
+  case http_errc::timeout:
+  case http_errc::too_large:
+  case http_errc::protocol:
+  case http_errc::closed:
+    return true;
+  default:
+    return false;
+  }
+}
+
 const char* to_string(http_errc code) {
   switch (code) {
   case http_errc::none:

@@ -139,6 +139,9 @@ using telegram_poller_actor = caf::typed_actor<
     caf::replies_to<tg_stop_atom>::with<int64_t>,
     // Internal: the drain deadline passed.
     caf::reacts_to<tg_drain_atom>,
+    // Internal: read the database inbox of before the restart again (the
+    // database did not answer); new updates wait for it, at most 30 s.
+    caf::reacts_to<tg_inbox_atom>,
     // Counters: polls, errors, updates received/handled/duplicate, in flight.
     caf::replies_to<stats_atom>::with<poller_stats>>;
 

@@ -56,6 +56,8 @@ using tg_done_atom = caf::atom_constant<caf::atom("tg_done")>;
 using tg_stop_atom = caf::atom_constant<caf::atom("tg_stop")>;
 /// The poller's drain deadline passed.
 using tg_drain_atom = caf::atom_constant<caf::atom("tg_drain")>;
+/// The poller reads the database inbox again (it did not answer before).
+using tg_inbox_atom = caf::atom_constant<caf::atom("tg_inbox")>;
 /// A conversation's idle timer.
 using idle_atom = caf::atom_constant<caf::atom("conv_idle")>;
 /// A fatal condition: stop Phoenix with this exit code.

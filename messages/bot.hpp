@@ -7,6 +7,7 @@
 
 #include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/meta/type_name.hpp>
+#include <chrono>
 #include <cstdint>
 #include <string>
 
@@ -18,6 +19,9 @@ struct outgoing_call {
   std::string body;    ///< JSON
   int64_t chat_id = 0; ///< 0: not bound to a chat (no per-chat limit)
   bool is_group = false;
+  /// Transient failures (5xx, network) are retried for this long after the
+  /// call was queued; 0: at most the sender's max_attempts.
+  std::chrono::milliseconds retry_for{0};
 };
 
 /// What became of an outgoing call.
@@ -26,6 +30,7 @@ struct send_report {
   int error_code = 0; ///< Telegram's, or the HTTP status; 0 for transport errors
   std::string description;
   int64_t message_id = 0; ///< sendMessage: the new message
+  bool expired = false;   ///< failed transiently until retry_for ran out
 };
 
 /// Counters of the sender.
@@ -35,13 +40,17 @@ struct sender_stats {
   uint64_t retries = 0;
   uint64_t rate_limited = 0; ///< 429 answers
   uint64_t paused_ms = 0;    ///< total time all sending was paused by 429s
-  uint64_t failed = 0;
-  uint64_t blocked = 0; ///< 403: the user blocked the bot
+  uint64_t failed = 0;       ///< refused for good (4xx other than 403 and 429)
+  uint64_t blocked = 0;      ///< 403: the user blocked the bot
+  uint64_t expired = 0;      ///< transient failures until retry_for (or max_attempts) ran out
+  /// Retries of a call that may already have reached Telegram (timeout or
+  /// reset after writing): each may show the user a message twice.
+  uint64_t ambiguous_retries = 0;
 };
 
 template <class Inspector> typename Inspector::result_type inspect(Inspector& f, sender_stats& x) {
   return f(caf::meta::type_name("sender_stats"), x.queued, x.sent, x.retries, x.rate_limited,
-           x.paused_ms, x.failed, x.blocked);
+           x.paused_ms, x.failed, x.blocked, x.expired, x.ambiguous_retries);
 }
 
 /// Counters of the poller.
@@ -51,6 +60,7 @@ struct poller_stats {
   uint64_t received = 0;   ///< updates received
   uint64_t handled = 0;    ///< updates done
   uint64_t duplicates = 0; ///< already handled before (restart window), skipped
+  uint64_t renumbered = 0; ///< times Telegram restarted its update ids lower
   uint64_t in_flight = 0;
   int64_t confirmed_offset = 0;
   int64_t last_poll_ok_unix = 0; ///< wall time of the last successful getUpdates
@@ -59,7 +69,8 @@ struct poller_stats {
 
 template <class Inspector> typename Inspector::result_type inspect(Inspector& f, poller_stats& x) {
   return f(caf::meta::type_name("poller_stats"), x.polls, x.poll_errors, x.received, x.handled,
-           x.duplicates, x.in_flight, x.confirmed_offset, x.last_poll_ok_unix, x.latency);
+           x.duplicates, x.renumbered, x.in_flight, x.confirmed_offset, x.last_poll_ok_unix,
+           x.latency);
 }
 
 /// What the dispatcher holds: conversations and the updates queued in them.
@@ -67,11 +78,12 @@ struct dispatcher_stats {
   uint64_t chats = 0;     ///< conversations alive
   uint64_t queued = 0;    ///< updates sent to conversations, not yet done
   uint64_t max_queue = 0; ///< the longest single chat's queue
+  uint64_t failed = 0;    ///< updates given up: their conversation died twice on them
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, dispatcher_stats& x) {
-  return f(caf::meta::type_name("dispatcher_stats"), x.chats, x.queued, x.max_queue);
+  return f(caf::meta::type_name("dispatcher_stats"), x.chats, x.queued, x.max_queue, x.failed);
 }
 
 } // namespace phoenix

@@ -222,6 +222,10 @@ void fake_telegram::block_user(std::int64_t chat_id) {
 void fake_telegram::unblock_user(std::int64_t chat_id) {
   impl_->state.block(chat_id, false);
 }
+void fake_telegram::renumber_updates(std::int64_t next_id) {
+  impl_->state.renumber_updates(next_id);
+}
+
 void fake_telegram::set_webhook(bool active) {
   impl_->state.set_webhook(active, active ? "https://example.invalid/phoenix-webhook" : "");
 }

@@ -99,6 +99,10 @@ public:
   /// a fresh update_id. Returns it; throws std::invalid_argument if unknown.
   std::int64_t push_sample(const std::string& name);
   std::size_t pending_updates() const;
+  /// Telegram's renumbering: the next update gets `next_id`, which may be
+  /// below every id so far (as after a week without updates) or far above.
+  /// An offset above the new ids then confirms and drops them, as Telegram does.
+  void renumber_updates(std::int64_t next_id);
 
   // --- what the bot did ---------------------------------------------------------
   /// Waits until `count` messages were sent to the chat or the deadline

@@ -112,10 +112,10 @@ reply router::control_plane(const std::string& path, const params& q, const requ
 // GET /__control?name=value&...: every fault setter, for a separate process.
 // Values are checked before anything is applied, so a typo changes nothing.
 reply router::control(const params& q) const {
-  static const char* const known[] = {"method",     "fail",    "status",         "retry_after",
-                                      "fail_ratio", "reset",   "latency_ms",     "jitter_ms",
-                                      "block",      "unblock", "accepting",      "stop_ms",
-                                      "webhook",    "clear",   "reset_counters", "drop_updates"};
+  static const char* const known[] = {
+      "method",     "fail",      "status",         "retry_after",  "fail_ratio", "reset",
+      "latency_ms", "jitter_ms", "block",          "unblock",      "accepting",  "stop_ms",
+      "webhook",    "clear",     "reset_counters", "drop_updates", "renumber"};
   for (const auto& [name, value] : q) {
     if (std::find(std::begin(known), std::end(known), name) == std::end(known)) {
       return control_error(http::status::bad_request, "unknown control parameter: " + name);
@@ -172,6 +172,9 @@ reply router::control(const params& q) const {
   }
   if (int_param(q, "webhook", n)) {
     state_.set_webhook(n != 0, "https://example.invalid/phoenix-webhook");
+  }
+  if (int_param(q, "renumber", n) && n > 0) {
+    state_.renumber_updates(n);
   }
   if (int_param(q, "drop_updates", n) && n) {
     state_.drop_pending_updates();

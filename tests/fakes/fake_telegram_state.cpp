@@ -205,6 +205,11 @@ void server_state::set_allowed_updates(std::vector<std::string> types) {
   allowed_set_ = true;
 }
 
+void server_state::renumber_updates(int64_t next_id) {
+  std::lock_guard lock(mutex_);
+  next_update_id_ = next_id;
+}
+
 void server_state::set_webhook(bool active, std::string url) {
   std::lock_guard lock(mutex_);
   webhook_active_ = active;

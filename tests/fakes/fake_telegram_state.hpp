@@ -178,6 +178,9 @@ public:
   /// Sticky, as Telegram's; an empty list means the default.
   void set_allowed_updates(std::vector<std::string> types);
 
+  /// The next update gets this id, lower or higher than the last (Telegram
+  /// picks a random one after a week without updates).
+  void renumber_updates(int64_t next_id);
   void set_webhook(bool active, std::string url);
   bool webhook_active() const;
   std::string webhook_info_json() const;

@@ -13,6 +13,7 @@ namespace {
 struct database_down_fixture : bot_fixture {
   database_down_fixture() {
     values.db_uri = "postgresql://phoenix@127.0.0.1:1/nothing?connect_timeout=2";
+    values.handlers_inbox_wait = std::chrono::seconds{1}; // no inbox to wait for
     start();
   }
 };

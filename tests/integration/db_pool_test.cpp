@@ -222,7 +222,7 @@ BOOST_AUTO_TEST_CASE(the_pool_recovers_from_a_server_restart) {
   BOOST_REQUIRE_MESSAGE(test_database::available() && restart != nullptr,
                         test_database::how_to_run);
   pool_fixture f{sized(2)};
-  BOOST_REQUIRE(f.run(db::set_offset{41}).ok());
+  BOOST_REQUIRE(f.run(db::set_offset{0, 41}).ok());
   BOOST_REQUIRE(std::system(restart) == 0); // pg_ctl -w: returns once the server is back
   // The broken connection is replaced and the idempotent read retried once.
   auto after = f.run(db::get_offset{});

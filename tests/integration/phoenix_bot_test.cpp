@@ -127,4 +127,16 @@ BOOST_AUTO_TEST_CASE(a_rejected_token_exits_3_with_a_clear_message) {
   BOOST_TEST(p.output().find("not-the-token") == std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(a_malformed_token_exits_3_instead_of_retrying_forever) {
+  // Telegram answers 404 Not Found to getMe when the token is malformed.
+  bot_folder dir;
+  upstreams fakes;
+  fakes.telegram.fail_next("getMe", 1000, 404);
+  child_process p{bot, std::vector<std::string>{"--cache.path=" + dir.cache()} + fakes.args(),
+                  env_with_token()};
+  BOOST_TEST(p.wait_exit(30s) == 3);
+  BOOST_TEST(p.output().find("the bot token was rejected (404") != std::string::npos);
+  BOOST_TEST(fakes.telegram.calls("getMe") == 1u);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

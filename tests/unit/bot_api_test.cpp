@@ -200,6 +200,8 @@ BOOST_AUTO_TEST_CASE(answers_carry_result_or_error_details) {
                                       R"("first_name":"Phoenix","username":"phoenix_bot"}})");
   BOOST_TEST(get_me_username(me.result_json) == "phoenix_bot");
   BOOST_TEST(get_me_username("not json") == "");
+  BOOST_TEST(get_me_id(me.result_json) == 1);
+  BOOST_TEST(get_me_id(R"({"id":"1"})") == 0);
   BOOST_TEST(sent_message_id(R"({"message_id":"77"})") == 0);
   BOOST_TEST(parse_bot_api_answer(200, R"({"ok":true,"result":true})").result_json == "true");
 
@@ -267,6 +269,8 @@ BOOST_AUTO_TEST_CASE(get_updates_body_asks_for_messages_and_callbacks) {
   auto low = parsed(get_updates_body(0, 0, -3));
   BOOST_TEST(low["limit"].GetInt() == 1);
   BOOST_TEST(low["timeout"].GetInt() == 0);
+  // No offset: Telegram confirms nothing and answers from its earliest unconfirmed update.
+  BOOST_TEST(!parsed(get_updates_body(std::nullopt, 10, 1)).HasMember("offset"));
 }
 
 BOOST_AUTO_TEST_CASE(send_message_body_uses_current_parameters) {

@@ -17,18 +17,19 @@ BOOST_AUTO_TEST_CASE(rows_of_the_same_batchable_kind_append) {
   BOOST_TEST(append_batch(log, log_requests{{{2, "/stats", "5", 3, "ok"}}}));
   BOOST_TEST(std::get<log_requests>(log).rows.size() == 2u);
 
-  operation done = mark_processed{{10, 11}};
-  BOOST_TEST(append_batch(done, mark_processed{{12}}));
+  operation done = mark_processed{7, {10, 11}};
+  BOOST_TEST(append_batch(done, mark_processed{7, {12}}));
   BOOST_TEST((std::get<mark_processed>(done).update_ids == std::vector<int64_t>{10, 11, 12}));
+  BOOST_TEST(!append_batch(done, mark_processed{8, {13}})); // another bot's
 }
 
 BOOST_AUTO_TEST_CASE(other_kinds_and_mixed_kinds_do_not) {
   operation log = log_requests{{{1, "/help", "", 2, "ok"}}};
-  BOOST_TEST(!append_batch(log, mark_processed{{1}}));
+  BOOST_TEST(!append_batch(log, mark_processed{0, {1}}));
   BOOST_TEST(std::get<log_requests>(log).rows.size() == 1u);
-  operation offset = set_offset{5};
+  operation offset = set_offset{0, 5};
   BOOST_TEST(!is_batchable(offset));
-  BOOST_TEST(!append_batch(offset, set_offset{6}));
+  BOOST_TEST(!append_batch(offset, set_offset{0, 6}));
   BOOST_TEST(std::get<set_offset>(offset).offset == 5);
   BOOST_TEST(!is_batchable(store_updates{}));
   BOOST_TEST(!is_batchable(filter_processed{}));

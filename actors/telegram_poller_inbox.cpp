@@ -1,0 +1,177 @@
+// The poller's database inbox: new updates are kept there (so they may be
+// confirmed while still being handled) and, after a restart, the inbox is
+// replayed before any new update. Internal to the poller.
+#include "actors/telegram_poller_steps.hpp"
+#include "core/update_record.hpp"
+
+#include <algorithm>
+#include <caf/all.hpp>
+#include <set>
+#include <spdlog/spdlog.h>
+#include <utility>
+
+namespace phoenix::telegram_poller_steps {
+
+namespace db = core::db;
+
+namespace {
+
+// Once in the inbox, updates still in flight may be confirmed; those already
+// handled meanwhile leave it again (their mark_processed ran first).
+void keep_in_inbox(self_pointer self, db::store_updates inbox) {
+  auto ids = inbox.update_ids;
+  self->request(self->state.config.db, std::chrono::seconds{10}, db_atom::value,
+                db::operation{std::move(inbox)})
+      .then(
+          [self, ids](db::reply& r) {
+            auto& st = self->state;
+            if (!r.ok())
+              return;
+            std::vector<int64_t> finished;
+            for (auto id : ids)
+              if (st.window.in_hand(id))
+                st.window.keep_durable(id);
+              else
+                finished.push_back(id);
+            if (!finished.empty())
+              record_processed(self, std::move(finished));
+            if (!st.polling && !st.stopping)
+              poll(self);
+          },
+          [](const caf::error&) {}); // not durable: stays below the watermark
+}
+
+} // namespace
+
+// New updates: those the database already knows (a restart's window) are
+// confirmed without handling; the rest go to the dispatcher.
+void release(self_pointer self, std::vector<core::telegram_update> updates) {
+  auto& st = self->state;
+  std::vector<int64_t> ids;
+  for (auto& u : updates)
+    ids.push_back(u.update_id);
+  // Ids above the highest handled before this start cannot be repeats.
+  bool all_new = st.handled_before_start && std::all_of(ids.begin(), ids.end(), [&](int64_t id) {
+                   return id > *st.handled_before_start;
+                 });
+  auto shared = std::make_shared<std::vector<core::telegram_update>>(std::move(updates));
+  auto go = [self, shared](const std::vector<int64_t>& already) {
+    auto& st = self->state;
+    std::set<int64_t> skip(already.begin(), already.end());
+    db::store_updates inbox;
+    inbox.bot_id = st.bot_id;
+    for (auto& u : *shared) {
+      if (skip.count(u.update_id) != 0) {
+        ++st.stats.duplicates;
+        handled(self, u.update_id);
+      } else if (u.type == core::telegram_update::kind::other) {
+        handled(self, u.update_id); // nothing Phoenix answers: confirm it
+      } else {
+        inbox.update_ids.push_back(u.update_id);
+        inbox.bodies.push_back(core::encode_update_record(u));
+        self->send(st.config.dispatcher, tg_update_atom::value, u);
+      }
+    }
+    if (!inbox.update_ids.empty())
+      keep_in_inbox(self, std::move(inbox));
+  };
+  if (all_new || !st.inbox_read) // the database is not answering: answering beats losing
+    return go({});
+  self->request(st.config.db, std::chrono::seconds{10}, db_atom::value,
+                db::operation{db::filter_processed{st.bot_id, ids}})
+      .then([go](db::reply& r) { go(r.ok() ? r.ids : std::vector<int64_t>{}); },
+            [go](const caf::error&) { go({}); }); // database down: answering beats losing
+}
+
+// Until the inbox of before the restart is read, new updates wait, so that
+// no chat's newer update is answered before its older one.
+void dispatch(self_pointer self, std::vector<core::telegram_update> updates) {
+  auto& st = self->state;
+  auto now = self->clock().now();
+  for (auto& u : updates)
+    st.received_at.emplace(u.update_id, now);
+  if (st.inbox_read || st.inbox_wait_over)
+    return release(self, std::move(updates));
+  if (st.held.empty())
+    st.held_since = now;
+  for (auto& u : updates)
+    st.held.push_back(std::move(u));
+}
+
+void stop_holding_if_too_long(self_pointer self) {
+  auto& st = self->state;
+  if (st.held.empty() || self->clock().now() - st.held_since < st.config.inbox_wait)
+    return;
+  spdlog::warn("telegram_poller: the database inbox is unreadable; answering {} new update(s) "
+               "without it after handlers.inbox-wait (its updates come when the database "
+               "answers)",
+               st.held.size());
+  st.inbox_wait_over = true;
+  release(self, std::exchange(st.held, {}));
+}
+
+namespace {
+
+void inbox_unreadable(self_pointer self) {
+  auto& st = self->state;
+  stop_holding_if_too_long(self);
+  self->delayed_send(self, jittered(st.inbox_backoff, std::chrono::seconds{5}),
+                     tg_inbox_atom::value);
+}
+
+// Updates received but not handled before a restart come first; the updates
+// held meanwhile (the ones Telegram had not been told of) follow.
+void replay_inbox(self_pointer self, const db::reply& r) {
+  auto& st = self->state;
+  size_t replayed = 0;
+  for (size_t i = 0; i < r.bodies.size(); ++i) {
+    auto update = core::decode_update_record(r.bodies[i]);
+    if (!update)
+      continue;
+    if (st.window.in_hand(update->update_id)) { // held: Telegram sent it again
+      st.window.keep_durable(update->update_id);
+      continue;
+    }
+    st.window.replay(update->update_id);
+    st.received_at.emplace(update->update_id, self->clock().now());
+    self->send(st.config.dispatcher, tg_update_atom::value, *update);
+    ++replayed;
+  }
+  if (replayed != 0)
+    spdlog::info("telegram_poller: {} update(s) from before the restart", replayed);
+  st.inbox_read = true;
+  if (!st.held.empty())
+    release(self, std::exchange(st.held, {}));
+}
+
+} // namespace
+
+// The highest id recorded as handled (ids above it were never handled: no
+// database round trip on their way to a reply), then the inbox.
+void read_inbox(self_pointer self) {
+  auto& st = self->state;
+  if (st.inbox_read || st.stopping)
+    return;
+  self->request(st.config.db, std::chrono::seconds{10}, db_atom::value,
+                db::operation{db::max_processed{st.bot_id}})
+      .then(
+          [self](db::reply& r) {
+            auto& st = self->state;
+            if (!r.ok())
+              return inbox_unreadable(self);
+            if (!st.handled_before_start) // not after a renumbering seen meanwhile
+              st.handled_before_start = r.count;
+            self->request(st.config.db, std::chrono::seconds{10}, db_atom::value,
+                          db::operation{db::load_inbox{st.bot_id}})
+                .then(
+                    [self](db::reply& r) {
+                      if (!r.ok())
+                        return inbox_unreadable(self);
+                      replay_inbox(self, r);
+                    },
+                    [self](const caf::error&) { inbox_unreadable(self); });
+          },
+          [self](const caf::error&) { inbox_unreadable(self); });
+}
+
+} // namespace phoenix::telegram_poller_steps
