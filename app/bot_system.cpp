@@ -49,6 +49,8 @@ db_pool_config db_config_of(const settings& values) {
   config.queue_max = static_cast<size_t>(values.db_queue_max);
   config.idle_timeout = values.db_idle_timeout;
   config.max_lifetime = values.db_max_lifetime;
+  config.statement_timeout = values.db_statement_timeout;
+  config.retention.jobs_keep_days = values.jobs_keep_days;
   return config;
 }
 
