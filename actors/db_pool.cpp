@@ -1,6 +1,7 @@
 #include "actors/db_pool.hpp"
 
 #include "actors/db_worker.hpp"
+#include "core/db_conninfo.hpp"
 
 #include <algorithm>
 #include <caf/all.hpp>
@@ -23,7 +24,7 @@ db::reply error_reply(db::errc code, std::string message) {
 
 db_connection_slot& open_slot(self_pointer self) {
   auto& st = self->state;
-  auto worker = self->spawn<caf::detached + caf::linked>(db_worker, st.config.uri,
+  auto worker = self->spawn<caf::detached + caf::linked>(db_worker, st.conninfo,
                                                          caf::actor_cast<caf::actor>(self));
   auto now = self->clock().now();
   st.slots.push_back(db_connection_slot{worker, now, now, false});
@@ -31,6 +32,15 @@ db_connection_slot& open_slot(self_pointer self) {
 }
 
 void run_on(self_pointer self, db_worker_actor worker, db::operation op, promise_list waiters);
+
+// Unlinked first: the worker's end must not reach the pool's exit handler. A
+// worker blocked in a statement gets the exit once the statement returns.
+void close_slot(self_pointer self, size_t index) {
+  auto& slots = self->state.slots;
+  self->unlink_from(slots[index].worker);
+  self->send_exit(slots[index].worker, caf::exit_reason::user_shutdown);
+  slots.erase(slots.begin() + static_cast<std::ptrdiff_t>(index));
+}
 
 // Free connections take the oldest queued requests.
 void start_queued(self_pointer self) {
@@ -89,15 +99,26 @@ void note_outcome(self_pointer self, const db::reply& reply, size_t operations) 
   }
 }
 
+std::string worker_failure(self_pointer self, const caf::error& err, caf::timespan deadline) {
+  if (err != caf::sec::request_timeout)
+    return "database worker failed: " + self->system().render(err);
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(deadline).count();
+  return "database worker gave no answer within " + std::to_string(ms) +
+         " ms; its connection is replaced";
+}
+
 void run_on(self_pointer self, db_worker_actor worker, db::operation op, promise_list waiters) {
   if (auto* slot = slot_of(self, worker))
     slot->busy = true;
   auto batch = db::is_batchable(op) ? op.index() : std::variant_npos;
   if (batch != std::variant_npos)
     self->state.batches_running.insert(batch);
-  // No timeout here: the worker always answers (its statements end, its
-  // connects time out); a requester's own deadline is its business.
-  self->request(worker, caf::infinite, db_run_atom::value, std::move(op))
+  // The server cancels a statement past statement_timeout, but a worker may
+  // still hang (a silent network, a server that ignores the cancel): past the
+  // deadline it is given up, so that its slot and its requesters go on.
+  auto deadline = db::answer_deadline(op, self->state.config.statement_timeout,
+                                      self->state.config.answer_margin);
+  self->request(worker, deadline, db_run_atom::value, std::move(op))
       .then(
           [self, worker, waiters, batch](db::reply& reply) mutable {
             self->state.batches_running.erase(batch);
@@ -111,18 +132,16 @@ void run_on(self_pointer self, db_worker_actor worker, db::operation op, promise
             }
             answer_drain_waiters(self);
           },
-          [self, worker, waiters, batch](const caf::error& err) mutable {
+          [self, worker, waiters, batch, deadline](const caf::error& err) mutable {
             self->state.batches_running.erase(batch);
-            // The worker died: its connection is gone; answer and replace it.
-            auto reply = error_reply(db::errc::unavailable,
-                                     "database worker failed: " + self->system().render(err));
+            // The worker died or hangs: its connection is gone; answer and replace it.
+            auto reply = error_reply(db::errc::unavailable, worker_failure(self, err, deadline));
             note_outcome(self, reply, waiters.size());
             for (auto& w : waiters)
               w.deliver(reply);
             auto& slots = self->state.slots;
-            slots.erase(std::remove_if(slots.begin(), slots.end(),
-                                       [&](auto& s) { return s.worker == worker; }),
-                        slots.end());
+            if (auto* slot = slot_of(self, worker))
+              close_slot(self, static_cast<size_t>(slot - slots.data()));
             // What queued behind it (its batch's next rows) gets a new connection.
             if (!self->state.queue.empty() && slots.size() < self->state.config.pool_max)
               open_slot(self);
@@ -178,13 +197,6 @@ void enqueue(self_pointer self, db::operation op, caf::typed_response_promise<db
   }
 }
 
-void close_slot(self_pointer self, size_t index) {
-  auto& slots = self->state.slots;
-  self->unlink_from(slots[index].worker);
-  self->send_exit(slots[index].worker, caf::exit_reason::user_shutdown);
-  slots.erase(slots.begin() + static_cast<std::ptrdiff_t>(index));
-}
-
 // Idle connections above pool-min close after idle-timeout; every connection
 // is recycled after max-lifetime (when idle).
 void maintain(self_pointer self) {
@@ -193,8 +205,17 @@ void maintain(self_pointer self) {
   if (now - st.last_prune >= st.config.prune_interval) {
     st.last_prune = now;
     // Through the pool like any request, so it waits its turn for a connection.
-    caf::anon_send(caf::actor_cast<db_pool_actor>(self), db_atom::value,
-                   core::db::operation{st.config.retention});
+    // A failure is logged: a table that is never pruned grows without a sound.
+    self->request(caf::actor_cast<db_pool_actor>(self), caf::infinite, db_atom::value,
+                  core::db::operation{st.config.retention})
+        .then(
+            [](db::reply& reply) {
+              if (reply.ok())
+                spdlog::debug("db_pool: prune deleted {} rows", reply.count);
+              else
+                spdlog::warn("db_pool: prune failed: {}", reply.message);
+            },
+            [](const caf::error&) {});
   }
   for (size_t i = st.slots.size(); i-- > 0;) {
     auto& slot = st.slots[i];
@@ -215,6 +236,10 @@ void maintain(self_pointer self) {
 db_pool_actor::behavior_type db_pool(self_pointer self, db_pool_config config) {
   auto& st = self->state;
   st.config = std::move(config);
+  core::db::connection_limits limits;
+  limits.statement_timeout =
+      std::chrono::duration_cast<std::chrono::milliseconds>(st.config.statement_timeout);
+  st.conninfo = core::db::with_connection_defaults(st.config.uri, limits);
   st.config.pool_max = std::max<size_t>(1, st.config.pool_max);
   st.config.pool_min = std::min(st.config.pool_min, st.config.pool_max);
   for (size_t i = 0; i < st.config.pool_min; ++i)

@@ -22,9 +22,16 @@ struct db_pool_config {
   size_t queue_max = 1000;
   caf::timespan idle_timeout = std::chrono::minutes{5};
   caf::timespan max_lifetime = std::chrono::hours{1};
-  /// Retention: request log rows and processed update ids older than these
-  /// are deleted once per prune_interval.
-  core::db::prune retention{30, 2};
+  /// The server cancels a statement running longer (db.statement-timeout);
+  /// with TCP keepalives and tcp_user_timeout it goes into every
+  /// connection's conninfo (core::db::with_connection_defaults).
+  caf::timespan statement_timeout = std::chrono::seconds{10};
+  /// A worker that has not answered within statement_timeout per statement
+  /// plus this margin is given up as lost and replaced, so a hung connection
+  /// never keeps its slot (core::db::answer_deadline).
+  caf::timespan answer_margin = std::chrono::seconds{5};
+  /// Retention: what is older goes once per prune_interval (core::db::prune).
+  core::db::prune retention{};
   caf::timespan prune_interval = std::chrono::hours{1};
 };
 
@@ -48,6 +55,7 @@ struct db_queued {
 struct db_pool_state {
   static inline const char* name = "db_pool";
   db_pool_config config;
+  std::string conninfo; ///< config.uri with Phoenix's timeouts; holds the password: never logged
   std::vector<db_connection_slot> slots;
   caf::actor_clock::time_point last_prune{};
   std::deque<db_queued> queue;

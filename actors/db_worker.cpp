@@ -40,7 +40,7 @@ std::string ensure_connected(self_pointer self) {
   if (now < st.next_attempt) // the reason stays in the answers (and the pool's one log line)
     return "database unavailable (reconnecting after: " + st.last_connect_error + ")";
   try {
-    auto conn = std::make_unique<pqxx::connection>(st.uri);
+    auto conn = std::make_unique<pqxx::connection>(st.conninfo);
     db::migrate(*conn); // a no-op once applied; advisory-locked against other instances
     db::prepare_statements(*conn);
     st.connection = std::move(conn);
@@ -61,24 +61,8 @@ std::string ensure_connected(self_pointer self) {
 
 db_worker_state::~db_worker_state() = default;
 
-std::string with_connection_defaults(const std::string& uri) {
-  bool is_uri = uri.rfind("postgresql://", 0) == 0 || uri.rfind("postgres://", 0) == 0;
-  std::string out = uri;
-  auto add = [&](const char* key, const char* value) {
-    if (out.find(key) != std::string::npos)
-      return;
-    if (is_uri)
-      out += (out.find('?') == std::string::npos ? "?" : "&") + std::string{key} + "=" + value;
-    else
-      out += " " + std::string{key} + "=" + value;
-  };
-  add("connect_timeout", "3");
-  add("application_name", "phoenix");
-  return out;
-}
-
-db_worker_actor::behavior_type db_worker(self_pointer self, std::string uri, caf::actor pool) {
-  self->state.uri = with_connection_defaults(uri);
+db_worker_actor::behavior_type db_worker(self_pointer self, std::string conninfo, caf::actor pool) {
+  self->state.conninfo = std::move(conninfo);
   self->state.pool = std::move(pool);
   return {
       [self](db_run_atom, const db::operation& op) -> db::reply {

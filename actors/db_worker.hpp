@@ -14,8 +14,8 @@ namespace phoenix {
 
 struct db_worker_state {
   static inline const char* name = "db_worker";
-  std::string uri;
-  caf::actor pool; ///< told about reconnects
+  std::string conninfo; ///< may hold the password: never logged
+  caf::actor pool;      ///< told about reconnects
   std::unique_ptr<pqxx::connection> connection;
   bool ever_connected = false;
   /// No new connection attempt before this (backoff while the server is down).
@@ -26,12 +26,9 @@ struct db_worker_state {
   ~db_worker_state();
 };
 
-/// `uri`: libpq URI or connection string.
+/// `conninfo`: libpq URI or connection string, used as given (the pool adds
+/// Phoenix's timeouts: core::db::with_connection_defaults).
 db_worker_actor::behavior_type db_worker(db_worker_actor::stateful_pointer<db_worker_state> self,
-                                         std::string uri, caf::actor pool);
-
-/// Adds connect_timeout and application_name=phoenix to a libpq URI or
-/// key=value string unless it sets them itself.
-std::string with_connection_defaults(const std::string& uri);
+                                         std::string conninfo, caf::actor pool);
 
 } // namespace phoenix

@@ -49,6 +49,11 @@ db_pool_config db_config_of(const settings& values) {
   config.queue_max = static_cast<size_t>(values.db_queue_max);
   config.idle_timeout = values.db_idle_timeout;
   config.max_lifetime = values.db_max_lifetime;
+  config.statement_timeout = values.db_statement_timeout;
+  config.retention.jobs_keep_days = values.jobs_keep_days;
+  // An inbox row older than this is never handled any more (its reply expired).
+  config.retention.inbox_max_age_s =
+      std::chrono::duration_cast<std::chrono::seconds>(values.handlers_max_update_age).count();
   return config;
 }
 

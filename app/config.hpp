@@ -44,6 +44,7 @@ struct settings {
   int64_t db_queue_max = 1000;
   caf::timespan db_idle_timeout = 5min;
   caf::timespan db_max_lifetime = 1h;
+  caf::timespan db_statement_timeout = 10s;
 
   int64_t jobs_max_running = 4;
   int64_t jobs_queue_max = 100;
@@ -51,6 +52,7 @@ struct settings {
   caf::timespan jobs_ttl = 24h;
   caf::timespan jobs_reap_interval = 10min;
   int64_t jobs_max_finished = 1000;
+  int64_t jobs_keep_days = 30;
 
   std::string cache_path = "var/cache.snapshot";
   caf::timespan cache_flush_interval = 5min;

@@ -92,6 +92,10 @@ ALTER TABLE update_inbox ADD COLUMN bot_id bigint NOT NULL DEFAULT 0;
 ALTER TABLE update_inbox DROP CONSTRAINT update_inbox_pkey;
 ALTER TABLE update_inbox ADD PRIMARY KEY (bot_id, update_id);
 )sql"},
+    // The hourly prune deletes jobs finished more than jobs.keep-days ago.
+    {4, "jobs by finish time", R"sql(
+CREATE INDEX jobs_finished_at ON jobs (finished_at) WHERE finished_at IS NOT NULL;
+)sql"},
 };
 
 constexpr bool strictly_increasing() {

@@ -102,21 +102,22 @@ constexpr statement statements[] = {
      "SELECT coalesce(max(update_id), 0) FROM processed_updates WHERE bot_id = $1"},
     {"prune_request_log",
      "DELETE FROM request_log WHERE at < now() - make_interval(days => $1::int)"},
+    // Before processed_updates: its rows tell which inbox rows are done.
+    {"prune_update_inbox",
+     "DELETE FROM update_inbox i WHERE received_at < now() - make_interval(secs => $1::float8)"
+     " OR EXISTS (SELECT 1 FROM processed_updates p"
+     "  WHERE p.bot_id = i.bot_id AND p.update_id = i.update_id)"},
     {"prune_processed_updates",
      "DELETE FROM processed_updates WHERE at < now() - make_interval(days => $1::int)"},
+    // The newest job stays: the registry numbers new jobs on from max(id).
+    {"prune_jobs", "DELETE FROM jobs WHERE status IN ('done', 'failed', 'cancelled')"
+                   " AND finished_at < now() - make_interval(days => $1::int)"
+                   " AND id < (SELECT max(id) FROM jobs)"},
     {"ping", "SELECT 1"},
     {"ping_sleep", "SELECT pg_sleep($1::float8)"},
 };
 
 #undef PHOENIX_JOB_COLUMNS
-
-// libpq sends text parameters NUL-terminated: a NUL byte would silently cut
-// the value short, so refuse it.
-const std::string& text(const std::string& s) {
-  if (s.find('\0') != std::string::npos)
-    throw std::invalid_argument{"text contains a NUL byte"};
-  return s;
-}
 
 int64_t affected(const pqxx::result& r) {
   return static_cast<int64_t>(r.affected_rows());
@@ -239,16 +240,19 @@ reply exec(pqxx::transaction_base& tx, const list_subscriptions& op) {
 }
 
 reply exec(pqxx::transaction_base& tx, const save_job& op) {
+  // Text parameters go NUL-terminated (a NUL would cut them short) and must
+  // be UTF-8: storable_text replaces what would fail.
   const auto& j = op.job;
   if (j.id == 0)
-    return counted(tx.exec_prepared1("insert_job", j.owner_chat, text(j.kind), text(j.parameters),
-                                     text(j.status), text(j.progress), text(j.result), j.created,
+    return counted(tx.exec_prepared1("insert_job", j.owner_chat, storable_text(j.kind),
+                                     storable_text(j.parameters), storable_text(j.status),
+                                     storable_text(j.progress), storable_text(j.result), j.created,
                                      j.started, j.finished)[0]
                        .as<int64_t>());
   // 0 rows affected: an older state arrived late and was ignored.
-  tx.exec_prepared("update_job", j.id, j.owner_chat, text(j.kind), text(j.parameters),
-                   text(j.status), text(j.progress), text(j.result), j.created, j.started,
-                   j.finished);
+  tx.exec_prepared("update_job", j.id, j.owner_chat, storable_text(j.kind),
+                   storable_text(j.parameters), storable_text(j.status), storable_text(j.progress),
+                   storable_text(j.result), j.created, j.started, j.finished);
   return counted(j.id);
 }
 
@@ -319,11 +323,17 @@ reply exec(pqxx::transaction_base& tx, const filter_processed& op) {
 }
 
 reply exec(pqxx::transaction_base& tx, const prune& op) {
-  // Negative days would put the cut-off in the future and delete everything.
-  if (op.request_log_days < 0 || op.processed_updates_days < 0)
+  // A negative age would put the cut-off in the future and delete everything.
+  if (op.request_log_days < 0 || op.processed_updates_days < 0 || op.inbox_max_age_s < 0 ||
+      op.jobs_keep_days < 0)
     throw std::invalid_argument{"prune: negative retention"};
-  return counted(affected(tx.exec_prepared("prune_request_log", op.request_log_days)) +
-                 affected(tx.exec_prepared("prune_processed_updates", op.processed_updates_days)));
+  // One after the other (operands of + have no order): the inbox before the
+  // processed ids that mark its rows done.
+  int64_t deleted = affected(tx.exec_prepared("prune_request_log", op.request_log_days));
+  deleted += affected(tx.exec_prepared("prune_update_inbox", op.inbox_max_age_s));
+  deleted += affected(tx.exec_prepared("prune_processed_updates", op.processed_updates_days));
+  deleted += affected(tx.exec_prepared("prune_jobs", op.jobs_keep_days));
+  return counted(deleted);
 }
 
 reply exec(pqxx::transaction_base& tx, const ping& op) {
@@ -334,44 +344,7 @@ reply exec(pqxx::transaction_base& tx, const ping& op) {
   return {};
 }
 
-// Appends `s` as one double-quoted array element.
-void append_element(std::string& out, const std::string& s) {
-  out += '"';
-  for (char ch : s) {
-    if (ch == '\0')
-      throw std::invalid_argument{"text contains a NUL byte"};
-    if (ch == '"' || ch == '\\')
-      out += '\\';
-    out += ch;
-  }
-  out += '"';
-}
-
-template <class T, class Append>
-std::string make_literal(const std::vector<T>& items, Append append) {
-  std::string out = "{";
-  for (size_t i = 0; i < items.size(); ++i) {
-    if (i > 0)
-      out += ',';
-    append(out, items[i]);
-  }
-  out += '}';
-  return out;
-}
-
 } // namespace
-
-std::string array_literal(const std::vector<std::string>& items) {
-  return make_literal(items, append_element);
-}
-
-std::string array_literal(const std::vector<int64_t>& items) {
-  return make_literal(items, [](std::string& out, int64_t v) {
-    out += '"';
-    out += std::to_string(v);
-    out += '"';
-  });
-}
 
 void prepare_statements(pqxx::connection& c) {
   // prepare_now: a broken statement fails at start-up, not at first use.
@@ -383,7 +356,7 @@ void prepare_statements(pqxx::connection& c) {
 
 reply run(pqxx::connection& c, const operation& op) {
   try {
-    // Every operation is one statement (prune: two independent ones), so
+    // Every operation is one statement (prune: four independent ones), so
     // autocommit is as safe as a transaction and saves the BEGIN and COMMIT
     // round trips: 1 instead of 3 per operation.
     pqxx::nontransaction tx{c, name_of(op)};

@@ -152,6 +152,17 @@ template <class T> void append(std::vector<T>& to, std::vector<T>& from) {
 
 } // namespace
 
+int64_t statement_count(const operation& op) {
+  // prune: request log, inbox, processed ids, jobs.
+  return std::holds_alternative<prune>(op) ? 4 : 1;
+}
+
+std::chrono::nanoseconds answer_deadline(const operation& op,
+                                         std::chrono::nanoseconds statement_timeout,
+                                         std::chrono::nanoseconds margin) {
+  return statement_timeout * statement_count(op) + margin;
+}
+
 bool is_batchable(const operation& op) {
   return std::holds_alternative<upsert_users>(op) || std::holds_alternative<log_requests>(op) ||
          std::holds_alternative<mark_processed>(op);

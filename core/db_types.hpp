@@ -2,6 +2,7 @@
 // SQL text); core/db_operations.cpp runs each as a prepared statement.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -136,10 +137,16 @@ struct filter_processed {
 struct max_processed {
   int64_t bot_id = 0;
 };
-/// Retention: deletes request log rows and processed update ids older than these.
+/// Retention: deletes what is older than these. Inbox rows go once their
+/// update is done (its id in processed_updates) or older than
+/// inbox_max_age_s (handlers.max-update-age: never handled any more); jobs
+/// once finished (done, failed, cancelled) more than jobs_keep_days ago
+/// (jobs.keep-days; the newest job always stays, job numbers go on from it).
 struct prune {
   int64_t request_log_days = 30;
   int64_t processed_updates_days = 2;
+  int64_t inbox_max_age_s = 3600;
+  int64_t jobs_keep_days = 30;
 };
 /// Health check; `sleep_ms` > 0 holds the connection that long (tests, diagnostics).
 struct ping {
@@ -158,6 +165,16 @@ bool is_idempotent(const operation& op);
 
 /// The operation's name, for logs and stats.
 const char* name_of(const operation& op);
+
+/// Statements the operation runs (each may take up to the statement timeout).
+int64_t statement_count(const operation& op);
+
+/// How long a worker may take to answer `op` before the pool gives it up as
+/// lost: statement_timeout per statement plus `margin` (connecting,
+/// preparing, the round trips).
+std::chrono::nanoseconds answer_deadline(const operation& op,
+                                         std::chrono::nanoseconds statement_timeout,
+                                         std::chrono::nanoseconds margin);
 
 /// Whether rows of this operation may join others of its kind in one
 /// statement: users seen, request log rows, processed update ids.

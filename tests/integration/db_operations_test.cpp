@@ -2,9 +2,7 @@
 // two instances at once), every operation written and read back, hostile
 // text, and a failed statement that leaves its connection usable. Each test
 // gets its own scratch database.
-#include "core/db_migrations.hpp"
-#include "core/db_operations.hpp"
-#include "tests/integration/test_database.hpp"
+#include "tests/integration/ready_database.hpp"
 
 #include <atomic>
 #include <boost/test/unit_test.hpp>
@@ -25,24 +23,8 @@ using namespace phoenix::core::db;
 
 namespace {
 
+using phoenix::test::count_rows;
 using phoenix::test::test_database;
-
-// A connection to `db` with the schema migrated and the statements prepared.
-std::unique_ptr<pqxx::connection> ready(const test_database& db) {
-  auto c = std::make_unique<pqxx::connection>(db.uri());
-  migrate(*c);
-  prepare_statements(*c);
-  return c;
-}
-
-// Declares `db`, a fresh database for this test (the test fails without a server).
-#define SCRATCH_DB_OR_SKIP(db)                                                                     \
-  BOOST_REQUIRE_MESSAGE(test_database::available(), test_database::how_to_run);                    \
-  auto db = std::make_unique<test_database>("dbops")
-// Also declares `c`, a connection to it, migrated and with the statements prepared.
-#define READY_DB_OR_SKIP(db, c)                                                                    \
-  SCRATCH_DB_OR_SKIP(db);                                                                          \
-  auto c = ready(*db)
 
 const std::vector<std::string> tables = {
     "users",     "request_log",       "subscriptions",    "jobs",
@@ -54,11 +36,6 @@ bool all_tables_exist(pqxx::connection& c) {
     if (tx.exec_params1("SELECT to_regclass($1) IS NOT NULL", t)[0].as<bool>() == false)
       return false;
   return true;
-}
-
-int64_t count_rows(pqxx::connection& c, const std::string& table) {
-  pqxx::work tx{c};
-  return tx.exec1("SELECT count(*) FROM " + tx.quote_name(table))[0].as<int64_t>();
 }
 
 // Text that breaks naive quoting in SQL, in array literals or in C strings.
@@ -92,15 +69,7 @@ std::string show(const job_row& j) {
 BOOST_AUTO_TEST_SUITE(db_operations_tests)
 
 BOOST_AUTO_TEST_CASE(helpers_names_and_idempotence) {
-  BOOST_TEST(array_literal(std::vector<std::string>{}) == "{}");
-  BOOST_TEST(array_literal(std::vector<std::string>{""}) == R"({""})");
-  BOOST_TEST(array_literal(std::vector<std::string>{"a", "NULL", "{x,y}"}) ==
-             R"({"a","NULL","{x,y}"})");
-  BOOST_TEST(array_literal(std::vector<std::string>{R"(Robert"); \)"}) == R"({"Robert\"); \\"})");
-  BOOST_TEST(array_literal(std::vector<int64_t>{1, -2, INT64_MAX}) ==
-             R"({"1","-2","9223372036854775807"})");
-  BOOST_CHECK_THROW(array_literal(std::vector<std::string>{std::string{"a\0b", 3}}),
-                    std::invalid_argument);
+  // array_literal: tests/unit/db_text_test.cpp.
   BOOST_TEST(test_database::with_database("postgresql://postgres@127.0.0.1:5/phoenix_test", "x") ==
              "postgresql://postgres@127.0.0.1:5/x");
   BOOST_TEST(test_database::with_database("postgresql://h:5/a?sslmode=disable", "x") ==
@@ -363,10 +332,7 @@ BOOST_AUTO_TEST_CASE(hostile_text_is_stored_as_text) {
       BOOST_TEST(row[2].as<std::string>() == nasty[(i + 1) % n]);
     }
   }
-  // PostgreSQL text cannot hold NUL: refused, not silently cut short.
-  BOOST_TEST((run(*c, upsert_users{{{1, std::string{"a\0b", 3}, ""}}}).error == errc::statement));
-  BOOST_TEST(
-      (run(*c, log_requests{{{1, std::string{"a\0b", 3}, "", 1, ""}}}).error == errc::statement));
+  // NUL bytes and invalid UTF-8: tests/integration/db_retention_test.cpp.
   BOOST_TEST(all_tables_exist(*c));
   BOOST_TEST(count_rows(*c, "users") == int64_t(n));
 }

@@ -25,10 +25,11 @@ struct pool_fixture {
   std::unique_ptr<caf::actor_system> sys;
   db_pool_actor pool;
 
-  explicit pool_fixture(db_pool_config config) {
+  /// `uri_query`: libpq parameters the operator adds to the URI ("?...").
+  explicit pool_fixture(db_pool_config config, const std::string& uri_query = "") {
     sys = std::make_unique<caf::actor_system>(cfg);
     if (config.uri.empty())
-      config.uri = database.uri();
+      config.uri = database.uri() + uri_query;
     pool = sys->spawn(db_pool, config);
   }
 
@@ -256,6 +257,79 @@ BOOST_AUTO_TEST_CASE(a_server_that_is_down_gives_quick_answers_and_one_log_line)
   auto text = log.str();
   auto lines = std::count(text.begin(), text.end(), '\n');
   BOOST_TEST(lines == 1);
+}
+
+// Another session holds the stored offset's row: set_offset waits for it. (A
+// row lock, not a table lock: that would also hold a new connection's PREPAREs.)
+struct offset_row_lock {
+  pqxx::connection holder;
+  std::unique_ptr<pqxx::work> tx;
+  explicit offset_row_lock(const test_database& db) : holder{db.uri()} {
+    pqxx::nontransaction insert{holder};
+    insert.exec0("INSERT INTO bot_state (key, value) VALUES ('update_offset:0', '1') ON CONFLICT "
+                 "DO NOTHING");
+    insert.commit();
+    tx = std::make_unique<pqxx::work>(holder);
+    tx->exec1("SELECT value FROM bot_state WHERE key = 'update_offset:0' FOR UPDATE");
+  }
+};
+
+BOOST_AUTO_TEST_CASE(a_statement_blocked_on_a_lock_is_cancelled_at_the_statement_timeout) {
+  BOOST_REQUIRE_MESSAGE(test_database::available(), test_database::how_to_run);
+  auto config = sized(1);
+  config.statement_timeout = 1s;
+  pool_fixture f{config};
+  BOOST_REQUIRE(f.run(db::ping{}).ok()); // connected and migrated before the lock
+  auto lock = std::make_unique<offset_row_lock>(f.database);
+  auto started = steady::now();
+  auto blocked = f.run(db::set_offset{0, 5});
+  auto took = steady::now() - started;
+  BOOST_TEST_MESSAGE("blocked statement freed after "
+                     << std::chrono::duration_cast<std::chrono::milliseconds>(took).count()
+                     << " ms");
+  BOOST_TEST((blocked.error == db::errc::statement));
+  BOOST_TEST(blocked.message.find("statement timeout") != std::string::npos, blocked.message);
+  BOOST_TEST((took >= 900ms));
+  BOOST_TEST((took < 3s));
+  // The same connection serves the next operation, even with the lock still held.
+  BOOST_TEST(f.run(db::ping{}).ok());
+  lock.reset();
+  BOOST_TEST(f.run(db::get_offset{}).ok());
+  BOOST_TEST(f.stats().size == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(a_worker_that_never_answers_is_replaced_and_drain_does_not_wait_for_it) {
+  BOOST_REQUIRE_MESSAGE(test_database::available(), test_database::how_to_run);
+  auto config = sized(1);
+  config.statement_timeout = 500ms;
+  config.answer_margin = 500ms;
+  // The operator's own statement_timeout (0: none) wins: the server never cancels.
+  pool_fixture f{config, "?options=-c%20statement_timeout%3D0"};
+  BOOST_REQUIRE(f.run(db::ping{}).ok());
+  auto lock = std::make_unique<offset_row_lock>(f.database);
+  caf::scoped_actor self{*f.sys};
+  auto started = steady::now();
+  auto blocked = self->request(f.pool, 30s, db_atom::value, db::operation{db::set_offset{0, 5}});
+  auto drain = self->request(f.pool, 10s, db_drain_atom::value);
+  drain.receive([](bool drained) { BOOST_TEST(drained); },
+                [&](caf::error& e) { BOOST_FAIL("drain failed: " << f.sys->render(e)); });
+  auto drained_after = steady::now() - started;
+  blocked.receive(
+      [](db::reply& r) {
+        BOOST_TEST((r.error == db::errc::unavailable));
+        BOOST_TEST(r.message.find("no answer within 1000 ms") != std::string::npos, r.message);
+      },
+      [&](caf::error& e) { BOOST_FAIL("no reply: " << f.sys->render(e)); });
+  BOOST_TEST_MESSAGE("hung worker given up, drain answered after "
+                     << std::chrono::duration_cast<std::chrono::milliseconds>(drained_after).count()
+                     << " ms");
+  BOOST_TEST((drained_after >= 900ms));
+  BOOST_TEST((drained_after < 3s));
+  // A new connection serves the next operation while the lost one still waits.
+  BOOST_TEST(f.run(db::ping{}).ok());
+  BOOST_TEST(f.server_connections() == 2);
+  lock.reset(); // the lost worker's statement ends; the worker stops
+  BOOST_TEST(f.run(db::get_offset{}).ok());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -73,7 +73,10 @@ BOOST_AUTO_TEST_CASE(metrics_are_valid_exposition_and_move_with_traffic) {
   auto reply = ask(502, "/stats 1035037");
   BOOST_TEST(!reply.text.empty());
   auto handled = value_of(before, "phoenix_updates_handled_total");
-  auto after = scrape_until("phoenix_updates_handled_total", handled + 1);
+  scrape_until("phoenix_updates_handled_total", handled + 1);
+  // Each actor answers a scrape at its own moment: wait for the sender's count too.
+  auto after = scrape_until("phoenix_messages_sent_total",
+                            value_of(before, "phoenix_messages_sent_total") + 1);
   BOOST_TEST(value_of(after, "phoenix_updates_handled_total") >= handled + 1);
   BOOST_TEST(value_of(after, "phoenix_update_latency_seconds_count") >=
              value_of(before, "phoenix_update_latency_seconds_count") + 1);

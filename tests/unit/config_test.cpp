@@ -188,6 +188,24 @@ BOOST_AUTO_TEST_CASE(bad_command_line_values_are_refused) {
   BOOST_TEST(load_config(cfg2, {"--no.such-key=1"}, with_token).exit_code == 2);
 }
 
+BOOST_AUTO_TEST_CASE(statement_timeout_and_job_retention_are_checked_and_applied) {
+  ini_file ini{"[db]\nstatement-timeout = 0s\n[jobs]\nkeep-days = 0\n"};
+  phoenix_config bad;
+  auto outcome = load_config(bad, {ini.arg()}, with_token);
+  BOOST_TEST(outcome.exit_code == 2);
+  BOOST_TEST(mentions(outcome.problems, "db.statement-timeout = 0"));
+  BOOST_TEST(mentions(outcome.problems, ": expected a duration from 100ms to 1h"));
+  BOOST_TEST(
+      mentions(outcome.problems, "jobs.keep-days = 0: expected a whole number from 1 to 3650"));
+  phoenix_config too_long;
+  BOOST_TEST(load_config(too_long, {"--db.statement-timeout=2h"}, with_token).exit_code == 2);
+  phoenix_config good;
+  BOOST_TEST(load_config(good, {"--db.statement-timeout=3s", "--jobs.keep-days=90"}, with_token)
+                 .exit_code == 0);
+  BOOST_TEST((good.values.db_statement_timeout == std::chrono::seconds{3}));
+  BOOST_TEST(good.values.jobs_keep_days == 90);
+}
+
 BOOST_AUTO_TEST_CASE(secrets_come_from_the_environment) {
   phoenix_config cfg;
   auto env = fake_env({{"TELEGRAM_BOT_TOKEN", "111:from-env"},
