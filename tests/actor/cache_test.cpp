@@ -2,6 +2,8 @@
 #include "tests/actor/cache_fixture.hpp"
 
 #include <fstream>
+#include <sys/resource.h>
+#include <unistd.h>
 
 using namespace phoenix;
 using namespace phoenix::test;
@@ -72,14 +74,24 @@ BOOST_AUTO_TEST_CASE(failed_write_keeps_dirty_and_the_old_file_then_retries) {
   vs->advance(5min);
   BOOST_TEST((keys_on_disk() == keys{"a"}));
   put("b", "2", 1h);
-  fs::create_directory(path + ".tmp"); // the temp file cannot be created
-  vs->advance(5min);
+  {
+    // No free file descriptor: the temp file (a new name each time) cannot be created.
+    // The writer runs on this thread under the test scheduler.
+    rlimit old_limit{};
+    ::getrlimit(RLIMIT_NOFILE, &old_limit);
+    int lowest_free = ::dup(0);
+    ::close(lowest_free);
+    rlimit tight = old_limit;
+    tight.rlim_cur = static_cast<rlim_t>(lowest_free);
+    ::setrlimit(RLIMIT_NOFILE, &tight);
+    vs->advance(5min);
+    ::setrlimit(RLIMIT_NOFILE, &old_limit);
+  }
   auto s = stats();
   BOOST_TEST(s.flush_failures == 1u);
   BOOST_TEST(s.dirty);
   BOOST_TEST((keys_on_disk() == keys{"a"}));
   BOOST_TEST(log_lines_with("flush to") == 1u);
-  fs::remove(path + ".tmp");
   vs->advance(5min);
   BOOST_TEST(stats().flushes == 2u);
   BOOST_TEST(!stats().dirty);
