@@ -1,9 +1,8 @@
 #include "core/snapshot_file.hpp"
 #include "tests/actor/cache_fixture.hpp"
+#include "tests/no_free_descriptors.hpp"
 
 #include <fstream>
-#include <sys/resource.h>
-#include <unistd.h>
 
 using namespace phoenix;
 using namespace phoenix::test;
@@ -77,15 +76,8 @@ BOOST_AUTO_TEST_CASE(failed_write_keeps_dirty_and_the_old_file_then_retries) {
   {
     // No free file descriptor: the temp file (a new name each time) cannot be created.
     // The writer runs on this thread under the test scheduler.
-    rlimit old_limit{};
-    ::getrlimit(RLIMIT_NOFILE, &old_limit);
-    int lowest_free = ::dup(0);
-    ::close(lowest_free);
-    rlimit tight = old_limit;
-    tight.rlim_cur = static_cast<rlim_t>(lowest_free);
-    ::setrlimit(RLIMIT_NOFILE, &tight);
+    phoenix::test::no_free_descriptors no_descriptors;
     vs->advance(5min);
-    ::setrlimit(RLIMIT_NOFILE, &old_limit);
   }
   auto s = stats();
   BOOST_TEST(s.flush_failures == 1u);

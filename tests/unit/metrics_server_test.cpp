@@ -1,12 +1,12 @@
 // The metrics HTTP server on loopback: its connection cap and its pause after
 // accept errors. Plain POSIX sockets as the client.
 #include "core/metrics_server.hpp"
+#include "tests/no_free_descriptors.hpp"
 
 #include <arpa/inet.h>
 #include <boost/test/unit_test.hpp>
 #include <chrono>
 #include <netinet/in.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <thread>
 #include <unistd.h>
@@ -110,18 +110,12 @@ BOOST_AUTO_TEST_CASE(a_failing_accept_waits_longer_each_time_instead_of_spinning
   metrics_server server{"127.0.0.1:0", answer_ok()};
   client waiting;
   // No descriptor is free from here on: the server's accept fails with EMFILE.
-  rlimit old_limit{};
-  ::getrlimit(RLIMIT_NOFILE, &old_limit);
-  int lowest_free = ::dup(0);
-  ::close(lowest_free);
-  rlimit tight = old_limit;
-  tight.rlim_cur = static_cast<rlim_t>(lowest_free);
-  ::setrlimit(RLIMIT_NOFILE, &tight);
+  phoenix::test::no_free_descriptors no_descriptors;
   auto started = std::chrono::steady_clock::now();
   waiting.connect(server.port()); // queued in the listen backlog, not accepted
   bool failed_four_times = eventually([&] { return server.accept_errors() >= 4u; });
   auto elapsed = std::chrono::steady_clock::now() - started;
-  ::setrlimit(RLIMIT_NOFILE, &old_limit);
+  no_descriptors.restore();
   BOOST_REQUIRE(failed_four_times);
   // Pauses of 10, 20 and 40 ms came between the four attempts; a spinning
   // accept fails thousands of times in that time.
