@@ -3,6 +3,7 @@
 #include "core/analysis_report.hpp"
 #include "core/bot_text.hpp"
 #include "core/command_parser.hpp"
+#include "core/match_check.hpp"
 
 #include <caf/all.hpp>
 
@@ -77,7 +78,13 @@ caf::behavior analysis_job(analysis_pointer self, job_registry_actor registry, i
             auto* list = std::get_if<std::vector<core::fixture>>(answer.data.get());
             if (list == nullptr || list->empty())
               return report(self, registry, id, false, "Fixture not found.");
-            self->state.match = list->front();
+            // An answer about another fixture is no answer (the fetcher refuses it too).
+            auto* match = core::requested_fixture(*list, fixture_id);
+            if (match == nullptr)
+              return report(
+                  self, registry, id, false,
+                  std::string{core::football_user_message(core::football_errc::malformed)});
+            self->state.match = *match;
             head_to_head_step(self, registry, id, football);
           },
           [=](const caf::error&) {

@@ -1,6 +1,7 @@
 #include "actors/api_fetcher.hpp"
 
 #include "core/football_payload.hpp"
+#include "core/match_check.hpp"
 #include "core/quota_tracker.hpp"
 
 #include <caf/all.hpp>
@@ -55,6 +56,13 @@ void on_http_done(self_pointer self, uint64_t id, core::http_result& result) {
   auto& call = pos->second;
   auto& config = self->state.config;
   auto outcome = core::classify_upstream(call.query.kind, result);
+  // An answer about another fixture is neither cached nor shown; asking again would not help.
+  if (outcome.data)
+    if (auto mismatch = core::answer_mismatch(call.query, *outcome.data)) {
+      outcome.data.reset();
+      outcome.error = std::move(*mismatch);
+      outcome.retryable = false;
+    }
   if (outcome.data) {
     fetch_result ok;
     ok.ok = true;
@@ -105,6 +113,11 @@ api_fetcher_actor::behavior_type api_fetcher(self_pointer self, api_fetcher_conf
       [](decode_atom, const core::football_query& query, const core::cache_entry_ptr& entry) {
         football_answer answer;
         auto decoded = core::decode_payload(query.kind, entry ? entry->value : std::string_view{});
+        if (decoded.ok())
+          if (auto mismatch = core::answer_mismatch(query, *decoded.value)) {
+            decoded.value.reset();
+            decoded.error = std::move(*mismatch);
+          }
         answer.ok = decoded.ok();
         if (decoded.ok())
           answer.data = std::make_shared<const core::football_payload>(std::move(*decoded.value));

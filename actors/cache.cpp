@@ -155,6 +155,9 @@ cache_actor spawn_cache(caf::actor_system& sys, const cache_config& config) {
   else
     spdlog::info("cache: loaded {} entries from {} ({} expired)", loaded.entries.size(),
                  config.path, loaded.expired);
+  for (auto& removed : loaded.removed)
+    spdlog::info("cache: deleted {} (only the newest {} unusable snapshots are kept)", removed,
+                 core::corrupt_files_kept);
   return sys.spawn(cache, config, std::move(loaded.entries));
 }
 

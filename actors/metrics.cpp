@@ -6,6 +6,7 @@
 
 #include <caf/all.hpp>
 #include <functional>
+#include <spdlog/spdlog.h>
 
 namespace phoenix {
 
@@ -53,11 +54,20 @@ core::health_inputs health_inputs_of(const metrics_snapshot& s, caf::timespan po
   if (s.poller)
     in.last_poll_ok_unix = s.poller->last_poll_ok_unix;
   in.db_answered = s.db.has_value();
-  if (s.db) {
+  if (s.db)
     in.db_last_ok_unix = s.db->last_ok_unix;
-    in.db_last_error = s.db->last_error;
-  }
   return in;
+}
+
+// /healthz names the failing part only; the driver's reason (hosts, users) goes
+// to the log, once per new reason, where the redactor masks passwords.
+void log_new_db_error(self_pointer self, const metrics_snapshot& s, const core::health_inputs& in) {
+  bool failing = in.db_last_ok_unix == 0 || in.now_unix - in.db_last_ok_unix > core::db_age_limit;
+  if (!s.db || !failing || s.db->last_error.empty() ||
+      s.db->last_error == self->state.logged_db_error)
+    return;
+  self->state.logged_db_error = s.db->last_error;
+  spdlog::warn("metrics: database unavailable for /healthz: {}", s.db->last_error);
 }
 
 core::http_answer verdict_answer(const core::health_verdict& verdict) {
@@ -71,8 +81,10 @@ void answer(self_pointer self, metrics_request request) {
   auto& cfg = self->state.config;
   auto respond = std::move(request.respond);
   if (path == "/healthz" || path == "/readyz") {
-    job->finish = [respond, path, poll_timeout = cfg.poll_timeout](const metrics_snapshot& s) {
+    job->finish = [self, respond, path,
+                   poll_timeout = cfg.poll_timeout](const metrics_snapshot& s) {
       auto in = health_inputs_of(s, poll_timeout);
+      log_new_db_error(self, s, in);
       respond(verdict_answer(path == "/healthz" ? core::check_health(in) : core::check_ready(in)));
     };
   } else if (path == "/metrics") {
@@ -105,7 +117,8 @@ metrics_actor::behavior_type metrics(self_pointer self, metrics_config config) {
       [self](health_ping_atom) {
         auto& cfg = self->state.config;
         // The pool notes the answer (or the error) itself; nothing to do here.
-        self->request(cfg.db, cfg.ping_interval, db_atom::value, core::db::operation{core::db::ping{}})
+        self->request(cfg.db, cfg.ping_interval, db_atom::value,
+                      core::db::operation{core::db::ping{}})
             .then([](core::db::reply&) {}, [](const caf::error&) {});
         self->delayed_send(self, cfg.ping_interval, health_ping_atom::value);
       },

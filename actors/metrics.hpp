@@ -25,6 +25,7 @@ struct metrics_config {
 struct metrics_state {
   static inline const char* name = "metrics";
   metrics_config config;
+  std::string logged_db_error; ///< the database error /healthz last put in the log
 };
 
 metrics_actor::behavior_type metrics(metrics_actor::stateful_pointer<metrics_state> self,

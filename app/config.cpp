@@ -1,5 +1,6 @@
 #include "app/config.hpp"
 
+#include "app/caf_keys.hpp"
 #include "app/config_check.hpp"
 #include "core/time_zone.hpp"
 #include "messages/type_ids.hpp"
@@ -125,8 +126,9 @@ const std::vector<option_spec>& option_specs() {
       secret("telegram", "token", &s::telegram_token, "bot token (prefer env TELEGRAM_BOT_TOKEN)",
              "TELEGRAM_BOT_TOKEN"),
       text("telegram", "api-url", &s::telegram_api_url, "Bot API base URL (fakes, local server)"),
+      // 0 would make getUpdates return at once, again and again: a busy loop.
       duration("telegram", "poll-timeout", &s::telegram_poll_timeout,
-               "getUpdates long-poll timeout", 0, 50 * second),
+               "getUpdates long-poll timeout", second, 50 * second),
       text("football", "api-url", &s::football_api_url, "API-Football base URL"),
       secret("football", "api-key", &s::football_api_key,
              "API-Football key (prefer env API_FOOTBALL_KEY)", "API_FOOTBALL_KEY"),
@@ -204,20 +206,6 @@ const std::vector<option_spec>& option_specs() {
       text("log", "format", &s::log_format, "log line format", {"text", "json"}),
   };
   return specs;
-}
-
-const std::vector<std::string>& caf_keys() {
-  static const std::vector<std::string> keys{"scheduler.max-threads",
-                                             "scheduler.policy",
-                                             "scheduler.max-throughput",
-                                             "work-stealing.aggressive-poll-attempts",
-                                             "work-stealing.aggressive-steal-interval",
-                                             "work-stealing.moderate-poll-attempts",
-                                             "work-stealing.moderate-steal-interval",
-                                             "work-stealing.moderate-sleep-duration",
-                                             "work-stealing.relaxed-steal-interval",
-                                             "work-stealing.relaxed-sleep-duration"};
-  return keys;
 }
 
 int64_t default_scheduler_threads() {
@@ -314,7 +302,7 @@ config_outcome load_config(phoenix_config& cfg, std::vector<std::string> args,
                            const env_lookup& env) {
   config_outcome result;
   auto fail = [&](std::vector<std::string> problems) {
-    result.problems = std::move(problems);
+    result.problems = without_secrets(std::move(problems), args, cfg.values, env);
     result.exit_code = 2;
     return result;
   };
@@ -350,6 +338,9 @@ config_outcome load_config(phoenix_config& cfg, std::vector<std::string> args,
         value = *from_env;
   }
   if (auto problems = validate(cfg.values); !problems.empty())
+    return fail(std::move(problems));
+  // caf-application.ini is read without Phoenix's file check: its CAF keys are checked here.
+  if (auto problems = check_caf_settings(cfg.content); !problems.empty())
     return fail(std::move(problems));
   // CAF 0.17 runs max(cores, 4) scheduler threads: on 2 cores the extra two
   // cost about a quarter of the CPU per reply in context switches

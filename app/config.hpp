@@ -99,9 +99,6 @@ struct option_spec {
 /// Every Phoenix key, in the order of configs/phoenix.ini.
 const std::vector<option_spec>& option_specs();
 
-/// CAF's own keys that Phoenix accepts in its INI file.
-const std::vector<std::string>& caf_keys();
-
 /// scheduler.max-threads when the configuration does not set it: one per
 /// core, at least 2 (CAF 0.17's own default is max(cores, 4)).
 int64_t default_scheduler_threads();

@@ -1,6 +1,8 @@
 #include "app/config_check.hpp"
 
+#include "app/caf_keys.hpp"
 #include "app/config.hpp"
+#include "core/redaction.hpp"
 
 #include <algorithm>
 #include <caf/actor_system_config.hpp>
@@ -8,6 +10,7 @@
 #include <caf/deep_to_string.hpp>
 #include <caf/settings.hpp>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 namespace phoenix {
@@ -30,6 +33,11 @@ std::string known_keys_of(const std::string& section) {
   return list.empty() ? "none; sections are telegram, football, fetchers, net, db, jobs, cache, "
                         "limits, handlers, metrics, log, scheduler, work-stealing"
                       : list;
+}
+
+bool is_phoenix_section(const std::string& section) {
+  auto& specs = option_specs();
+  return std::any_of(specs.begin(), specs.end(), [&](auto& s) { return section == s.section; });
 }
 
 // Whether `value` has the type of `spec` and lies in its range or choices.
@@ -56,6 +64,24 @@ bool fits(const option_spec& spec, const config_value& value) {
       spec.field);
 }
 
+// A command-line value as the checks read it: text (strings, CAF's atoms) passes
+// bare, quotes optional; anything else is parsed (none when it does not parse).
+std::optional<config_value> command_line_value(std::string text, bool is_text) {
+  if (!is_text) {
+    auto parsed = config_value::parse(text);
+    return parsed ? std::optional<config_value>{std::move(*parsed)} : std::nullopt;
+  }
+  if (text.size() >= 2 && (text.front() == '"' || text.front() == '\'') &&
+      text.back() == text.front())
+    text = text.substr(1, text.size() - 2);
+  return config_value{text};
+}
+
+// What a problem line may show of a value: never a secret's, whatever is wrong with it.
+std::string shown_value(const option_spec* spec, const std::string& text) {
+  return spec != nullptr && spec->secret ? std::string{secret_shown} : text;
+}
+
 std::string describe_parse_error(const caf::error& err) {
   // CAF renders e.g. parser_error(unexpected_character, ({"column" = 8, "line" = 5})).
   auto text = caf::to_string(err);
@@ -75,21 +101,25 @@ std::vector<std::string> check_config_text(std::string_view text, const std::str
   for (auto& [section, content] : *parsed) {
     auto keys = caf::get_if<caf::settings>(&content);
     if (keys == nullptr) {
-      problems.push_back(origin + ": " + section + " = " + caf::to_string(content) +
-                         ": keys belong in a [section]");
+      // Its value is not shown: a misplaced secret is still a secret.
+      problems.push_back(origin + ": " + section + ": keys belong in a [section]");
       continue;
     }
     for (auto& [name, value] : *keys) {
       auto key = section + "." + name;
-      auto shown = caf::to_string(value);
-      if (std::find(caf_keys().begin(), caf_keys().end(), key) != caf_keys().end())
-        continue; // CAF checks its own keys
       auto spec = find_spec(key);
-      if (spec == nullptr)
+      if (auto caf_spec = find_caf_key(key)) {
+        if (!caf_spec->fits(value))
+          problems.push_back(origin + ": " + key + " = " + shown_config_value(value) +
+                             ": expected " + caf_spec->allowed());
+      } else if (spec == nullptr) {
         problems.push_back(origin + ": unknown key " + key + " (known keys in [" + section +
                            "]: " + known_keys_of(section) + ")");
-      else if (!fits(*spec, value))
-        problems.push_back(origin + ": " + key + " = " + shown + ": expected " + spec->allowed());
+      } else if (!fits(*spec, value)) {
+        problems.push_back(origin + ": " + key + " = " +
+                           shown_value(spec, shown_config_value(value)) + ": expected " +
+                           spec->allowed());
+      }
     }
   }
   return problems;
@@ -103,21 +133,27 @@ std::vector<std::string> check_command_line(const std::vector<std::string>& args
       continue;
     auto key = arg.substr(2, eq - 2);
     auto text = arg.substr(eq + 1);
-    auto spec = find_spec(key);
-    if (spec == nullptr)
+    if (auto caf_spec = find_caf_key(key)) {
+      auto value = command_line_value(text, caf_spec->type == caf_key_spec::kind::atom);
+      if (!value || !caf_spec->fits(*value))
+        problems.push_back("command line: " + key + " = " + text + ": expected " +
+                           caf_spec->allowed());
       continue;
-    config_value value;
-    if (std::holds_alternative<std::string settings::*>(spec->field)) {
-      // Strings pass bare on the command line; quotes are optional.
-      if (text.size() >= 2 && text.front() == '"' && text.back() == '"')
-        text = text.substr(1, text.size() - 2);
-      value = config_value{text};
-    } else if (auto parsed = config_value::parse(text)) {
-      value = std::move(*parsed);
     }
-    if (!fits(*spec, value))
-      problems.push_back("command line: " + key + " = " + arg.substr(eq + 1) + ": expected " +
-                         spec->allowed());
+    auto spec = find_spec(key);
+    if (spec == nullptr) {
+      // CAF's error would quote the whole argument, value (a mistyped secret?) included.
+      auto section = key.substr(0, key.find('.'));
+      if (is_phoenix_section(section))
+        problems.push_back("command line: unknown key " + key + " (known keys in [" + section +
+                           "]: " + known_keys_of(section) + ")");
+      continue; // CAF names other unknown options itself
+    }
+    auto value =
+        command_line_value(text, std::holds_alternative<std::string settings::*>(spec->field));
+    if (!value || !fits(*spec, *value))
+      problems.push_back("command line: " + key + " = " + shown_value(spec, arg.substr(eq + 1)) +
+                         ": expected " + spec->allowed());
   }
   return problems;
 }
@@ -129,6 +165,27 @@ std::vector<std::string> check_config_file(const std::string& path) {
   std::stringstream text;
   text << in.rdbuf();
   return check_config_text(text.str(), path);
+}
+
+std::vector<std::string> without_secrets(std::vector<std::string> problems,
+                                         const std::vector<std::string>& args,
+                                         const settings& values, const env_lookup& env) {
+  core::redactor redactor;
+  for (auto& spec : option_specs()) {
+    if (!spec.secret)
+      continue;
+    redactor.add_secret(values.*std::get<std::string settings::*>(spec.field));
+    if (spec.env != nullptr)
+      if (auto from_env = env(spec.env))
+        redactor.add_secret(*from_env);
+    auto flag = "--" + spec.key() + "=";
+    for (auto& arg : args)
+      if (arg.rfind(flag, 0) == 0)
+        redactor.add_secret(arg.substr(flag.size()));
+  }
+  for (auto& line : problems)
+    line = redactor.redact(line);
+  return problems;
 }
 
 } // namespace phoenix

@@ -3,11 +3,16 @@
 // do not say what is allowed. Phoenix names the key, the value and the rule.
 #pragma once
 
+#include "app/config.hpp"
+
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace phoenix {
+
+/// Shown instead of a secret's value in every problem line.
+inline constexpr std::string_view secret_shown = "<secret, not shown>";
 
 /// Problems in the file at `path` (unreadable, syntax, unknown key, wrong
 /// type, out of range), one line each naming file, key, value and what is allowed.
@@ -16,8 +21,15 @@ std::vector<std::string> check_config_file(const std::string& path);
 /// The same for INI text; `origin` names it in the messages.
 std::vector<std::string> check_config_text(std::string_view text, const std::string& origin);
 
-/// Problems in `--section.key=value` arguments for Phoenix's keys (CAF's own
-/// options are left to CAF).
+/// Problems in `--section.key=value` arguments for Phoenix's keys and the CAF
+/// keys of caf_keys.hpp (CAF names unknown options itself).
 std::vector<std::string> check_command_line(const std::vector<std::string>& args);
+
+/// The last guard before problem lines are printed: every secret value known
+/// (the settings, the environment, `--telegram.token=...` style arguments),
+/// Telegram token shapes and URI passwords become "<redacted>".
+std::vector<std::string> without_secrets(std::vector<std::string> problems,
+                                         const std::vector<std::string>& args,
+                                         const settings& values, const env_lookup& env);
 
 } // namespace phoenix

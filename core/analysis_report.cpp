@@ -2,6 +2,7 @@
 
 #include "core/bot_text.hpp"
 #include "core/html_text.hpp"
+#include "core/match_check.hpp"
 
 namespace phoenix::core {
 
@@ -28,8 +29,15 @@ head_to_head_record tally(const fixture& match, const std::vector<fixture>& meet
 }
 
 std::string render_analysis(int64_t job_id, const fixture& match,
-                            const std::vector<fixture>& meetings,
-                            const std::optional<prediction>& forecast) {
+                            const std::vector<fixture>& answered_meetings,
+                            const std::optional<prediction>& answered_forecast) {
+  // Parts about other teams or another match are left out, each with a note.
+  std::size_t other_meetings = 0;
+  auto meetings = meetings_between(match, answered_meetings, other_meetings);
+  bool foreign_forecast = answered_forecast && !prediction_is_for(*answered_forecast, match);
+  std::optional<prediction> forecast;
+  if (!foreign_forecast)
+    forecast = answered_forecast;
   auto home = html_escape(match.home.name);
   auto away = html_escape(match.away.name);
   std::string out =
@@ -47,6 +55,10 @@ std::string render_analysis(int64_t job_id, const fixture& match,
     out += "Goals " + std::to_string(record.home_goals) + ":" + std::to_string(record.away_goals) +
            "\n";
   }
+  if (other_meetings > 0)
+    out += "<i>Left out: " + std::to_string(other_meetings) +
+           (other_meetings == 1 ? " match" : " matches") +
+           " of other teams that the data service sent as meetings of these two.</i>\n";
   if (forecast) {
     if (!forecast->home_last5_form.empty() || !forecast->away_last5_form.empty())
       out += "\n<b>Recent form</b>\n" + home + ": " + html_escape(forecast->home_last5_form) +
@@ -61,6 +73,8 @@ std::string render_analysis(int64_t job_id, const fixture& match,
     for (auto& [what, sides] : forecast->comparison)
       out += html_escape(what) + ": " + html_escape(sides.first) + " – " +
              html_escape(sides.second) + "\n";
+  } else if (foreign_forecast) {
+    out += "\n<i>No prediction shown: the data service sent one for another match.</i>\n";
   } else {
     out += "\nNo prediction available for this match.\n";
   }

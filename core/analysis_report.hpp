@@ -23,6 +23,8 @@ struct head_to_head_record {
 head_to_head_record tally(const fixture& match, const std::vector<fixture>& meetings);
 
 /// `job_id` heads the report; `meetings` are finished or not (only finished count).
+/// Meetings of other teams and a prediction for another match (other home or
+/// away team) are left out with a note: never shown as this match's.
 std::string render_analysis(int64_t job_id, const fixture& match,
                             const std::vector<fixture>& meetings,
                             const std::optional<prediction>& forecast);

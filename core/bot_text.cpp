@@ -1,6 +1,7 @@
 #include "core/bot_text.hpp"
 
 #include "core/html_text.hpp"
+#include "core/match_check.hpp"
 
 #include <algorithm>
 #include <array>
@@ -280,7 +281,13 @@ rendered render_live(const std::vector<fixture>& fixtures) {
   });
 }
 
-std::string render_stats(const fixture& match) {
+std::string render_stats(const fixture& reported) {
+  // Events and statistics of a team not in this match are left out, with a note.
+  const foreign_parts foreign = foreign_parts_of(reported);
+  std::optional<fixture> own;
+  if (foreign.any())
+    own = without_foreign_parts(reported);
+  const fixture& match = own ? *own : reported;
   const fixture_status& status = match.status;
   std::string text = "<b>" + html_escape(match.home.name);
   text += has_score(match.goals) ? " " + score_text(match.goals) + " "
@@ -320,6 +327,8 @@ std::string render_stats(const fixture& match) {
   } else {
     text += "\n\nNo statistics available for this match yet.";
   }
+  if (foreign.any())
+    text += "\n\n" + left_out_note(foreign);
   return text;
 }
 

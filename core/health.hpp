@@ -14,12 +14,11 @@ struct health_inputs {
   int64_t last_poll_ok_unix = 0;     ///< 0: no successful getUpdates yet
   bool db_answered = false;          ///< the pool answered this check
   int64_t db_last_ok_unix = 0;       ///< 0: the database never answered
-  std::string db_last_error;
 };
 
 struct health_verdict {
   bool ok = false;
-  std::string text; ///< "ok" / "ready", else one line per reason
+  std::string text; ///< "ok" / "ready", else one line per failing part ("database: unavailable")
 };
 
 /// A successful getUpdates may be at most this old (2 x poll timeout, at least 5 s).

@@ -1,8 +1,10 @@
 #include "core/metrics_server.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -22,12 +24,28 @@ namespace {
 // A request must arrive (and its answer leave) within this time.
 constexpr auto exchange_deadline = std::chrono::seconds{10};
 
+// Counts a connection as open for as long as its session lives (a responder
+// held by an actor keeps it alive, so the last release may be on any thread).
+class connection_slot {
+public:
+  explicit connection_slot(std::shared_ptr<std::atomic<size_t>> open) : open_(std::move(open)) {
+    ++*open_;
+  }
+  ~connection_slot() { --*open_; }
+  connection_slot(const connection_slot&) = delete;
+  connection_slot& operator=(const connection_slot&) = delete;
+
+private:
+  std::shared_ptr<std::atomic<size_t>> open_;
+};
+
 // One connection: read a request, ask the handler, write its answer, repeat.
 class session : public std::enable_shared_from_this<session> {
 public:
   session(tcp::socket socket, const metrics_server::handler& on_request,
-          std::weak_ptr<asio::io_context> io)
-      : stream_(std::move(socket)), on_request_(on_request), io_(std::move(io)) {}
+          std::weak_ptr<asio::io_context> io, std::shared_ptr<std::atomic<size_t>> open)
+      : slot_(std::move(open)), stream_(std::move(socket)), on_request_(on_request),
+        io_(std::move(io)) {}
 
   void start() { read_request(); }
 
@@ -91,6 +109,7 @@ private:
     stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
   }
 
+  connection_slot slot_;
   beast::tcp_stream stream_;
   const metrics_server::handler& on_request_;
   beast::flat_buffer buffer_;
@@ -118,27 +137,61 @@ tcp::endpoint parse_listen(const std::string& listen) {
 
 } // namespace
 
+std::chrono::milliseconds accept_retry_delay(int failures) {
+  constexpr std::chrono::milliseconds first{10};
+  constexpr std::chrono::milliseconds longest{1000};
+  auto delay = first;
+  for (int i = 1; i < failures && delay < longest; ++i)
+    delay *= 2;
+  return std::min(delay, longest);
+}
+
 struct metrics_server::impl {
   std::shared_ptr<asio::io_context> io = std::make_shared<asio::io_context>(1);
   tcp::acceptor acceptor{*io};
+  asio::steady_timer retry_timer{*io};
   handler on_request;
   std::thread thread;
   uint16_t port = 0;
+  size_t max_connections = metrics_max_connections;
+  std::shared_ptr<std::atomic<size_t>> open = std::make_shared<std::atomic<size_t>>(0);
+  std::atomic<uint64_t> accept_errors{0};
+  std::atomic<uint64_t> refused{0};
+  int failures_in_a_row = 0;
 
   void accept() {
     acceptor.async_accept(asio::make_strand(*io), [this](beast::error_code ec, tcp::socket socket) {
       if (ec == asio::error::operation_aborted || !acceptor.is_open())
         return;
-      if (!ec)
-        std::make_shared<session>(std::move(socket), on_request, io)->start();
+      if (ec)
+        return retry_later();
+      failures_in_a_row = 0;
+      if (open->load() >= max_connections) {
+        ++refused;
+        beast::error_code ignored;
+        socket.close(ignored);
+      } else {
+        std::make_shared<session>(std::move(socket), on_request, io, open)->start();
+      }
       accept();
+    });
+  }
+
+  void retry_later() {
+    ++accept_errors;
+    retry_timer.expires_after(accept_retry_delay(++failures_in_a_row));
+    retry_timer.async_wait([this](beast::error_code ec) {
+      if (!ec && acceptor.is_open())
+        accept();
     });
   }
 };
 
-metrics_server::metrics_server(const std::string& listen, handler on_request)
+metrics_server::metrics_server(const std::string& listen, handler on_request,
+                               size_t max_connections)
     : impl_(std::make_unique<impl>()) {
   impl_->on_request = std::move(on_request);
+  impl_->max_connections = max_connections;
   auto endpoint = parse_listen(listen);
   beast::error_code ec;
   impl_->acceptor.open(endpoint.protocol(), ec);
@@ -161,6 +214,18 @@ metrics_server::~metrics_server() {
 
 uint16_t metrics_server::port() const {
   return impl_->port;
+}
+
+size_t metrics_server::open_connections() const {
+  return impl_->open->load();
+}
+
+uint64_t metrics_server::accept_errors() const {
+  return impl_->accept_errors.load();
+}
+
+uint64_t metrics_server::refused_connections() const {
+  return impl_->refused.load();
 }
 
 void metrics_server::stop() {

@@ -3,6 +3,7 @@
 // answers later, from any thread, through a responder.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -16,6 +17,16 @@ struct http_answer {
   std::string body;
 };
 
+/// Connections served at once; more are closed as soon as they are accepted.
+/// Scrapers and health checks need a handful; the cap keeps a connection
+/// flood from taking every file descriptor of the bot.
+inline constexpr size_t metrics_max_connections = 64;
+
+/// The wait before accepting again after the `failures`-th accept error in a
+/// row: 10 ms, doubling, at most 1 s. A failing accept (EMFILE: out of file
+/// descriptors) fails again at once, so retrying at once would spin a core.
+std::chrono::milliseconds accept_retry_delay(int failures);
+
 class metrics_server {
 public:
   /// Call once per request, from any thread; later calls are ignored.
@@ -25,13 +36,20 @@ public:
 
   /// Listens on "host:port" (port 0: any free port). Throws std::runtime_error
   /// with a sentence naming the address when it cannot listen.
-  metrics_server(const std::string& listen, handler on_request);
+  metrics_server(const std::string& listen, handler on_request,
+                 size_t max_connections = metrics_max_connections);
   ~metrics_server();
   metrics_server(const metrics_server&) = delete;
   metrics_server& operator=(const metrics_server&) = delete;
 
   /// The port it listens on.
   uint16_t port() const;
+  /// Connections open now (at most max_connections).
+  size_t open_connections() const;
+  /// Accept errors so far (each followed by a pause, accept_retry_delay).
+  uint64_t accept_errors() const;
+  /// Connections closed at once because max_connections were open.
+  uint64_t refused_connections() const;
   /// Closes the listener and every connection and joins the thread.
   void stop();
 

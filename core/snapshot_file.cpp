@@ -3,11 +3,6 @@
 #include "core/crc32.hpp"
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
-#include <ctime>
-#include <fcntl.h>
-#include <unistd.h>
 
 namespace phoenix::core {
 
@@ -42,29 +37,6 @@ int64_t unix_ms(wall_time t) {
 
 int64_t to_ms(std::chrono::nanoseconds d) {
   return std::chrono::duration_cast<milliseconds>(d).count();
-}
-
-std::string errno_text(const char* what, const std::string& path) {
-  return std::string{what} + " " + path + ": " + std::strerror(errno);
-}
-
-std::string folder_of(const std::string& path) {
-  auto slash = path.rfind('/');
-  if (slash == std::string::npos)
-    return ".";
-  return slash == 0 ? "/" : path.substr(0, slash);
-}
-
-outcome write_all(int fd, std::string_view bytes, const std::string& path) {
-  while (!bytes.empty()) {
-    auto n = ::write(fd, bytes.data(), bytes.size());
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n < 0)
-      return outcome::failure(errno_text("cannot write", path));
-    bytes.remove_prefix(static_cast<size_t>(n));
-  }
-  return {};
 }
 
 } // namespace
@@ -163,97 +135,6 @@ decoded_snapshot decode_snapshot(std::string_view bytes, steady_time now, wall_t
   }
   if (at != payload.size())
     return fail("trailing bytes after the last record");
-  return result;
-}
-
-outcome write_file_atomically(const std::string& path, std::string_view bytes) {
-  auto temp = path + ".tmp";
-  int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0)
-    return outcome::failure(errno_text("cannot create", temp));
-  auto result = write_all(fd, bytes, temp);
-  if (result && ::fsync(fd) != 0)
-    result = outcome::failure(errno_text("cannot fsync", temp));
-  if (::close(fd) != 0 && result)
-    result = outcome::failure(errno_text("cannot close", temp));
-  if (result && ::rename(temp.c_str(), path.c_str()) != 0)
-    result = outcome::failure(errno_text("cannot rename to", path));
-  if (!result) {
-    ::unlink(temp.c_str());
-    return result;
-  }
-  // The rename is durable only once the folder itself is synced.
-  auto folder = folder_of(path);
-  int dir = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir < 0)
-    return outcome::failure(errno_text("cannot open folder", folder));
-  if (::fsync(dir) != 0)
-    result = outcome::failure(errno_text("cannot fsync folder", folder));
-  ::close(dir);
-  return result;
-}
-
-outcome read_whole_file(const std::string& path, std::string& bytes, bool& missing) {
-  bytes.clear();
-  missing = false;
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    if (errno == ENOENT) {
-      missing = true;
-      return {};
-    }
-    return outcome::failure(errno_text("cannot open", path));
-  }
-  char buf[1 << 16];
-  for (;;) {
-    auto n = ::read(fd, buf, sizeof(buf));
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n < 0) {
-      auto result = outcome::failure(errno_text("cannot read", path));
-      ::close(fd);
-      return result;
-    }
-    if (n == 0)
-      break;
-    bytes.append(buf, static_cast<size_t>(n));
-  }
-  ::close(fd);
-  return {};
-}
-
-outcome move_aside(const std::string& path, wall_time wall_now, std::string& moved_to) {
-  auto t = std::chrono::system_clock::to_time_t(wall_now);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char stamp[32];
-  std::strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%S", &tm);
-  moved_to = path + ".corrupt-" + stamp;
-  if (::rename(path.c_str(), moved_to.c_str()) != 0)
-    return outcome::failure(errno_text("cannot move aside", path));
-  return {};
-}
-
-loaded_snapshot load_snapshot_file(const std::string& path, steady_time now, wall_time wall_now) {
-  loaded_snapshot result;
-  std::string bytes;
-  if (auto read = read_whole_file(path, bytes, result.missing); !read) {
-    result.problem = read.error;
-    return result; // unreadable (permissions?): leave the file where it is
-  }
-  if (result.missing)
-    return result;
-  auto decoded = decode_snapshot(bytes, now, wall_now);
-  if (!decoded.status) {
-    result.problem = decoded.status.error;
-    if (auto moved = move_aside(path, wall_now, result.moved_to); !moved) {
-      result.problem += "; " + moved.error;
-      result.moved_to.clear();
-    }
-    return result;
-  }
-  result.entries = std::move(decoded.entries);
-  result.expired = decoded.expired;
   return result;
 }
 

@@ -31,8 +31,9 @@ BOOST_AUTO_TEST_CASE(commands_without_the_database_still_work_and_jobs_are_refus
 
   auto health = metrics_get("/healthz");
   BOOST_TEST(health.response.status == 503u);
-  BOOST_TEST(contains(health.response.body, "database: no answer yet"), health.response.body);
-  BOOST_TEST(contains(health.response.body, "127.0.0.1"), health.response.body); // the cause
+  BOOST_TEST(contains(health.response.body, "database: unavailable"), health.response.body);
+  // The driver's error (host, port, user) is for the log, not for an unauthenticated endpoint.
+  BOOST_TEST(!contains(health.response.body, "127.0.0.1"), health.response.body);
   BOOST_TEST(metrics_get("/readyz").response.status == 503u);
 }
 

@@ -78,6 +78,31 @@ BOOST_AUTO_TEST_CASE(bad_config_file_exits_2_with_one_line_per_problem) {
   BOOST_TEST(p.output().find("Assertion") == std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(values_that_crashed_or_spun_caf_exit_2_naming_key_value_and_range) {
+  // Before the check: SIGFPE (exit 136) for the first two, a spinning process ignoring
+  // SIGTERM for max-throughput = 0, a spinning poller for poll-timeout = 0s.
+  const std::vector<std::pair<std::string, std::string>> cases{
+      {"--scheduler.max-threads=0", "scheduler.max-threads = 0: expected a whole number from 1"},
+      {"--work-stealing.moderate-steal-interval=0",
+       "work-stealing.moderate-steal-interval = 0: expected a whole number from 1"},
+      {"--scheduler.max-throughput=0", "scheduler.max-throughput = 0: expected a whole number"},
+      {"--telegram.poll-timeout=0s", "telegram.poll-timeout = 0s: expected a duration from 1s"}};
+  for (auto& [arg, message] : cases) {
+    child_process p{bot, {"--config-file=" + shipped_ini, arg}, env_with_token()};
+    BOOST_TEST_INFO(arg);
+    BOOST_TEST(p.wait_exit(10s) == 2);
+    BOOST_TEST(p.output().find(message) != std::string::npos, p.output());
+  }
+  bot_folder dir;
+  auto ini = (dir.path / "caf.ini").string();
+  std::ofstream{ini} << "[work-stealing]\nrelaxed-steal-interval = 0\n";
+  child_process p{bot, {"--config-file=" + ini}, env_with_token()};
+  BOOST_TEST(p.wait_exit(10s) == 2);
+  BOOST_TEST(p.output().find("work-stealing.relaxed-steal-interval = 0: expected") !=
+                 std::string::npos,
+             p.output());
+}
+
 BOOST_AUTO_TEST_CASE(sigterm_stops_cleanly_with_the_cache_on_disk_and_no_secret_logged) {
   bot_folder dir;
   // A snapshot from an earlier run: loaded at start, intact after the stop.

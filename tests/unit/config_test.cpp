@@ -1,3 +1,4 @@
+#include "app/caf_keys.hpp"
 #include "app/config.hpp"
 #include "app/config_check.hpp"
 
@@ -233,6 +234,113 @@ BOOST_AUTO_TEST_CASE(cross_key_rules) {
   BOOST_TEST(outcome.exit_code == 2);
   BOOST_TEST(mentions(outcome.problems, "db.pool-min = 8: must not exceed db.pool-max = 4"));
   BOOST_TEST(mentions(outcome.problems, "metrics.listen = \"localhost\": host:port"));
+}
+
+BOOST_AUTO_TEST_CASE(a_zero_poll_timeout_is_refused) {
+  // getUpdates with timeout 0 returns at once: the poller would spin.
+  phoenix_config cfg;
+  auto outcome = load_config(cfg, {"--telegram.poll-timeout=0s"}, with_token);
+  BOOST_TEST(outcome.exit_code == 2);
+  BOOST_TEST(
+      mentions(outcome.problems, "telegram.poll-timeout = 0s: expected a duration from 1s to 50s"));
+  BOOST_TEST(mentions(check_config_text("[telegram]\npoll-timeout = 0s\n", "f.ini"),
+                      "f.ini: telegram.poll-timeout = 0s: expected a duration from 1s to 50s"));
+  phoenix_config good;
+  BOOST_TEST(load_config(good, {"--telegram.poll-timeout=1s"}, with_token).exit_code == 0);
+}
+
+BOOST_AUTO_TEST_CASE(no_problem_line_shows_a_secret) {
+  // Wrong types, a key outside any section, a misspelt key: the values stay hidden.
+  const std::vector<std::string> secrets{"7312345678",
+                                         "a1b2c3d4e5f6a7b8",
+                                         "hunter22",
+                                         "outside-secret",
+                                         "AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw9",
+                                         "env-api-key-zz",
+                                         "typo-key-value"};
+  auto env = fake_env({{"API_FOOTBALL_KEY", "env-api-key-zz"}});
+  auto check = [&](const std::vector<std::string>& args) {
+    phoenix_config cfg;
+    auto outcome = load_config(cfg, args, env);
+    BOOST_TEST_INFO("run " << args.front());
+    BOOST_TEST(outcome.exit_code == 2);
+    BOOST_TEST(!outcome.problems.empty());
+    for (auto& line : outcome.problems)
+      for (auto& secret : secrets)
+        BOOST_TEST(line.find(secret) == std::string::npos, line);
+  };
+  for (auto* text :
+       {"token = \"outside-secret\"\n", "[telegram]\ntoken = 7312345678\n",
+        "[football]\napi-key = 0xa1b2c3d4e5f6a7b8\n", "[db]\nuri = <postgresql://u:hunter22@h/d>\n",
+        "[db]\nuri = postgresql://u:hunter22@h/d\n"}) {
+    ini_file ini{text};
+    check({ini.arg()});
+  }
+  check({"--football.apikey=typo-key-value"});
+  check({"--telegram.tokn=7312345678:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw9"});
+  check({"--telegram.token=7312345678:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw9", "--db.pool-max=0",
+         "--telegram.api-url=ftp://x/7312345678:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw9"});
+  check({"--football.api-url=postgresql://u:hunter22@h/d"});
+  check({"--football.api-url=env-api-key-zz"});
+  auto problems = check_config_text(
+      "[telegram]\ntoken = 7312345678\n[football]\napi-key = 12345678\n", "f.ini");
+  BOOST_TEST(mentions(problems, "telegram.token = <secret, not shown>: expected a string"));
+  BOOST_TEST(mentions(problems, "football.api-key = <secret, not shown>: expected a string"));
+  BOOST_TEST(mentions(check_command_line({"--football.apikey=x"}), "unknown key football.apikey"));
+}
+
+BOOST_AUTO_TEST_CASE(cafs_own_keys_are_range_checked) {
+  // Each of these crashed CAF 0.17 (SIGFPE) or made it spin without running an actor.
+  const std::vector<std::pair<std::string, std::string>> bad{
+      {"--scheduler.max-threads=0", "scheduler.max-threads = 0: expected a whole number from 1"},
+      {"--scheduler.max-threads=-2", "scheduler.max-threads = -2: expected a whole number from 1"},
+      {"--scheduler.max-throughput=0", "scheduler.max-throughput = 0: expected a whole number"},
+      {"--work-stealing.aggressive-steal-interval=0",
+       "work-stealing.aggressive-steal-interval = 0: expected a whole number from 1"},
+      {"--work-stealing.moderate-steal-interval=0", "moderate-steal-interval = 0: expected"},
+      {"--work-stealing.relaxed-steal-interval=0", "relaxed-steal-interval = 0: expected"},
+      {"--work-stealing.moderate-poll-attempts=-1", "moderate-poll-attempts = -1: expected"},
+      {"--work-stealing.relaxed-sleep-duration=0ms",
+       "relaxed-sleep-duration = 0ms: expected a duration from 1ms to 10s"},
+      {"--scheduler.policy=fastest", "scheduler.policy = fastest: expected one of 'stealing'"}};
+  for (auto& [arg, message] : bad) {
+    phoenix_config cfg;
+    auto outcome = load_config(cfg, {arg}, with_token);
+    BOOST_TEST_INFO(arg);
+    BOOST_TEST(outcome.exit_code == 2);
+    BOOST_TEST(mentions(outcome.problems, message), outcome.problems.front());
+  }
+  auto problems = check_config_text("[scheduler]\nmax-threads = 0\nmax-throughput = 0\n"
+                                    "[work-stealing]\naggressive-steal-interval = 0\n"
+                                    "moderate-sleep-duration = -1ms\n",
+                                    "f.ini");
+  BOOST_TEST(problems.size() == 4u);
+  BOOST_TEST(mentions(problems, "f.ini: scheduler.max-threads = 0: expected a whole number"));
+  BOOST_TEST(mentions(problems, "f.ini: scheduler.max-throughput = 0: expected"));
+  BOOST_TEST(mentions(problems, "f.ini: work-stealing.aggressive-steal-interval = 0: expected"));
+  BOOST_TEST(
+      mentions(problems, "moderate-sleep-duration = -1ms: expected a duration from 0s to 1s"));
+  phoenix_config good;
+  BOOST_TEST(load_config(good,
+                         {"--scheduler.policy=sharing", "--scheduler.max-throughput=1",
+                          "--work-stealing.relaxed-steal-interval=1"},
+                         with_token)
+                 .exit_code == 0);
+}
+
+BOOST_AUTO_TEST_CASE(cafs_keys_are_checked_in_the_effective_configuration) {
+  // caf-application.ini reaches CAF without Phoenix's file check.
+  caf::settings content;
+  caf::put(content, "scheduler.max-threads", int64_t{0});
+  caf::put(content, "work-stealing.relaxed-sleep-duration", caf::timespan{0});
+  auto problems = check_caf_settings(content);
+  BOOST_TEST(problems.size() == 2u);
+  BOOST_TEST(mentions(problems, "scheduler.max-threads = 0: expected a whole number from 1"));
+  BOOST_TEST(mentions(problems, "work-stealing.relaxed-sleep-duration"));
+  caf::put(content, "scheduler.max-threads", int64_t{2});
+  caf::put(content, "work-stealing.relaxed-sleep-duration",
+           caf::timespan{std::chrono::milliseconds{2}});
+  BOOST_TEST(check_caf_settings(content).empty());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -4,6 +4,7 @@
 #include <boost/test/unit_test.hpp>
 #include <filesystem>
 #include <fstream>
+#include <sys/stat.h>
 
 using namespace phoenix::core;
 using namespace std::chrono_literals;
@@ -44,6 +45,13 @@ struct temp_folder {
 std::string read(const fs::path& p) {
   std::ifstream in{p, std::ios::binary};
   return {std::istreambuf_iterator<char>{in}, {}};
+}
+
+std::vector<fs::path> files_in(const fs::path& folder) {
+  std::vector<fs::path> names;
+  for (auto& entry : fs::directory_iterator{folder})
+    names.push_back(entry.path());
+  return names;
 }
 
 // Rewrites the header checksum after a deliberate header change.
@@ -111,13 +119,64 @@ BOOST_AUTO_TEST_CASE(atomic_write_replaces_or_leaves_the_old_file) {
   BOOST_TEST(read(path) == "first");
   BOOST_TEST(static_cast<bool>(write_file_atomically(path, "second")));
   BOOST_TEST(read(path) == "second");
-  BOOST_TEST(!fs::exists(path + ".tmp"));
-  // A folder where the temp file must go makes the write fail (even as root).
-  fs::create_directory(path + ".tmp");
-  auto failed = write_file_atomically(path, "third");
+  BOOST_TEST(files_in(dir.path).size() == 1u); // no temp file left
+  // A folder (not empty) where the file must go makes the write fail: no temp file stays.
+  auto blocked = (dir.path / "blocked").string();
+  fs::create_directories(blocked + "/inside");
+  auto failed = write_file_atomically(blocked, "third");
   BOOST_TEST(!failed);
-  BOOST_TEST(failed.error.find("cannot create") != std::string::npos);
+  BOOST_TEST(failed.error.find("cannot rename") != std::string::npos, failed.error);
+  BOOST_TEST(files_in(dir.path).size() == 2u);
   BOOST_TEST(read(path) == "second");
+}
+
+BOOST_AUTO_TEST_CASE(the_snapshot_is_private_and_never_written_through_a_symlink) {
+  temp_folder dir;
+  auto path = (dir.path / "cache.snapshot").string();
+  // A symlink planted at the temp name the writer once used, pointing elsewhere.
+  auto victim = dir.path / "victim";
+  std::ofstream{victim} << "precious";
+  fs::create_symlink(victim, path + ".tmp");
+  auto old_mask = ::umask(0);
+  auto written = write_file_atomically(path, "cache bytes");
+  ::umask(old_mask);
+  BOOST_TEST(static_cast<bool>(written), written.error);
+  BOOST_TEST(read(victim) == "precious");
+  BOOST_TEST(read(path) == "cache bytes");
+  BOOST_TEST(fs::is_symlink(path + ".tmp"));
+  auto mode = fs::status(path).permissions() & fs::perms::all;
+  BOOST_TEST((mode == (fs::perms::owner_read | fs::perms::owner_write)));
+}
+
+BOOST_AUTO_TEST_CASE(only_the_newest_corrupt_files_are_kept) {
+  temp_folder dir;
+  auto path = (dir.path / "cache.snapshot").string();
+  std::vector<std::string> moved;
+  for (int i = 0; i < 6; ++i) {
+    write_file_atomically(path, "garbage " + std::to_string(i));
+    // Two corruptions within one second (i = 4, 5) must not overwrite each other.
+    auto when = w0 + std::chrono::seconds{std::min(i, 4)};
+    auto loaded = load_snapshot_file(path, t0, when);
+    BOOST_REQUIRE(!loaded.moved_to.empty());
+    moved.push_back(loaded.moved_to);
+    BOOST_TEST(loaded.removed.size() == (i < 3 ? 0u : 1u));
+  }
+  auto left = files_in(dir.path);
+  BOOST_TEST(left.size() == corrupt_files_kept);
+  for (int i = 0; i < 6; ++i)
+    BOOST_TEST(fs::exists(moved[i]) == (i >= 3), moved[i]);
+  BOOST_TEST(read(moved[5]) == "garbage 5");
+  BOOST_TEST(read(moved[4]) == "garbage 4");
+}
+
+BOOST_AUTO_TEST_CASE(temp_files_of_a_crashed_write_are_removed_at_start) {
+  temp_folder dir;
+  auto path = (dir.path / "cache.snapshot").string();
+  std::ofstream{path + ".tmp-4242-7"} << "half written";
+  std::ofstream{dir.path / "other.tmp-1-1"} << "not ours";
+  BOOST_TEST(load_snapshot_file(path, t0, w0).missing);
+  BOOST_TEST(!fs::exists(path + ".tmp-4242-7"));
+  BOOST_TEST(fs::exists(dir.path / "other.tmp-1-1"));
 }
 
 BOOST_AUTO_TEST_CASE(loading_missing_and_corrupt_files) {
