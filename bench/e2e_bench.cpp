@@ -8,7 +8,7 @@
 //   throughput      20,000 cache-hot /stats from 1,000 chats over 50 fixtures
 //   coalescing      500 chats /stats of one fixture at once, 1 s upstream
 //   kill            3,000 /help from 300 chats, sendMessage answered after
-//                   50-100 ms; SIGKILL to the bot after 1,000 replies, a new
+//                   50 ms; SIGKILL to the bot after 1,000 replies, a new
 //                   bot on the same database: replies lost and repeated, and
 //                   the restart's time to the first reply
 // Latency of a reply = when the fake Telegram received its sendMessage minus

@@ -275,8 +275,8 @@ const std::vector<scenario>& scenarios() {
        throughput},
       {"coalescing", "500 chats /stats of one fixture at once against a 1 s upstream", coalescing},
       {"kill",
-       "3,000 /help from 300 chats at once, sendMessage 50-100 ms; SIGKILL to the bot after 1,000 "
-       "replies, a new bot on the same database",
+       "3,000 /help from 300 chats at once, sendMessage answered after 50 ms; SIGKILL to the bot "
+       "after 1,000 replies, a new bot on the same database",
        kill_and_restart},
   };
   return all;
