@@ -35,22 +35,46 @@ int64_t now_ns() {
       .count();
 }
 
-/// Where a send stood at the kill, from when the fake recorded it.
-enum class phase { answered, in_flight, after_kill };
+/// The SIGKILL, and the start of the new bot (after the old one was reaped).
+struct moments {
+  int64_t kill_ns = 0, restart_ns = 0;
+};
 
-phase phase_of(int64_t at_ns, int64_t kill_ns) {
-  if (at_ns > kill_ns)
-    return phase::after_kill;
-  return at_ns > kill_ns - std::chrono::nanoseconds(send_latency).count() ? phase::in_flight
-                                                                          : phase::answered;
+/// Where a send stood at the kill, from when the fake recorded it: answered;
+/// in flight (recorded less than the latency before the kill); written by the
+/// dying bot but read by the fake after the kill (unanswered too); the new bot's.
+enum class phase { answered, in_flight, dying, new_bot };
+
+phase phase_of(int64_t at_ns, const moments& m) {
+  if (at_ns > m.restart_ns)
+    return phase::new_bot;
+  if (at_ns > m.kill_ns)
+    return phase::dying;
+  return at_ns > m.kill_ns - std::chrono::nanoseconds(send_latency).count() ? phase::in_flight
+                                                                            : phase::answered;
 }
 
 /// Counts per phase.
 struct by_phase {
-  size_t answered = 0, in_flight = 0, after_kill = 0;
+  size_t answered = 0, in_flight = 0, dying = 0, new_bot = 0;
   void add(phase p, size_t n) {
-    (p == phase::answered ? answered : p == phase::in_flight ? in_flight : after_kill) += n;
+    switch (p) {
+    case phase::answered:
+      answered += n;
+      break;
+    case phase::in_flight:
+      in_flight += n;
+      break;
+    case phase::dying:
+      dying += n;
+      break;
+    case phase::new_bot:
+      new_bot += n;
+      break;
+    }
   }
+  /// Sends of the killed bot that it never saw answered.
+  size_t unanswered_at_kill() const { return in_flight + dying; }
 };
 
 std::vector<chat_text> help_messages() {
@@ -89,11 +113,11 @@ public:
   /// Replies that quote no pushed message.
   size_t strays() const { return strays_; }
   /// Repeats by where the first reply to their message stood at the kill.
-  by_phase repeats_by_first(int64_t kill_ns) const {
+  by_phase repeats_by_first(const moments& m) const {
     by_phase out;
     for (auto& [message, replies] : replies_)
       if (replies.count > 1)
-        out.add(phase_of(replies.first_ns, kill_ns), replies.count - 1);
+        out.add(phase_of(replies.first_ns, m), replies.count - 1);
     return out;
   }
 
@@ -123,10 +147,10 @@ std::vector<sent_reply> collect_until_answered(telegram_driver& telegram, reply_
 }
 
 /// The sends of the log by where they stood at the kill.
-by_phase sends_by_phase(int64_t kill_ns, const std::vector<sent_reply>& replies) {
+by_phase sends_by_phase(const moments& m, const std::vector<sent_reply>& replies) {
   by_phase out;
   for (auto& r : replies)
-    out.add(phase_of(r.at_ns, kill_ns), 1);
+    out.add(phase_of(r.at_ns, m), 1);
   return out;
 }
 
@@ -136,7 +160,8 @@ double seconds_between(int64_t from_ns, int64_t to_ns) {
 
 /// One kill and restart: every reply the fake recorded, and when things happened.
 struct kill_run {
-  int64_t pushed_ns = 0, kill_ns = 0, bot_up_ns = 0, answered_ns = 0;
+  moments at;
+  int64_t pushed_ns = 0, bot_up_ns = 0, answered_ns = 0;
   std::vector<sent_reply> replies;
 };
 
@@ -149,8 +174,9 @@ kill_run kill_and_collect(system_under_test& sut, const pushed& p, reply_tally& 
   if (run.replies.size() < kill_after)
     throw std::runtime_error("kill: only " + std::to_string(run.replies.size()) +
                              " replies before the kill");
-  run.kill_ns = now_ns();
+  run.at.kill_ns = now_ns();
   sut.kill_bot();
+  run.at.restart_ns = now_ns();
   tally.add(run.replies);
   sut.start_bot();
   run.bot_up_ns = now_ns();
@@ -165,34 +191,34 @@ kill_run kill_and_collect(system_under_test& sut, const pushed& p, reply_tally& 
   return run;
 }
 
-/// From the kill to the first send the fake recorded after it (the new
-/// bot's) in seconds; -1 if there was none.
+/// From the kill to the new bot's first send in seconds; -1 if there was none.
 double restart_s(const kill_run& run) {
   int64_t first = -1;
   for (auto& r : run.replies)
-    if (r.at_ns > run.kill_ns && (first < 0 || r.at_ns < first))
+    if (phase_of(r.at_ns, run.at) == phase::new_bot && (first < 0 || r.at_ns < first))
       first = r.at_ns;
-  return first < 0 ? -1 : seconds_between(run.kill_ns, first);
+  return first < 0 ? -1 : seconds_between(run.at.kill_ns, first);
 }
 
 void print(const kill_run& run, const reply_tally& tally) {
-  auto sends = sends_by_phase(run.kill_ns, run.replies);
-  auto repeats = tally.repeats_by_first(run.kill_ns);
-  std::printf("  SIGKILL %.2f s after the push, %zu replies sent by then; %zu of them in flight "
-              "(recorded by the fake less than %lld ms before, unanswered)\n",
-              seconds_between(run.pushed_ns, run.kill_ns), sends.answered + sends.in_flight,
-              sends.in_flight, static_cast<long long>(send_latency.count()));
+  auto sends = sends_by_phase(run.at, run.replies);
+  auto repeats = tally.repeats_by_first(run.at);
+  std::printf("  SIGKILL %.2f s after the push, %zu replies sent by then; unanswered: %zu "
+              "recorded by the fake less than %lld ms before, %zu read by it after the kill\n",
+              seconds_between(run.pushed_ns, run.at.kill_ns),
+              sends.answered + sends.unanswered_at_kill(), sends.in_flight,
+              static_cast<long long>(send_latency.count()), sends.dying);
   std::printf("  new bot: the bench saw it poll %.2f s after the kill; its first reply came "
               "%.2f s after the kill\n",
-              seconds_between(run.kill_ns, run.bot_up_ns), restart_s(run));
+              seconds_between(run.at.kill_ns, run.bot_up_ns), restart_s(run));
   std::printf("  %zu of %zu messages answered %.2f s after the kill; lost %zu, repeated %zu, "
               "replies quoting no pushed message %zu\n",
               message_count - tally.unanswered(), message_count,
-              seconds_between(run.kill_ns, run.answered_ns), tally.unanswered(), tally.repeated(),
-              tally.strays());
-  std::printf("  repeats by their message's first reply: in flight at the kill %zu, answered "
+              seconds_between(run.at.kill_ns, run.answered_ns), tally.unanswered(),
+              tally.repeated(), tally.strays());
+  std::printf("  repeats by their message's first reply: unanswered at the kill %zu, answered "
               "before it %zu, sent by the new bot %zu\n",
-              repeats.in_flight, repeats.answered, repeats.after_kill);
+              repeats.unanswered_at_kill(), repeats.answered, repeats.new_bot);
 }
 
 } // namespace
@@ -207,7 +233,7 @@ figures kill_and_restart(const bench_options& o, const std::string& dir) {
   print(run, tally);
   stop_gracefully(sut);
 
-  auto in_flight = sends_by_phase(run.kill_ns, run.replies).in_flight;
+  auto in_flight = sends_by_phase(run.at, run.replies).unanswered_at_kill();
   char repeat_target[64];
   std::snprintf(repeat_target, sizeof repeat_target, "<= net.max-connections-per-host (%zu)",
                 max_connections_per_host);
