@@ -5,6 +5,7 @@
 #include "bench/e2e_scenarios.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
 #include <map>
 #include <stdexcept>
@@ -56,25 +57,11 @@ phase phase_of(int64_t at_ns, const moments& m) {
 
 /// Counts per phase.
 struct by_phase {
-  size_t answered = 0, in_flight = 0, dying = 0, new_bot = 0;
-  void add(phase p, size_t n) {
-    switch (p) {
-    case phase::answered:
-      answered += n;
-      break;
-    case phase::in_flight:
-      in_flight += n;
-      break;
-    case phase::dying:
-      dying += n;
-      break;
-    case phase::new_bot:
-      new_bot += n;
-      break;
-    }
-  }
+  std::array<size_t, 4> counts{};
+  void add(phase p, size_t n) { counts[static_cast<size_t>(p)] += n; }
+  size_t operator[](phase p) const { return counts[static_cast<size_t>(p)]; }
   /// Sends of the killed bot that it never saw answered.
-  size_t unanswered_at_kill() const { return in_flight + dying; }
+  size_t unanswered_at_kill() const { return (*this)[phase::in_flight] + (*this)[phase::dying]; }
 };
 
 std::vector<chat_text> help_messages() {
@@ -206,8 +193,8 @@ void print(const kill_run& run, const reply_tally& tally) {
   std::printf("  SIGKILL %.2f s after the push, %zu replies sent by then; unanswered: %zu "
               "recorded by the fake less than %lld ms before, %zu read by it after the kill\n",
               seconds_between(run.pushed_ns, run.at.kill_ns),
-              sends.answered + sends.unanswered_at_kill(), sends.in_flight,
-              static_cast<long long>(send_latency.count()), sends.dying);
+              sends[phase::answered] + sends.unanswered_at_kill(), sends[phase::in_flight],
+              static_cast<long long>(send_latency.count()), sends[phase::dying]);
   std::printf("  new bot: the bench saw it poll %.2f s after the kill; its first reply came "
               "%.2f s after the kill\n",
               seconds_between(run.at.kill_ns, run.bot_up_ns), restart_s(run));
@@ -218,7 +205,7 @@ void print(const kill_run& run, const reply_tally& tally) {
               tally.repeated(), tally.strays());
   std::printf("  repeats by their message's first reply: unanswered at the kill %zu, answered "
               "before it %zu, sent by the new bot %zu\n",
-              repeats.unanswered_at_kill(), repeats.answered, repeats.new_bot);
+              repeats.unanswered_at_kill(), repeats[phase::answered], repeats[phase::new_bot]);
 }
 
 } // namespace
