@@ -7,6 +7,10 @@
 //                   one chat sends /help every 100 ms for 5 s: /help latency
 //   throughput      20,000 cache-hot /stats from 1,000 chats over 50 fixtures
 //   coalescing      500 chats /stats of one fixture at once, 1 s upstream
+//   kill            3,000 /help from 300 chats, sendMessage answered after
+//                   50 ms; SIGKILL to the bot after 1,000 replies, a new
+//                   bot on the same database: replies lost and repeated, and
+//                   the restart's time to the first reply
 // Latency of a reply = when the fake Telegram received its sendMessage minus
 // when the user's message became visible to getUpdates, both read by the fake
 // from CLOCK_MONOTONIC.
@@ -44,7 +48,7 @@ const char* usage =
     "         [--fake-threads N] [--max-in-flight N] [--bot-arg=--key=value]... [--keep-logs]\n"
     "         [--perf]  (perf record of the bot in each measured window; keeps the logs)\n"
     "         [--bot PATH]  (the phoenix-bot to measure; default: the one beside the fakes)\n"
-    "scenarios: idle, responsiveness, throughput, coalescing (default: all)\n";
+    "scenarios: idle, responsiveness, throughput, coalescing, kill (default: all)\n";
 
 std::vector<std::string> split(const std::string& text, char by) {
   std::vector<std::string> out;

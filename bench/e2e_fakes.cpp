@@ -137,6 +137,12 @@ size_t telegram_driver::calls(const std::string& method) {
   return calls.HasMember(method.c_str()) ? calls[method.c_str()].GetUint64() : 0;
 }
 
+void telegram_driver::set_latency(const std::string& method, milliseconds latency,
+                                  milliseconds jitter) {
+  http_.get("/__control?method=" + url_encode(method) + "&latency_ms=" +
+            std::to_string(latency.count()) + "&jitter_ms=" + std::to_string(jitter.count()));
+}
+
 void football_driver::set_latency(milliseconds latency) {
   http_.get("/__control?latency_ms=" + std::to_string(latency.count()));
 }

@@ -149,6 +149,15 @@ int child_process::stop(milliseconds deadline) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
+void child_process::kill() {
+  if (exited_)
+    return;
+  ::kill(pid_, SIGKILL);
+  int status = 0;
+  ::waitpid(pid_, &status, 0);
+  exited_ = true;
+}
+
 std::map<pid_t, double> postgres_processes::sample() const {
   std::map<pid_t, double> cpu;
   pqxx::connection c{uri_};

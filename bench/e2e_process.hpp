@@ -46,6 +46,8 @@ public:
   /// SIGTERM, then waits up to `deadline` (SIGKILL after it). Returns the
   /// exit code, 128 + signal when killed by one, -1 when it had to be killed.
   int stop(std::chrono::milliseconds deadline);
+  /// SIGKILL (a crash: no orderly shutdown) and waits until it is gone.
+  void kill();
 
 private:
   std::string read_log() const;

@@ -12,10 +12,6 @@ namespace phoenix::bench {
 using namespace std::chrono_literals;
 using steady = std::chrono::steady_clock;
 
-namespace {
-
-// Every scenario's fake Telegram starts above the update ids of the previous
-// ones: the bot's offset and dedupe window live on in the same database.
 int64_t next_first_update_id() {
   static int64_t last = 0;
   auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -24,6 +20,13 @@ int64_t next_first_update_id() {
   last = std::max<int64_t>(now_ms * 100, last + 1000000);
   return last;
 }
+
+void stop_gracefully(system_under_test& sut) {
+  if (int code = sut.stop_bot(); code != 0)
+    std::printf("  warning: phoenix-bot exited with %d after SIGTERM\n", code);
+}
+
+namespace {
 
 /// When each user message (chat, message id) became visible to getUpdates.
 class push_times {
@@ -105,11 +108,6 @@ size_t with_statistics(system_under_test& sut, size_t from,
   return with_statistics(sut, from, replies, [](const sent_reply&) { return true; });
 }
 
-void stop(system_under_test& sut) {
-  if (int code = sut.stop_bot(); code != 0)
-    std::printf("  warning: phoenix-bot exited with %d after SIGTERM\n", code);
-}
-
 double mb(long kb) {
   return kb / 1024.0;
 }
@@ -130,7 +128,7 @@ figures idle(const bench_options& o, const std::string& dir) {
   long hwm = process_memory_kb(sut.bot_pid(), "VmHWM");
   std::printf("  RSS 4 s after the first poll: %.1f MB (VmHWM %.1f MB)\n", mb(rss), mb(hwm));
   std::printf("  %s\n", describe(cpu).c_str());
-  stop(sut);
+  stop_gracefully(sut);
   return {below("idle RSS", mb(rss), "MB", 1, 30)};
 }
 
@@ -187,7 +185,7 @@ figures responsiveness(const bench_options& o, const std::string& dir) {
   auto good =
       with_statistics(sut, 0, replies, [](const sent_reply& r) { return r.chat_id != help_chat; });
   std::printf("  %zu of 200 /stats replies show the statistics\n", good);
-  stop(sut);
+  stop_gracefully(sut);
   return {{"/help p50", percentile(help, 50), "ms", 2, "", false},
           below("/help p99", percentile(help, 99), "ms", 2, 5),
           {"/help max", percentile(help, 100), "ms", 2, "", false},
@@ -234,7 +232,7 @@ figures throughput(const bench_options& o, const std::string& dir) {
   auto good = with_statistics(sut, fixtures, replies);
   if (good != count)
     std::printf("  only %zu of %zu replies show the statistics\n", good, count);
-  stop(sut);
+  stop_gracefully(sut);
   figure rate{"throughput", per_second, "replies/s", 0, ">= 2500 replies/s", per_second >= 2500};
   return {rate, below("bot CPU per reply", cpu_per_reply, "ms", 3, 0.3),
           below("peak RSS (VmHWM)", mb(hwm), "MB", 1, 60)};
@@ -260,7 +258,7 @@ figures coalescing(const bench_options& o, const std::string& dir) {
   std::printf("  %s\n", describe(cpu).c_str());
   auto good = with_statistics(sut, 0, replies);
   std::printf("  %zu of %zu replies show the statistics\n", good, replies.size());
-  stop(sut);
+  stop_gracefully(sut);
   return {{"coalescing upstream calls", static_cast<double>(calls), "", 0, "exactly 1", calls == 1},
           {"coalescing: all 500 replied after", percentile(ms, 100) / 1000, "s", 2, "", false}};
 }
@@ -276,6 +274,10 @@ const std::vector<scenario>& scenarios() {
       {"throughput", "20,000 cache-hot /stats from 1,000 chats over 50 fixtures, offered at once",
        throughput},
       {"coalescing", "500 chats /stats of one fixture at once against a 1 s upstream", coalescing},
+      {"kill",
+       "3,000 /help from 300 chats at once, sendMessage answered after 50 ms; SIGKILL to the bot "
+       "after 1,000 replies, a new bot on the same database",
+       kill_and_restart},
   };
   return all;
 }

@@ -28,4 +28,14 @@ struct scenario {
 const std::vector<scenario>& scenarios();
 const scenario* find_scenario(const std::string& name);
 
+/// The first update id of a scenario's fake Telegram: above every earlier
+/// one's (the bot's offset and dedupe window live on in the database).
+int64_t next_first_update_id();
+/// SIGTERM to the bot; warns when it does not exit with 0.
+void stop_gracefully(system_under_test& sut);
+
+/// kill: SIGKILL to the bot while sends are in flight, then a new bot
+/// (e2e_kill_scenario.cpp).
+figures kill_and_restart(const bench_options& options, const std::string& dir);
+
 } // namespace phoenix::bench

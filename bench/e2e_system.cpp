@@ -41,14 +41,17 @@ system_under_test::system_under_test(const bench_options& o, const std::string& 
                                "1000000000", "--daily-limit", "1000000000"},
       fake_env, dir + "/fake-api-football.log");
   telegram_url_ = listening_url(*telegram_);
-  auto& telegram_url = telegram_url_;
-  auto football_url = listening_url(*football_);
-  telegram_driver_ = std::make_unique<telegram_driver>(telegram_url);
-  football_driver_ = std::make_unique<football_driver>(football_url);
+  football_url_ = listening_url(*football_);
+  telegram_driver_ = std::make_unique<telegram_driver>(telegram_url_);
+  football_driver_ = std::make_unique<football_driver>(football_url_);
+  start_bot();
+}
 
-  std::vector<std::string> args{"--telegram.api-url=" + telegram_url,
-                                "--football.api-url=" + football_url,
-                                "--cache.path=" + dir + "/cache.snapshot",
+void system_under_test::start_bot() {
+  const auto& o = options_;
+  std::vector<std::string> args{"--telegram.api-url=" + telegram_url_,
+                                "--football.api-url=" + football_url_,
+                                "--cache.path=" + dir_ + "/cache.snapshot",
                                 "--metrics.listen=\"\"",
                                 "--limits.global-per-second=0",
                                 "--limits.chat-per-second=0",
@@ -56,21 +59,29 @@ system_under_test::system_under_test(const bench_options& o, const std::string& 
                                 "--limits.user-commands-per-minute=0",
                                 "--handlers.max-in-flight=" + std::to_string(o.max_in_flight)};
   args.insert(args.end(), o.bot_args.begin(), o.bot_args.end());
+  // A restarted bot logs beside the first one: the killed one's log stays readable.
+  auto log = dir_ + (bot_starts_++ == 0 ? "/phoenix-bot.log"
+                                        : "/phoenix-bot." + std::to_string(bot_starts_) + ".log");
+  auto polls_before = telegram_driver_->calls("getUpdates");
   bot_ = std::make_unique<child_process>(
       "phoenix-bot", o.bot, args,
       std::map<std::string, std::string>{{"TELEGRAM_BOT_TOKEN", token},
                                          {"API_FOOTBALL_KEY", api_key},
                                          {"DATABASE_URL", o.database_url},
                                          {"PATH", "/usr/bin:/bin"}},
-      dir + "/phoenix-bot.log");
+      log);
   bot_->wait_for_log("phoenix-bot running", 30s);
   // Started once its first long poll waits in the fake.
   auto until = std::chrono::steady_clock::now() + 30s;
-  while (telegram_driver_->calls("getUpdates") == 0) {
+  while (telegram_driver_->calls("getUpdates") == polls_before) {
     if (std::chrono::steady_clock::now() > until)
       throw std::runtime_error("phoenix-bot did not poll within 30 s:\n" + bot_->log_tail());
     std::this_thread::sleep_for(10ms);
   }
+}
+
+void system_under_test::kill_bot() {
+  bot_->kill();
 }
 
 system_under_test::~system_under_test() {

@@ -58,6 +58,11 @@ public:
 
   /// SIGTERM to the bot and its exit code (0: an orderly stop).
   int stop_bot();
+  /// SIGKILL to the bot (a crash: nothing confirmed on the way out).
+  void kill_bot();
+  /// Starts a bot on the same database and fakes (after kill_bot or
+  /// stop_bot) and waits until it polls.
+  void start_bot();
 
 private:
   usage_sample sample() const;
@@ -68,7 +73,8 @@ private:
   std::unique_ptr<telegram_driver> telegram_driver_;
   std::unique_ptr<football_driver> football_driver_;
   postgres_processes postgres_;
-  std::string telegram_url_;
+  std::string telegram_url_, football_url_;
+  int bot_starts_ = 0; ///< names each bot's log
 };
 
 /// "CPU ms: bot 1234 (61% of a core), fake-telegram ..." for one window.
