@@ -1,6 +1,5 @@
 #include "core/bot_api.hpp"
 
-#include "core/html_text.hpp"
 #include "core/json_read.hpp"
 
 #include <algorithm>
