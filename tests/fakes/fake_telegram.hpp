@@ -11,7 +11,8 @@
 // answers on a condition variable, injects faults per method (HTTP errors,
 // 429 with retry_after, latency, dropped connections, blocked users, refused
 // connections) and reads counters. Everything is also reachable over HTTP
-// without the token (GET /__control, /__stats, /__push, POST /__push_many,
+// without the token (GET /__control (also enforce_limits=0/1, arrival_jitter_ms=J
+// with method=M), /__stats, /__push, POST /__push_many,
 // /__callback, /__sent; not counted), so a terminal demo or a benchmark can
 // drive a separate process.
 #pragma once
