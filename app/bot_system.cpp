@@ -134,7 +134,7 @@ running_bot start_bot(caf::actor_system& sys, const settings& values) {
   sender.token = values.telegram_token;
   sender.limits = {static_cast<int>(values.limits_global_per_second),
                    static_cast<int>(values.limits_chat_per_second),
-                   static_cast<int>(values.limits_group_per_minute)};
+                   static_cast<int>(values.limits_group_per_minute), values.limits_jitter_margin};
   sender.http = bot.http;
   // As many calls in flight as the HTTP client keeps connections to Telegram.
   sender.max_concurrent = static_cast<size_t>(values.net_max_connections_per_host);

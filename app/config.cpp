@@ -188,6 +188,9 @@ const std::vector<option_spec>& option_specs() {
             "outgoing messages per second per chat (0: off)", 0, 1000),
       count("limits", "group-per-minute", &s::limits_group_per_minute,
             "outgoing messages per minute per group (0: off)", 0, 10000),
+      // Telegram counts on arrival: sends a window apart may arrive closer by the jitter.
+      duration("limits", "jitter-margin", &s::limits_jitter_margin,
+               "added to each rate window (1 s, 60 s) for network jitter", 0, second),
       count("limits", "user-commands-per-minute", &s::limits_user_commands_per_minute,
             "commands per minute per user before flood control (0: off)", 0, 100000),
       count("handlers", "max-in-flight", &s::handlers_max_in_flight,

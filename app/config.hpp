@@ -64,6 +64,7 @@ struct settings {
   int64_t limits_global_per_second = 30;
   int64_t limits_chat_per_second = 1;
   int64_t limits_group_per_minute = 20;
+  caf::timespan limits_jitter_margin = 100ms;
   int64_t limits_user_commands_per_minute = 20;
 
   int64_t handlers_max_in_flight = 1000;

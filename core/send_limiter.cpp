@@ -8,8 +8,8 @@ namespace {
 using namespace std::chrono_literals;
 using time_point = std::chrono::steady_clock::time_point;
 
-// Longest window kept: after this much idle time a chat or user has no
-// history that could still matter.
+// Longest window kept: after this much idle time a user has no history that
+// could still matter (a chat: this plus the jitter margin).
 constexpr auto idle_after = 60s;
 // Scanning for idle entries at most this often keeps the cost amortized.
 constexpr auto cleanup_every = 1s;
@@ -34,18 +34,22 @@ void record(std::deque<time_point>& log, int limit, time_point now) {
 
 } // namespace
 
-send_limiter::send_limiter(send_limits limits) : limits_(limits) {}
+send_limiter::send_limiter(send_limits limits)
+    : limits_(limits), second_window_(1s + limits.jitter_margin),
+      minute_window_(60s + limits.jitter_margin), idle_after_(idle_after + limits.jitter_margin) {}
 
 send_limiter::time_point send_limiter::next_slot(int64_t chat_id, bool is_group,
                                                  time_point now) const {
   time_point slot = std::max(now, paused_until_);
-  slot = std::max(slot, window_slot(global_, limits_.global_per_second, 1s, now));
+  slot = std::max(slot, window_slot(global_, limits_.global_per_second, second_window_, now));
   auto found = chats_.find(chat_id);
   if (found != chats_.end()) {
     const chat_log& chat = found->second;
-    slot = std::max(slot, window_slot(chat.last_second, limits_.chat_per_second, 1s, now));
+    slot =
+        std::max(slot, window_slot(chat.last_second, limits_.chat_per_second, second_window_, now));
     if (is_group)
-      slot = std::max(slot, window_slot(chat.last_minute, limits_.group_per_minute, 60s, now));
+      slot = std::max(slot,
+                      window_slot(chat.last_minute, limits_.group_per_minute, minute_window_, now));
   }
   return slot;
 }
@@ -69,7 +73,7 @@ void send_limiter::forget_idle_chats(time_point now) {
     return;
   last_cleanup_ = now;
   for (auto it = chats_.begin(); it != chats_.end();) {
-    if (now - it->second.last_send >= idle_after)
+    if (now - it->second.last_send >= idle_after_)
       it = chats_.erase(it);
     else
       ++it;

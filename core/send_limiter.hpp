@@ -15,10 +15,16 @@ struct send_limits {
   int global_per_second = 30;
   int chat_per_second = 1;
   int group_per_minute = 20; // 0 switches a limit off
+  /// Added to each window (1 s + margin, 60 s + margin): Telegram counts when
+  /// a request arrives, and the network may bring two sends that left a window
+  /// apart closer together by up to this much.
+  std::chrono::steady_clock::duration jitter_margin = std::chrono::milliseconds{100};
 };
 
 /// Sliding-window logs: a send is allowed when fewer than N sends happened in
-/// the window before it, so no window of that length ever holds more than N.
+/// the window (plus the jitter margin) before it, so no window of that length
+/// ever holds more than N, and arrivals jittered by up to the margin still
+/// keep to Telegram's count over any sliding window.
 class send_limiter {
 public:
   using time_point = std::chrono::steady_clock::time_point;
@@ -50,6 +56,7 @@ private:
   void forget_idle_chats(time_point now);
 
   send_limits limits_;
+  std::chrono::steady_clock::duration second_window_, minute_window_, idle_after_;
   std::deque<time_point> global_; // at most global_per_second entries
   std::unordered_map<int64_t, chat_log> chats_;
   time_point paused_until_{};

@@ -230,6 +230,19 @@ void fake_telegram::set_webhook(bool active) {
   impl_->state.set_webhook(active, active ? "https://example.invalid/phoenix-webhook" : "");
 }
 
+void fake_telegram::enforce_limits(bool on) {
+  impl_->state.limits.enforce(on);
+}
+void fake_telegram::set_arrival_jitter(std::string method, std::chrono::milliseconds jitter) {
+  impl_->state.limits.set_arrival_jitter(method, jitter);
+}
+std::size_t fake_telegram::rate_limited() const {
+  return impl_->state.limits.rejected();
+}
+std::chrono::milliseconds fake_telegram::rate_limited_span() const {
+  return impl_->state.limits.span();
+}
+
 std::size_t fake_telegram::calls(const std::string& method) const {
   return impl_->state.calls(method);
 }

@@ -11,7 +11,8 @@
 // answers on a condition variable, injects faults per method (HTTP errors,
 // 429 with retry_after, latency, dropped connections, blocked users, refused
 // connections) and reads counters. Everything is also reachable over HTTP
-// without the token (GET /__control, /__stats, /__push, POST /__push_many,
+// without the token (GET /__control (also enforce_limits=0/1, arrival_jitter_ms=J
+// with method=M), /__stats, /__push, POST /__push_many,
 // /__callback, /__sent; not counted), so a terminal demo or a benchmark can
 // drive a separate process.
 #pragma once
@@ -151,6 +152,22 @@ public:
   void unblock_user(std::int64_t chat_id);
   /// As setWebhook / deleteWebhook do: getUpdates answers 409 while set.
   void set_webhook(bool active);
+
+  // --- Telegram's rate limits ------------------------------------------------------
+  /// Counts sendMessage, editMessageText and sendChatAction as Telegram does:
+  /// on arrival, over any sliding window, 1 per chat per second, 20 per group
+  /// per minute, 30 per second in all. Over a limit: 429 "Too Many Requests:
+  /// retry after N" (N: seconds until the window has room, at least 1), not
+  /// counted. Off by default.
+  void enforce_limits(bool on);
+  /// Each request of `method` ("*": all) arrives (is counted and answered)
+  /// a seeded random 0..jitter later, at most 10 s: the network between a
+  /// bot and Telegram. 0 turns it off.
+  void set_arrival_jitter(std::string method, std::chrono::milliseconds jitter);
+  /// 429s answered by the enforced limits (not the injected ones).
+  std::size_t rate_limited() const;
+  /// From the first to the last message counted by the enforced limits.
+  std::chrono::milliseconds rate_limited_span() const;
 
   // --- counters: Bot API requests only (not /__control and friends) -------------
   std::size_t calls(const std::string& method) const; ///< any case, e.g. "getUpdates"

@@ -113,9 +113,11 @@ reply router::control_plane(const std::string& path, const params& q, const requ
 // Values are checked before anything is applied, so a typo changes nothing.
 reply router::control(const params& q) const {
   static const char* const known[] = {
-      "method",     "fail",      "status",         "retry_after",  "fail_ratio", "reset",
-      "latency_ms", "jitter_ms", "block",          "unblock",      "accepting",  "stop_ms",
-      "webhook",    "clear",     "reset_counters", "drop_updates", "renumber"};
+      "method",     "fail",           "status",           "retry_after",
+      "fail_ratio", "reset",          "latency_ms",       "jitter_ms",
+      "block",      "unblock",        "accepting",        "stop_ms",
+      "webhook",    "clear",          "reset_counters",   "drop_updates",
+      "renumber",   "enforce_limits", "arrival_jitter_ms"};
   for (const auto& [name, value] : q) {
     if (std::find(std::begin(known), std::end(known), name) == std::end(known)) {
       return control_error(http::status::bad_request, "unknown control parameter: " + name);
@@ -185,12 +187,20 @@ reply router::control(const params& q) const {
   if (int_param(q, "stop_ms", n) && n) {
     hooks_.stop_for(milliseconds(n));
   }
+  if (int_param(q, "enforce_limits", n)) {
+    state_.limits.enforce(n != 0);
+  }
+  if (int_param(q, "arrival_jitter_ms", n)) {
+    state_.limits.set_arrival_jitter(method, milliseconds(n));
+  }
 
   rapidjson::StringBuffer buffer;
   plain_writer w(buffer);
   w.StartObject();
   write_key(w, "faults");
   state_.faults.write(w);
+  write_key(w, "rate_limits");
+  state_.limits.write(w);
   write_key(w, "accepting");
   w.Bool(hooks_.running());
   w.EndObject();
@@ -205,6 +215,8 @@ reply router::stats() const {
   state_.write_stats(w);
   write_key(w, "faults");
   state_.faults.write(w);
+  write_key(w, "rate_limits");
+  state_.limits.write(w);
   write_key(w, "accepting");
   w.Bool(hooks_.running());
   write_key(w, "samples");

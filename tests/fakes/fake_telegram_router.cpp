@@ -56,9 +56,37 @@ reply router::handle(const request& req, const waker& wake) const {
     return r;
   }
   call c{method, p};
+  if (reply refused; rate_limits::counted(method) && over_limit(c, refused)) {
+    refused.delay = r.delay;
+    return refused;
+  }
   reply answer = dispatch(c, wake);
   answer.delay = r.delay;
   return answer;
+}
+
+bool router::over_limit(const call& c, reply& refused) const {
+  int64_t chat = 0;
+  if (!parse_int(c.get("chat_id") ? *c.get("chat_id") : "", chat) || chat == 0) {
+    return false; // the method answers the bad chat_id
+  }
+  const std::optional<int> retry_after = state_.limits.admit(chat);
+  if (!retry_after) {
+    return false;
+  }
+  refused.res = failure(429, *retry_after, c.method);
+  return true;
+}
+
+milliseconds router::arrival_delay(const request& req) const {
+  std::string path;
+  params q;
+  parse_target(std::string_view(req.target().data(), req.target().size()), path, q);
+  const size_t slash = path.find('/', 1);
+  if (path.rfind("/bot", 0) != 0 || slash == std::string::npos) {
+    return milliseconds(0); // the control plane is never late
+  }
+  return state_.limits.arrival_delay(to_lower(path.substr(slash + 1)));
 }
 
 response router::make(http::status status, const char* type, std::string body) {

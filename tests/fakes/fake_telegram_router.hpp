@@ -54,6 +54,9 @@ public:
 
   reply handle(const request& req, const waker& wake) const;
 
+  /// How late this request arrives (the arrival jitter; 0 for the control plane).
+  milliseconds arrival_delay(const request& req) const;
+
 private:
   struct call {
     const std::string& method; ///< lowercase
@@ -105,6 +108,9 @@ private:
   static bool link_preview(const call& c, outgoing& o, reply& err);
 
   static size_t count_deprecated(const call& c);
+
+  /// Telegram's limits on arrival (when enforced): a 429 in `refused`.
+  bool over_limit(const call& c, reply& refused) const;
 
   // --- methods ---------------------------------------------------------------------
 

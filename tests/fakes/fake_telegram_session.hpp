@@ -83,6 +83,15 @@ private:
       return;
     }
     req_ = parser_->release();
+    // The network's jitter: the request reaches Telegram's counting later.
+    after_delay(delay_, router_.arrival_delay(req_),
+                beast::bind_front_handler(&session::on_arrived, shared_from_this()));
+  }
+
+  void on_arrived(beast::error_code ec) {
+    if (ec) {
+      return;
+    }
     const uint64_t seq = ++wait_seq_;
     reply_ = router_.handle(req_, make_waker(seq));
     if (reply_.finish && reply_.wait.count() > 0) {

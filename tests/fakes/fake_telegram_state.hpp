@@ -10,6 +10,7 @@
 
 #include "tests/fakes/fake_telegram.hpp"
 #include "tests/fakes/fake_telegram_faults.hpp"
+#include "tests/fakes/fake_telegram_limits.hpp"
 #include "tests/fakes/fake_telegram_text.hpp"
 
 #include <algorithm>
@@ -114,12 +115,13 @@ inline std::string canonical_method(const std::string& name) {
 class server_state {
 public:
   server_state(const fake_telegram_options& o, int64_t bot_id)
-      : faults(o.random_seed), options_(o), bot_id_(bot_id),
+      : faults(o.random_seed), limits(o.random_seed + 1), options_(o), bot_id_(bot_id),
         next_update_id_(o.first_update_id > 0
                             ? o.first_update_id
                             : std::max<int64_t>(1, (unix_now() - 1700000000) * 10)) {}
 
   fault_table faults;
+  rate_limits limits;
   /// stop(): Bot API requests on open connections are reset.
   std::atomic<bool> stopped{false};
 

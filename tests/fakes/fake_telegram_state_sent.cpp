@@ -276,6 +276,7 @@ void server_state::reset_counters() {
   confirmed_offset_ = 0;
   connections_.store(0);
   max_in_flight_.store(in_flight_.load());
+  limits.reset_counters();
 }
 
 bool server_state::same_entities(const formatted_text& a, const formatted_text& b) {

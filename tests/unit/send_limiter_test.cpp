@@ -1,5 +1,6 @@
 #include "core/send_limiter.hpp"
 
+#include <algorithm>
 #include <boost/test/unit_test.hpp>
 #include <map>
 #include <random>
@@ -12,6 +13,8 @@ namespace {
 
 using time_point = send_limiter::time_point;
 const time_point t0{std::chrono::hours{1000}};
+// Telegram's windows exactly (the default adds a jitter margin).
+const send_limits exact_windows{30, 1, 20, 0ms};
 
 struct sent {
   int64_t chat_id;
@@ -37,7 +40,7 @@ std::size_t busiest_window(const std::vector<time_point>& times,
 BOOST_AUTO_TEST_SUITE(send_limiter_tests)
 
 BOOST_AUTO_TEST_CASE(free_chats_may_send_now_and_then_wait_a_second) {
-  send_limiter limiter{{}};
+  send_limiter limiter{exact_windows};
   BOOST_TEST((limiter.next_slot(1, false, t0) == t0));
   limiter.on_send(1, false, t0);
   BOOST_TEST((limiter.next_slot(1, false, t0) == t0 + 1s));
@@ -47,7 +50,7 @@ BOOST_AUTO_TEST_CASE(free_chats_may_send_now_and_then_wait_a_second) {
 }
 
 BOOST_AUTO_TEST_CASE(groups_get_twenty_per_minute) {
-  send_limiter limiter{{}};
+  send_limiter limiter{exact_windows};
   for (int i = 0; i < 20; ++i) {
     const time_point now = t0 + i * 1s;
     BOOST_TEST((limiter.next_slot(-100, true, now) == now));
@@ -58,7 +61,7 @@ BOOST_AUTO_TEST_CASE(groups_get_twenty_per_minute) {
 }
 
 BOOST_AUTO_TEST_CASE(global_limit_spreads_bulk_sends) {
-  send_limiter limiter{{}};
+  send_limiter limiter{exact_windows};
   for (int chat = 0; chat < 30; ++chat)
     limiter.on_send(chat, false, t0 + chat * 1ms);
   BOOST_TEST((limiter.next_slot(999, false, t0 + 30ms) == t0 + 1s));
@@ -115,6 +118,46 @@ BOOST_AUTO_TEST_CASE(a_thousand_sends_never_exceed_any_limit) {
   }
   BOOST_TEST((log[500].at - log[499].at >= 5s));
   BOOST_TEST(busiest_window(per_chat[-1], 60s) == 20u); // the busy group hit its limit
+}
+
+BOOST_AUTO_TEST_CASE(the_jitter_margin_widens_every_window) {
+  send_limiter limiter{{}}; // defaults: 100 ms
+  limiter.on_send(1, false, t0);
+  BOOST_TEST((limiter.next_slot(1, false, t0 + 1s) == t0 + 1100ms));
+  for (int chat = 100; chat < 129; ++chat)
+    limiter.on_send(chat, false, t0 + 1ms);
+  BOOST_TEST((limiter.next_slot(999, false, t0 + 2ms) == t0 + 1100ms)); // 30 in the window
+  for (int i = 0; i < 20; ++i)
+    limiter.on_send(-100, true, t0 + i * 2s);
+  BOOST_TEST((limiter.next_slot(-100, true, t0 + 40s) == t0 + 60100ms));
+
+  send_limiter wide{{30, 1, 20, 1s}};
+  wide.on_send(1, false, t0);
+  BOOST_TEST((wide.next_slot(1, false, t0) == t0 + 2s));
+}
+
+// Telegram counts when a request arrives; the network delays each send by
+// 0..100 ms. Sends a window apart then arrive closer than a window unless the
+// margin covers the jitter.
+BOOST_AUTO_TEST_CASE(jittered_arrivals_keep_telegrams_count_with_the_margin) {
+  for (auto margin : {0ms, 100ms}) {
+    send_limiter limiter{{30, 1, 20, margin}};
+    std::mt19937 random(11);
+    std::vector<time_point> all;
+    std::map<int64_t, std::vector<time_point>> per_chat;
+    time_point now = t0;
+    for (int i = 0; i < 600; ++i) {
+      const int64_t chat_id = i % 3 == 0 ? 1 : 2 + i; // one busy chat, many others
+      now = limiter.next_slot(chat_id, false, now);
+      limiter.on_send(chat_id, false, now);
+      const time_point arrival = now + std::chrono::milliseconds(random() % 101);
+      all.insert(std::upper_bound(all.begin(), all.end(), arrival), arrival);
+      auto& chat = per_chat[chat_id];
+      chat.insert(std::upper_bound(chat.begin(), chat.end(), arrival), arrival);
+    }
+    const bool kept = busiest_window(all, 1s) <= 30u && busiest_window(per_chat[1], 1s) <= 1u;
+    BOOST_TEST(kept == (margin == 100ms), "margin " << margin.count() << " ms");
+  }
 }
 
 BOOST_AUTO_TEST_CASE(idle_chats_are_forgotten) {
