@@ -57,7 +57,7 @@ void on_server(const std::string& sql) {
 
 } // namespace
 
-BOOST_AUTO_TEST_SUITE(delivery_tests)
+BOOST_AUTO_TEST_SUITE(delivery_tests, *boost::unit_test::label("delivery"))
 
 BOOST_AUTO_TEST_CASE(ids_restarting_lower_after_a_restart_are_all_answered_once) {
   BOOST_REQUIRE_MESSAGE(test_database::available(), test_database::how_to_run);

@@ -38,7 +38,7 @@ long long ms(steady::duration d) {
 
 } // namespace
 
-BOOST_AUTO_TEST_SUITE(telegram_limits)
+BOOST_AUTO_TEST_SUITE(telegram_limits, *boost::unit_test::label("delivery"))
 
 BOOST_FIXTURE_TEST_CASE(three_hundred_users_get_their_replies_without_a_429, limits_fixture) {
   constexpr int users = 300;
