@@ -1,8 +1,9 @@
 // A fake API-Football v3 server on 127.0.0.1 for tests, the demo and benchmarks.
-// It answers from the real sample responses in /work/shared/samples/api-football
-// (read once at start, never copied into the repo), enforces the key and the
-// quotas like the real API, and injects faults on demand: latency, HTTP errors,
-// truncated JSON, dropped connections, error envelopes.
+// It answers from the project's own answers in tests/fakes/data/api-football
+// (written for Phoenix in the documented v3 format, read once at start),
+// enforces the key and the quotas like the real API, and injects faults on
+// demand: latency, HTTP errors, truncated JSON, dropped connections, error
+// envelopes.
 //
 // Every fault and counter is also reachable over HTTP (GET /__control, /__stats,
 // no key, not counted), so a demo or benchmark can drive a separate process.

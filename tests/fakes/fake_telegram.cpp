@@ -22,8 +22,8 @@ std::string samples_path(const std::string& option) {
   if (const char* env = std::getenv("PHOENIX_TELEGRAM_SAMPLES"); env && *env) {
     return env;
   }
-#ifdef PHOENIX_SHARED_DIR
-  return std::string(PHOENIX_SHARED_DIR) + "/spec/sample-updates.json";
+#ifdef PHOENIX_TELEGRAM_SAMPLES
+  return PHOENIX_TELEGRAM_SAMPLES;
 #else
   return "";
 #endif

@@ -33,8 +33,9 @@ struct fake_telegram_options {
   int threads = 1;         ///< threads running the io_context
   std::string bot_username = "phoenix_test_bot";
   std::string bot_first_name = "Phoenix Test";
-  /// sample-updates.json (real update shapes, for push_sample). Empty: env
-  /// PHOENIX_TELEGRAM_SAMPLES, else PHOENIX_SHARED_DIR "/spec/sample-updates.json";
+  /// sample-updates.json (update shapes, for push_sample). Empty: env
+  /// PHOENIX_TELEGRAM_SAMPLES, else the build's PHOENIX_TELEGRAM_SAMPLES
+  /// (tests/fakes/data/telegram/sample-updates.json);
   /// unreadable: push_sample knows no sample, everything else works.
   std::string samples_file;
   /// The first update_id. 0: derived from the clock, so that a restarted fake

@@ -1,7 +1,11 @@
-// Writes the seed corpora of the fuzz targets from the shared samples, at run
-// time (the samples are never copied into the repository):
+// Writes the seed corpora of the fuzz targets from sample answers, at run time:
+// the project's own (tests/fakes/data) and, when beside the project, the real
+// captures in ../shared (read in place, never copied into the repository):
 //
-//   make_fuzz_seeds SHARED_DIR OUT_DIR
+//   make_fuzz_seeds UPDATES_FILE FOOTBALL_DIR OUT_DIR
+//
+// UPDATES_FILE: named Bot API updates (sample-updates.json); FOOTBALL_DIR: a
+// folder of API-Football answers (*.json).
 //
 // OUT_DIR/updates:  each sample update as a getUpdates answer, the sample
 //                   envelope, all updates in one answer, and inbox records;
@@ -54,11 +58,11 @@ std::string to_json(const rapidjson::Value& value) {
 }
 
 // Returns the message texts found, for the commands corpus.
-std::vector<std::string> write_update_seeds(const fs::path& shared, const fs::path& out) {
+std::vector<std::string> write_update_seeds(const fs::path& updates, const fs::path& out) {
   rapidjson::Document samples;
-  samples.Parse(read_file(shared / "spec/sample-updates.json").c_str());
+  samples.Parse(read_file(updates).c_str());
   if (!samples.IsObject())
-    throw std::runtime_error("spec/sample-updates.json is not a JSON object");
+    throw std::runtime_error(updates.string() + " is not a JSON object");
   std::vector<std::string> texts;
   std::string all;
   for (const auto& member : samples.GetObject()) {
@@ -123,9 +127,9 @@ query_kind kind_of_sample(const std::string& name) {
   return query_kind::fixtures_by_date; // errors and shapes Phoenix never asks for
 }
 
-std::vector<std::pair<std::string, std::string>> football_samples(const fs::path& shared) {
+std::vector<std::pair<std::string, std::string>> football_samples(const fs::path& folder) {
   std::vector<std::pair<std::string, std::string>> samples;
-  for (const auto& file : fs::directory_iterator{shared / "samples/api-football"})
+  for (const auto& file : fs::directory_iterator{folder})
     if (file.path().extension() == ".json")
       samples.emplace_back(file.path().stem().string(), read_file(file.path()));
   std::sort(samples.begin(), samples.end());
@@ -167,15 +171,15 @@ void write_snapshot_seeds(const std::vector<std::pair<std::string, std::string>>
 } // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 3) {
-    std::cerr << "usage: " << argv[0] << " SHARED_DIR OUT_DIR\n";
+  if (argc != 4) {
+    std::cerr << "usage: " << argv[0] << " UPDATES_FILE FOOTBALL_DIR OUT_DIR\n";
     return 2;
   }
-  const fs::path shared{argv[1]}, out{argv[2]};
+  const fs::path updates{argv[1]}, football{argv[2]}, out{argv[3]};
   try {
-    auto texts = write_update_seeds(shared, out / "updates");
+    auto texts = write_update_seeds(updates, out / "updates");
     write_command_seeds(std::move(texts), out / "commands");
-    auto samples = football_samples(shared);
+    auto samples = football_samples(football);
     write_football_seeds(samples, out / "football");
     write_snapshot_seeds(samples, out / "snapshot");
   } catch (const std::exception& e) {

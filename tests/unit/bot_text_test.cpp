@@ -78,7 +78,8 @@ const date_choice today{"2022-03-19", "today"};
 
 BOOST_AUTO_TEST_SUITE(bot_text_tests)
 
-BOOST_AUTO_TEST_CASE(fixtures_of_a_day_from_the_real_sample) {
+BOOST_AUTO_TEST_CASE(fixtures_of_a_day_from_the_real_sample,
+                     *boost::unit_test::precondition(shared_samples_present)) {
   auto shown = render_fixtures(sample_fixtures("fixtures-by-date.json"), today, "Europe/Madrid");
   check_telegram_html(shown.html);
   BOOST_TEST(contains(shown.html, "<b>Fixtures today, 2022-03-19</b>"));
@@ -183,7 +184,8 @@ BOOST_AUTO_TEST_CASE(status_labels_and_kick_off_times) {
   BOOST_TEST(kick_off_time("2024-05-01Tab:cd") == "--:--");
 }
 
-BOOST_AUTO_TEST_CASE(live_matches_show_minute_and_score) {
+BOOST_AUTO_TEST_CASE(live_matches_show_minute_and_score,
+                     *boost::unit_test::precondition(shared_samples_present)) {
   auto shown = render_live(sample_fixtures("fixtures-live.json"));
   check_telegram_html(shown.html);
   BOOST_TEST(contains(shown.html, "<b>Live now</b> (7 matches)"));
@@ -194,7 +196,8 @@ BOOST_AUTO_TEST_CASE(live_matches_show_minute_and_score) {
   BOOST_TEST(shown.keyboard.size() == 7u);
 }
 
-BOOST_AUTO_TEST_CASE(statistics_of_a_finished_match) {
+BOOST_AUTO_TEST_CASE(statistics_of_a_finished_match,
+                     *boost::unit_test::precondition(shared_samples_present)) {
   auto fixtures = sample_fixtures("fixtures-by-ids-with-details.json");
   const std::string html = render_stats(fixtures.at(0));
   check_telegram_html(html);

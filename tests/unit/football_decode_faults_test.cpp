@@ -3,13 +3,15 @@
 
 using namespace phoenix::test;
 
-BOOST_AUTO_TEST_SUITE(football_decode_fault_tests)
+namespace {
 
-BOOST_AUTO_TEST_CASE(every_truncated_sample_is_malformed) {
-  const auto names = all_sample_names();
-  BOOST_REQUIRE_GE(names.size(), 16u);
+// Every JSON answer in `dir`, cut at many places: each cut is malformed for
+// every decoder.
+void check_truncations_of(const fs::path& dir, std::size_t at_least) {
+  const auto names = all_sample_names(dir);
+  BOOST_REQUIRE_GE(names.size(), at_least);
   for (const std::string& name : names) {
-    const std::string body = read_sample(name);
+    const std::string body = read_file_text(dir / name);
     // Any cut before the closing brace of the top-level object is invalid JSON.
     const std::size_t last_brace = body.rfind('}');
     BOOST_REQUIRE(last_brace != std::string::npos);
@@ -26,6 +28,19 @@ BOOST_AUTO_TEST_CASE(every_truncated_sample_is_malformed) {
     auto half = decode_fixtures(std::string_view(body).substr(0, body.size() / 2));
     BOOST_CHECK(half.error.detail.find("not JSON") == 0);
   }
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(football_decode_fault_tests)
+
+BOOST_AUTO_TEST_CASE(every_truncated_answer_of_the_project_is_malformed) {
+  check_truncations_of(project_data_dir, 10);
+}
+
+BOOST_AUTO_TEST_CASE(every_truncated_real_sample_is_malformed,
+                     *boost::unit_test::precondition(shared_samples_present)) {
+  check_truncations_of(samples_dir, 16);
 }
 
 BOOST_AUTO_TEST_CASE(wrong_shapes_are_malformed_not_crashes) {

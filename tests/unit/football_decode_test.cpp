@@ -24,7 +24,8 @@ std::string summary(const event& e) {
 
 BOOST_AUTO_TEST_SUITE(football_decode_tests)
 
-BOOST_AUTO_TEST_CASE(statistics_sample_mixes_ints_percent_decimal_and_null) {
+BOOST_AUTO_TEST_CASE(statistics_sample_mixes_ints_percent_decimal_and_null,
+                     *boost::unit_test::precondition(shared_samples_present)) {
   auto result = decode_statistics(read_sample("fixture-statistics.json"));
   BOOST_REQUIRE(result.ok());
   BOOST_REQUIRE_EQUAL(result.value->size(), 2u);
@@ -49,7 +50,8 @@ BOOST_AUTO_TEST_CASE(statistics_sample_mixes_ints_percent_decimal_and_null) {
   check_stat(filtered.value->front(), "Ball Possession", stat_value::kind::percent, 39, "39%");
 }
 
-BOOST_AUTO_TEST_CASE(fixtures_by_date_has_finished_scheduled_and_live) {
+BOOST_AUTO_TEST_CASE(fixtures_by_date_has_finished_scheduled_and_live,
+                     *boost::unit_test::precondition(shared_samples_present)) {
   auto result = decode_fixtures(read_sample("fixtures-by-date.json"));
   BOOST_REQUIRE(result.ok());
   const auto& fixtures = *result.value;
@@ -76,7 +78,8 @@ BOOST_AUTO_TEST_CASE(fixtures_by_date_has_finished_scheduled_and_live) {
   BOOST_CHECK(!finished.penalty.home && finished.events.empty() && finished.statistics.empty());
 }
 
-BOOST_AUTO_TEST_CASE(fixtures_live_has_events_with_null_player) {
+BOOST_AUTO_TEST_CASE(fixtures_live_has_events_with_null_player,
+                     *boost::unit_test::precondition(shared_samples_present)) {
   auto result = decode_fixtures(read_sample("fixtures-live.json"));
   BOOST_REQUIRE(result.ok());
   const auto& fixtures = *result.value;
@@ -93,7 +96,8 @@ BOOST_AUTO_TEST_CASE(fixtures_live_has_events_with_null_player) {
   BOOST_CHECK(fixtures[1].status.extra == 1);
 }
 
-BOOST_AUTO_TEST_CASE(fixtures_by_ids_embed_events_statistics_and_penalties) {
+BOOST_AUTO_TEST_CASE(fixtures_by_ids_embed_events_statistics_and_penalties,
+                     *boost::unit_test::precondition(shared_samples_present)) {
   auto result = decode_fixtures(read_sample("fixtures-by-ids-with-details.json"));
   BOOST_REQUIRE(result.ok());
   BOOST_REQUIRE_EQUAL(result.value->size(), 2u);
@@ -117,7 +121,7 @@ BOOST_AUTO_TEST_CASE(fixtures_by_ids_embed_events_statistics_and_penalties) {
   BOOST_CHECK_EQUAL((*result.value)[1].events.size(), 20u);
 }
 
-BOOST_AUTO_TEST_CASE(events_sample) {
+BOOST_AUTO_TEST_CASE(events_sample, *boost::unit_test::precondition(shared_samples_present)) {
   auto result = decode_events(read_sample("fixture-events.json"));
   BOOST_REQUIRE(result.ok());
   const auto& events = *result.value;
@@ -130,7 +134,7 @@ BOOST_AUTO_TEST_CASE(events_sample) {
   BOOST_CHECK_EQUAL(events[4].player, "Jo\xC3\xA3o Cancelo");
 }
 
-BOOST_AUTO_TEST_CASE(predictions_sample) {
+BOOST_AUTO_TEST_CASE(predictions_sample, *boost::unit_test::precondition(shared_samples_present)) {
   auto result = decode_predictions(read_sample("predictions.json"));
   BOOST_REQUIRE(result.ok());
   BOOST_REQUIRE_EQUAL(result.value->size(), 1u);
@@ -151,7 +155,8 @@ BOOST_AUTO_TEST_CASE(predictions_sample) {
   BOOST_CHECK_EQUAL(p.comparison.back().second.first, "52.5%");
 }
 
-BOOST_AUTO_TEST_CASE(headtohead_sample_and_envelope_only_samples) {
+BOOST_AUTO_TEST_CASE(headtohead_sample_and_envelope_only_samples,
+                     *boost::unit_test::precondition(shared_samples_present)) {
   auto result = decode_fixtures(read_sample("headtohead.json"));
   BOOST_REQUIRE(result.ok());
   BOOST_REQUIRE_EQUAL(result.value->size(), 8u);
@@ -165,7 +170,8 @@ BOOST_AUTO_TEST_CASE(headtohead_sample_and_envelope_only_samples) {
   BOOST_CHECK(!decode_envelope_error(read_sample("teams-search.json")));
 }
 
-BOOST_AUTO_TEST_CASE(error_samples_map_to_typed_errors) {
+BOOST_AUTO_TEST_CASE(error_samples_map_to_typed_errors,
+                     *boost::unit_test::precondition(shared_samples_present)) {
   const std::vector<std::pair<std::string, football_errc>> expected = {
       {"error-missing-key.json", football_errc::bad_key},
       {"error-rate-limit.json", football_errc::rate_limited},

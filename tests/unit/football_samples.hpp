@@ -1,5 +1,7 @@
-// Shared by the football decoder tests: the real API samples (read in place
-// from ../shared, never copied) and helpers that run every decoder.
+// Shared by the football decoder tests: the project's own API answers
+// (tests/fakes/data/api-football, what the fakes serve), the real captures for
+// the conformance tests (read in place from ../shared, never copied; skipped
+// when ../shared is not beside the project), and helpers that run every decoder.
 #pragma once
 
 #include "core/football_decode.hpp"
@@ -19,17 +21,40 @@ using namespace phoenix::core;
 namespace fs = std::filesystem;
 
 // Real API answers, shared with the other teams; read in place, never copied.
+// Only conformance tests read them.
 inline const fs::path samples_dir = PHOENIX_SOURCE_DIR "/../shared/samples/api-football";
 
-inline std::string read_sample(const std::string& name) {
-  std::ifstream in(samples_dir / name, std::ios::binary);
-  BOOST_REQUIRE_MESSAGE(in, "cannot open sample " << name);
+// The project's own answers, written for Phoenix; the fakes serve them.
+inline const fs::path project_data_dir = PHOENIX_SOURCE_DIR "/tests/fakes/data/api-football";
+
+// Precondition of a conformance test case or suite: skipped, with the reason,
+// when the real captures are not beside the project (a user's clone).
+inline boost::test_tools::assertion_result shared_samples_present(boost::unit_test::test_unit_id) {
+  boost::test_tools::assertion_result present = fs::is_directory(samples_dir);
+  if (!present)
+    present.message() << "skipped: ../shared/samples not beside the project (conformance only)";
+  return present;
+}
+
+inline std::string read_file_text(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  BOOST_REQUIRE_MESSAGE(in, "cannot open " << path.string());
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
-inline std::vector<std::string> all_sample_names() {
+// A real capture (conformance tests only).
+inline std::string read_sample(const std::string& name) {
+  return read_file_text(samples_dir / name);
+}
+
+// One of the project's own answers.
+inline std::string read_project_data(const std::string& name) {
+  return read_file_text(project_data_dir / name);
+}
+
+inline std::vector<std::string> all_sample_names(const fs::path& dir = samples_dir) {
   std::vector<std::string> names;
-  for (const auto& entry : fs::directory_iterator(samples_dir)) {
+  for (const auto& entry : fs::directory_iterator(dir)) {
     if (entry.path().extension() == ".json")
       names.push_back(entry.path().filename().string());
   }
