@@ -3,6 +3,7 @@
 #include "core/football_payload.hpp"
 #include "core/match_check.hpp"
 #include "core/quota_tracker.hpp"
+#include "core/upstream_answer.hpp"
 
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
@@ -43,33 +44,28 @@ void send_attempt(self_pointer self, uint64_t id) {
   request.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(left);
   ++call.attempts;
   auto handle = caf::actor_cast<api_fetcher_actor>(self);
-  config.http->async_request(std::move(request), [handle, id](core::http_result result) {
-    // On an io thread: hand over by message, never touch the actor here.
-    caf::anon_send(handle, http_done_atom::value, id, std::move(result));
-  });
+  config.http->async_request(std::move(request),
+                             [handle, id, query = call.query](core::http_result result) {
+                               // On the football client's io thread: decode here, then hand over by
+                               // message (never touch the actor from this thread).
+                               caf::anon_send(handle, http_done_atom::value, id,
+                                              core::read_upstream_answer(query, std::move(result)));
+                             });
 }
 
-void on_http_done(self_pointer self, uint64_t id, core::http_result& result) {
+void on_http_done(self_pointer self, uint64_t id, core::upstream_answer& answer) {
   auto pos = self->state.calls.find(id);
   if (pos == self->state.calls.end())
     return;
   auto& call = pos->second;
   auto& config = self->state.config;
-  auto outcome = core::classify_upstream(call.query.kind, result);
-  // An answer about another fixture is neither cached nor shown; asking again would not help.
-  if (outcome.data)
-    if (auto mismatch = core::answer_mismatch(call.query, *outcome.data)) {
-      outcome.data.reset();
-      outcome.error = std::move(*mismatch);
-      outcome.retryable = false;
-    }
+  auto& outcome = answer.outcome;
   if (outcome.data) {
     fetch_result ok;
     ok.ok = true;
-    ok.ttl = core::ttl_for(call.query, config.ttl, core::all_finished(*outcome.data),
-                           core::any_live(*outcome.data));
+    ok.ttl = core::ttl_for(call.query, config.ttl, answer.all_finished, answer.any_live);
     ok.data = std::make_shared<const core::football_payload>(std::move(*outcome.data));
-    ok.body = core::cacheable_body(call.query.kind, std::move(result.response.body));
+    ok.body = std::move(answer.cache_body);
     ok.day_remaining = outcome.day_remaining;
     ok.minute_remaining = outcome.minute_remaining;
     return finish(self, id, std::move(ok));
@@ -125,8 +121,8 @@ api_fetcher_actor::behavior_type api_fetcher(self_pointer self, api_fetcher_conf
           answer.error = std::move(decoded.error);
         return answer;
       },
-      [self](http_done_atom, uint64_t id, core::http_result& result) {
-        on_http_done(self, id, result);
+      [self](http_done_atom, uint64_t id, core::upstream_answer& answer) {
+        on_http_done(self, id, answer);
       },
       [self](retry_atom, uint64_t id) {
         if (self->state.calls.count(id) != 0)

@@ -57,7 +57,11 @@ db_pool_config db_config_of(const settings& values) {
   return config;
 }
 
-// The football front and its fetchers, sharing one HTTP client.
+// Decoding a burst of API-Football answers on the football client's io thread
+// yields the cores to the actors' workers (quick replies) and Telegram's client.
+constexpr int football_io_nice = 10;
+
+// The football front and its fetchers, sharing the football HTTP client.
 football_actor spawn_football(caf::actor_system& sys, const settings& values, cache_actor cache,
                               std::shared_ptr<core::http_client> http) {
   if (values.football_api_key.empty())
@@ -121,12 +125,19 @@ void start_metrics(caf::actor_system& sys, const settings& values, running_bot& 
 running_bot start_bot(caf::actor_system& sys, const settings& values) {
   running_bot bot;
   bot.exit_code = std::make_shared<std::atomic<int>>(0);
-  bot.http = std::make_shared<core::http_client>(core::http_client_options{
-      static_cast<size_t>(values.net_io_threads),
-      static_cast<size_t>(values.net_max_connections_per_host), true, ""});
+  core::http_client_options telegram_net;
+  telegram_net.io_threads = static_cast<size_t>(values.net_io_threads);
+  telegram_net.max_connections_per_host = static_cast<size_t>(values.net_max_connections_per_host);
+  telegram_net.thread_name = "telegram.io";
+  bot.http = std::make_shared<core::http_client>(telegram_net);
+  core::http_client_options football_net;
+  football_net.max_connections_per_host = static_cast<size_t>(values.football_max_connections);
+  football_net.io_nice = football_io_nice;
+  football_net.thread_name = "football.io";
+  bot.football_http = std::make_shared<core::http_client>(football_net);
   bot.db = sys.spawn(db_pool, db_config_of(values));
   bot.cache = spawn_cache(sys, cache_config_of(values));
-  bot.football = spawn_football(sys, values, bot.cache, bot.http);
+  bot.football = spawn_football(sys, values, bot.cache, bot.football_http);
 
   auto telegram_url = without_trailing_slash(values.telegram_api_url);
   telegram_sender_config sender;

@@ -14,7 +14,10 @@
 namespace phoenix {
 
 struct running_bot {
-  std::shared_ptr<core::http_client> http; ///< shared by every HTTP user
+  std::shared_ptr<core::http_client> http; ///< Telegram's calls (poller, sender)
+  /// API-Football's calls, on an io thread of their own that also decodes the
+  /// answers, at a lower priority: a burst of answers gives way to quick replies.
+  std::shared_ptr<core::http_client> football_http;
   db_pool_actor db;
   cache_actor cache;
   football_actor football;
@@ -22,7 +25,7 @@ struct running_bot {
   job_registry_actor jobs;
   dispatcher_actor dispatcher;
   telegram_poller_actor poller;
-  lifecycle_actor root; ///< send it shutdown_atom to stop everything in order
+  lifecycle_actor root;  ///< send it shutdown_atom to stop everything in order
   metrics_actor metrics; ///< invalid when metrics.listen is empty
   /// /metrics, /healthz, /readyz; null when off. Destroy it after the actor system.
   std::shared_ptr<core::metrics_server> metrics_server;

@@ -145,6 +145,10 @@ const std::vector<option_spec>& option_specs() {
                "cache TTL of finished match data", minute, 30 * day),
       duration("football", "ttl-fixtures", &s::football_ttl_fixtures,
                "cache TTL of fixtures by date", second, day),
+      // Sized for API-Football's per-minute plans (docs/operations.md): the
+      // budget, not this cap, limits calls; a cap below it makes users wait in Phoenix.
+      count("football", "max-connections", &s::football_max_connections,
+            "connections to API-Football at once", 1, 4096),
       count("fetchers", "count", &s::fetchers_count, "API fetcher actors", 1, 64),
       count("net", "io-threads", &s::net_io_threads, "Asio threads for HTTP", 1, 16),
       count("net", "max-connections-per-host", &s::net_max_connections_per_host,

@@ -32,6 +32,7 @@ struct settings {
   caf::timespan football_ttl_stats = 60s;
   caf::timespan football_ttl_finished = 24h;
   caf::timespan football_ttl_fixtures = 10min;
+  int64_t football_max_connections = 256;
 
   int64_t fetchers_count = 4;
   int64_t net_io_threads = 1;

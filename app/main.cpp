@@ -86,13 +86,14 @@ int main(int argc, char** argv) {
     spdlog::info("phoenix-bot running; SIGINT or SIGTERM stops it");
     auto code = bot.exit_code;
     auto http = bot.http;
+    auto football_http = bot.football_http;
     auto metrics_server = bot.metrics_server;
     bot = running_bot{}; // drop our handles: the actors end by themselves
     sys.await_all_actors_done();
     pthread_kill(signal_thread.native_handle(), SIGUSR2);
     signal_thread.join();
     exit_code = *code;
-  } // the actor system first, then the HTTP client its actors used
+  } // the actor system first, then the HTTP clients its actors used
   spdlog::info("phoenix-bot stopped");
   return exit_code;
 }

@@ -13,7 +13,10 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <pthread.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <thread>
 #include <variant>
 
@@ -382,7 +385,14 @@ http_client::http_client(http_client_options options) : impl_(std::make_shared<i
   impl_->tls.set_verify_mode(ssl::verify_peer);
   impl_->work.emplace(impl_->io.get_executor());
   for (size_t i = 0; i < std::max<size_t>(1, options.io_threads); ++i)
-    impl_->threads.emplace_back([io = &impl_->io] { io->run(); });
+    impl_->threads.emplace_back(
+        [io = &impl_->io, nice = options.io_nice, name = options.thread_name.substr(0, 15)] {
+          pthread_setname_np(pthread_self(), name.c_str());
+          // Linux keeps a nice value per thread: this one, not the process.
+          if (nice != 0)
+            setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), nice);
+          io->run();
+        });
 }
 
 http_client::~http_client() {

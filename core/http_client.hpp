@@ -86,6 +86,11 @@ struct http_client_options {
   size_t max_connections_per_host = 32;
   bool keep_alive = true;    ///< false: one connection per request (benchmarks compare)
   std::string extra_ca_file; ///< a PEM CA trusted besides the system's (tests)
+  /// Added to the io threads' nice value (Linux: per thread). A client whose
+  /// callbacks do heavy work (decoding answers) gives way to the rest.
+  int io_nice = 0;
+  /// The io threads' name (at most 15 characters: top, perf, /proc show it).
+  std::string thread_name = "phoenix.http";
 };
 
 /// Counters, read at any time from any thread.

@@ -41,7 +41,7 @@ using cache_writer_actor = caf::typed_actor<
     caf::replies_to<write_atom, cache_snapshot>::with<flush_report>>;
 
 /// An API fetcher (fetchers.count of them): builds API-Football requests,
-/// calls them through the shared HTTP client and decodes the answers.
+/// calls them through the football HTTP client and retries what is worth it.
 using api_fetcher_actor = caf::typed_actor<
     // One upstream call for the query, retried (network errors, 499, 5xx) with
     // backoff inside football.request-timeout; answers data or a typed error.
@@ -49,8 +49,9 @@ using api_fetcher_actor = caf::typed_actor<
     // Decodes a cached entry's value (decoding is spread over the fetchers, not the front).
     caf::replies_to<decode_atom, core::football_query,
                     core::cache_entry_ptr>::with<football_answer>,
-    // Internal: an HTTP exchange finished; sent by the client's io thread.
-    caf::reacts_to<http_done_atom, uint64_t, core::http_result>,
+    // Internal: an HTTP exchange finished, already decoded and checked on the
+    // client's io thread (core::read_upstream_answer), which sends this.
+    caf::reacts_to<http_done_atom, uint64_t, core::upstream_answer>,
     // Internal: the backoff before attempt N of call id ended.
     caf::reacts_to<retry_atom, uint64_t>>;
 

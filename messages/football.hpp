@@ -4,6 +4,7 @@
 #include "core/football_payload.hpp"
 #include "core/football_query.hpp"
 #include "core/http_client.hpp"
+#include "core/upstream_answer.hpp"
 #include "messages/histogram.hpp"
 
 #include <caf/allowed_unsafe_message_type.hpp>
@@ -65,5 +66,6 @@ typename Inspector::result_type inspect(Inspector& f, football_stats& x) {
 // leave the process.
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(phoenix::core::football_query)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(phoenix::core::http_result)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(phoenix::core::upstream_answer)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(phoenix::football_answer)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(phoenix::fetch_result)

@@ -252,6 +252,10 @@ std::size_t fake_api_football::calls_for_fixture(std::int64_t id) const {
 std::size_t fake_api_football::total_calls() const {
   return impl_->state.total_calls();
 }
+std::size_t fake_api_football::peak_concurrent_calls() const {
+  return impl_->state.peak_concurrent_calls();
+}
+
 std::size_t fake_api_football::connections_accepted() const {
   return impl_->state.connections_accepted();
 }

@@ -86,6 +86,8 @@ public:
   std::size_t calls_for_fixture(std::int64_t id) const;
   std::size_t total_calls() const;
   std::size_t connections_accepted() const;
+  /// The most calls being answered at once (their latency included).
+  std::size_t peak_concurrent_calls() const;
   void reset_counters();
 
 private:

@@ -24,6 +24,7 @@ struct reply {
   bool reset = false;
   bool close = false;
   milliseconds delay{0};
+  bool counted = false; ///< a counted call: router::answered() when it ends
 };
 
 class router {
@@ -32,6 +33,9 @@ public:
          std::function<void(bool)> set_accepting)
       : samples_(samples), state_(state), api_key_(std::move(api_key)),
         set_accepting_(std::move(set_accepting)) {}
+
+  /// A counted call's answer is written now (or its delay was cancelled).
+  void answered() const { state_.answered(); }
 
   reply handle(const http::request<http::string_body>& req) const {
     std::string path;
@@ -51,6 +55,7 @@ public:
     state_.record_call(path, fixture_ids(q));
     const fault_decision fault = state_.take_fault();
     reply r;
+    r.counted = true;
     r.delay = fault.delay;
     r.close = fault.close;
     if (fault.what == fault_decision::kind::reset) {

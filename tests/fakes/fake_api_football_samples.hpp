@@ -4,6 +4,7 @@
 // Included only by fake_api_football.cpp.
 #pragma once
 
+#include "tests/fakes/fake_api_football_squads.hpp"
 #include "tests/fakes/query_string.hpp"
 
 #include <charconv>
@@ -156,7 +157,7 @@ public:
   explicit sample_store(const std::string& dir) : dir_(dir) {
     by_date = fixtures("fixtures-by-date.json");
     live = fixtures("fixtures-live.json");
-    detailed = fixtures("fixtures-by-ids-with-details.json");
+    detailed = fixtures("fixtures-by-ids-with-details.json", with_squads);
     headtohead = fixtures("headtohead.json");
     statistics = items("fixture-statistics.json");
     events = items("fixture-events.json");
@@ -228,7 +229,9 @@ private:
     return out;
   }
 
-  std::vector<fixture_item> fixtures(const std::string& file) const {
+  static constexpr bool with_squads = true;
+
+  std::vector<fixture_item> fixtures(const std::string& file, bool add_squads = false) const {
     const rapidjson::Document doc = load(file);
     auto response = doc.FindMember("response");
     if (response == doc.MemberEnd() || !response->value.IsArray()) {
@@ -247,9 +250,35 @@ private:
         f.league_id = item["league"]["id"].GetInt64();
       }
       f.json = to_json(item);
+      if (add_squads && !item.HasMember("lineups") && !item.HasMember("players")) {
+        append_squads(item, f.json);
+      }
       out.push_back(std::move(f));
     }
     return out;
+  }
+
+  // Adds invented `lineups` and `players` (fake_api_football_squads.hpp)
+  // before the item's closing brace.
+  static void append_squads(const rapidjson::Value& item, std::string& json) {
+    auto teams = item.FindMember("teams");
+    if (teams == item.MemberEnd() || !teams->value.IsObject()) {
+      return;
+    }
+    std::string lineups, players;
+    for (const char* side : {"home", "away"}) {
+      auto team = teams->value.FindMember(side);
+      if (team == teams->value.MemberEnd() || !team->value.IsObject() ||
+          !team->value.HasMember("id") || !team->value["id"].IsInt64()) {
+        return;
+      }
+      auto id = team->value["id"].GetInt64();
+      auto name = team->value.HasMember("name") ? to_json(team->value["name"]) : "null";
+      lineups += (lineups.empty() ? "" : ",") + invented_lineup(id, name);
+      players += (players.empty() ? "" : ",") + invented_team_players(id, name);
+    }
+    json.pop_back();
+    json += R"(,"lineups":[)" + lineups + R"(],"players":[)" + players + "]}";
   }
 
   std::string error_text(const std::string& file, const char* field) const {

@@ -85,6 +85,9 @@ private:
   }
 
   void on_delay(beast::error_code ec) {
+    if (reply_.counted) {
+      router_.answered();
+    }
     if (ec) {
       return;
     }

@@ -189,6 +189,10 @@ public:
     for (int64_t id : fixtures) {
       ++fixture_calls_[id];
     }
+    const size_t now = answering_.fetch_add(1) + 1;
+    size_t peak = peak_answering_.load();
+    while (now > peak && !peak_answering_.compare_exchange_weak(peak, now)) {
+    }
   }
   void count_connection() { connections_.fetch_add(1, std::memory_order_relaxed); }
 
@@ -206,6 +210,9 @@ public:
     std::lock_guard lock(counters_mutex_);
     return total_;
   }
+  /// Calls answered and not yet answered at once: the most so far.
+  size_t peak_concurrent_calls() const { return peak_answering_.load(); }
+  void answered() { answering_.fetch_sub(1); }
   size_t connections_accepted() const { return connections_.load(std::memory_order_relaxed); }
   void reset_counters() {
     std::lock_guard lock(counters_mutex_);
@@ -213,6 +220,7 @@ public:
     calls_.clear();
     fixture_calls_.clear();
     connections_.store(0, std::memory_order_relaxed);
+    peak_answering_.store(answering_.load());
   }
 
   void write_counters(json_writer& w) const {
@@ -221,6 +229,8 @@ public:
     w.Uint64(total_);
     w.Key("connections_accepted");
     w.Uint64(connections_accepted());
+    w.Key("peak_concurrent_calls");
+    w.Uint64(peak_concurrent_calls());
     w.Key("calls");
     w.StartObject();
     for (const auto& [path, n] : std::map<std::string, size_t>(calls_.begin(), calls_.end())) {
@@ -280,6 +290,7 @@ private:
   std::unordered_map<std::string, size_t> calls_;
   std::unordered_map<int64_t, size_t> fixture_calls_;
   std::atomic<size_t> connections_{0};
+  std::atomic<size_t> answering_{0}, peak_answering_{0};
 };
 
 } // namespace phoenix::fakes::detail

@@ -61,6 +61,7 @@ struct bot_fixture {
       return;
     caf::anon_send(bot.root, shutdown_atom::value);
     auto http = bot.http;
+    auto football_http = bot.football_http;
     auto metrics_server = bot.metrics_server;
     bot = running_bot{};
     sys->await_all_actors_done();
