@@ -128,31 +128,32 @@ void call_upstream(self_pointer self, const std::string& key) {
           });
 }
 
-// Drops the held calls whose askers have all given up (each was told by its
-// own timeout): no budget is spent on them and nothing is delivered.
-void drop_given_up(self_pointer self, time_point now) {
+// Drops a held call whose askers have all given up (each was told by its own
+// timeout): no budget is spent on it and nothing is delivered. True: dropped.
+bool drop_if_given_up(self_pointer self, const std::string& key, time_point now) {
   auto& st = self->state;
-  auto given_up = [&](const std::string& key) {
-    auto pos = st.pending.find(key);
-    if (pos == st.pending.end())
-      return true;
-    auto& waiters = pos->second.waiters;
-    if (!std::all_of(waiters.begin(), waiters.end(),
-                     [now](const football_waiter& w) { return w.gives_up <= now; }))
-      return false;
-    st.pending.erase(pos);
-    ++st.stats.held_dropped;
+  auto pos = st.pending.find(key);
+  if (pos == st.pending.end())
     return true;
-  };
-  st.held.erase(std::remove_if(st.held.begin(), st.held.end(), given_up), st.held.end());
+  auto& waiters = pos->second.waiters;
+  if (!std::all_of(waiters.begin(), waiters.end(),
+                   [now](const football_waiter& w) { return w.gives_up <= now; }))
+    return false;
+  st.pending.erase(pos);
+  ++st.stats.held_dropped;
+  return true;
 }
 
-// Whether the held queue is full (football.max-held), once given-up calls are out.
+// Whether the held queue is full (football.max-held) without the calls nobody waits for.
 bool held_full(self_pointer self, time_point now) {
-  auto& st = self->state;
-  if (st.held.size() >= st.config.max_held)
-    drop_given_up(self, now);
-  return st.held.size() >= st.config.max_held;
+  auto& held = self->state.held;
+  auto max = self->state.config.max_held;
+  if (held.size() >= max)
+    held.erase(
+        std::remove_if(held.begin(), held.end(),
+                       [&](const std::string& key) { return drop_if_given_up(self, key, now); }),
+        held.end());
+  return held.size() >= max;
 }
 
 // Charges a call to the first asker whose user has budget left (askers
@@ -168,11 +169,11 @@ bool charge_a_user(football_state& st, const pending_query& query, time_point no
 void release_held(self_pointer self) {
   auto& st = self->state;
   auto now = self->clock().now();
-  drop_given_up(self, now);
   while (!st.held.empty() && st.quota.next_call_at(now) <= now) {
     auto key = std::move(st.held.front());
     st.held.pop_front();
-    call_upstream(self, key);
+    if (!drop_if_given_up(self, key, now))
+      call_upstream(self, key);
   }
   auto next = st.quota.next_call_at(now);
   if (st.held.empty() || st.quota_tick_armed || next == core::quota_tracker::time_point::max())
