@@ -183,8 +183,8 @@ void release_held(self_pointer self) {
 }
 
 // Calls upstream now, or holds the call until the minute budget allows it.
-// Refused (stale data if any, else an error): the day budget is spent, the
-// held queue is full, or no asker's user has budget left.
+// Not made: the day budget is spent (stale data if any, else an error); the
+// held queue is full ("busy"); no asker's user has budget left ("wait a minute").
 void upstream(self_pointer self, const std::string& key) {
   auto& st = self->state;
   auto now = self->clock().now();
@@ -198,14 +198,15 @@ void upstream(self_pointer self, const std::string& key) {
   bool hold = st.quota.next_call_at(now) > now || !st.held.empty();
   if (hold && held_full(self, now)) {
     ++st.stats.held_refused;
-    return serve_stale_or(self, key,
-                          core::transport_error(core::football_errc::busy, "held queue full"));
+    return deliver(
+        self, key,
+        error_answer(core::transport_error(core::football_errc::busy, "held queue full")));
   }
   if (!charge_a_user(st, pending, now)) {
     st.stats.user_refusals += pending.waiters.size();
-    return serve_stale_or(
-        self, key,
-        core::make_football_error(core::football_errc::user_budget, "user upstream budget spent"));
+    return deliver(self, key,
+                   error_answer(core::make_football_error(core::football_errc::user_budget,
+                                                          "user upstream budget spent")));
   }
   if (hold) {
     ++st.stats.quota_waits;

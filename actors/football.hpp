@@ -29,6 +29,7 @@ struct football_config {
   /// Calls held for the minute budget at most (football.max-held); beyond: "busy".
   size_t max_held = 100;
   /// Upstream calls per user and minute (limits.user-upstream-per-minute; 0: off).
+  /// Only a query that makes a call counts: cache hits and joins are free.
   int64_t user_upstream_per_minute = 10;
 };
 
