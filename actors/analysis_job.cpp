@@ -17,9 +17,16 @@ struct analysis_state {
   static inline const char* name = "analysis_job";
   core::fixture match;
   std::vector<core::fixture> meetings;
+  football_asker asker; ///< the job's calls spend its chat's upstream budget
 };
 
 using analysis_pointer = caf::stateful_actor<analysis_state>*;
+
+// Asks the football front for one step's data.
+auto ask(analysis_pointer self, const football_actor& football, core::football_query query) {
+  return self->request(football, step_timeout, football_get_atom::value, std::move(query),
+                       self->state.asker);
+}
 
 void report(analysis_pointer self, job_registry_actor registry, int64_t id, bool ok,
             std::string result) {
@@ -30,8 +37,8 @@ void report(analysis_pointer self, job_registry_actor registry, int64_t id, bool
 void predictions_step(analysis_pointer self, job_registry_actor registry, int64_t id,
                       football_actor football) {
   self->send(registry, job_progress_atom::value, id, std::string{"loading the prediction"});
-  self->request(football, step_timeout, football_get_atom::value,
-                core::football_query::of_kind(core::query_kind::predictions, self->state.match.id))
+  ask(self, football,
+      core::football_query::of_kind(core::query_kind::predictions, self->state.match.id))
       .then(
           [=](football_answer& answer) {
             std::optional<core::prediction> forecast;
@@ -54,8 +61,7 @@ void head_to_head_step(analysis_pointer self, job_registry_actor registry, int64
                        football_actor football) {
   auto& m = self->state.match;
   self->send(registry, job_progress_atom::value, id, std::string{"loading head-to-head"});
-  self->request(football, step_timeout, football_get_atom::value,
-                core::football_query::head_to_head(m.home.id, m.away.id, 10))
+  ask(self, football, core::football_query::head_to_head(m.home.id, m.away.id, 10))
       .then(
           [=](football_answer& answer) {
             if (answer.ok)
@@ -67,10 +73,10 @@ void head_to_head_step(analysis_pointer self, job_registry_actor registry, int64
 }
 
 caf::behavior analysis_job(analysis_pointer self, job_registry_actor registry, int64_t id,
-                           int64_t fixture_id, football_actor football) {
+                           int64_t fixture_id, football_actor football, int64_t owner_chat) {
+  self->state.asker = football_asker{owner_chat, step_timeout};
   self->send(registry, job_progress_atom::value, id, std::string{"loading the fixture"});
-  self->request(football, step_timeout, football_get_atom::value,
-                core::football_query::fixture_by_id(fixture_id))
+  ask(self, football, core::football_query::fixture_by_id(fixture_id))
       .then(
           [=](football_answer& answer) {
             if (!answer.ok)
@@ -99,7 +105,7 @@ job_runner analysis_runner(football_actor football) {
   return [football](caf::local_actor* spawner, job_registry_actor registry,
                     const core::job_record& job) -> caf::actor {
     auto fixture = core::parse_fixture_id(job.parameters).value_or(0);
-    return spawner->spawn(analysis_job, registry, job.id, fixture, football);
+    return spawner->spawn(analysis_job, registry, job.id, fixture, football, job.owner_chat);
   };
 }
 

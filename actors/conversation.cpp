@@ -99,13 +99,17 @@ void ask_football(self_pointer self, core::football_query query, std::string com
                   std::string arguments,
                   std::function<core::rendered(const core::football_payload&)> render) {
   auto& st = self->state;
+  auto& u = *st.current;
+  football_asker asker{u.user_id != 0 ? u.user_id : st.chat_id, st.config->answer_timeout};
   self->request(st.config->football, st.config->answer_timeout, football_get_atom::value,
-                std::move(query))
+                std::move(query), asker)
       .then(
           [=](football_answer& answer) {
             if (!answer.ok)
               return reply(self, core::error_text(answer.error), {}, command, arguments,
-                           "upstream error");
+                           answer.error.code == core::football_errc::user_budget
+                               ? "user budget"
+                               : "upstream error");
             auto out = render(*answer.data);
             if (answer.stale)
               out.html +=

@@ -1,5 +1,6 @@
 #include "actors/football.hpp"
 
+#include <algorithm>
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
@@ -8,6 +9,7 @@ namespace phoenix {
 namespace {
 
 using self_pointer = football_actor::stateful_pointer<football_state>;
+using time_point = core::quota_tracker::time_point;
 
 void upstream(self_pointer self, const std::string& key);
 void release_held(self_pointer self);
@@ -27,7 +29,7 @@ void deliver(self_pointer self, const std::string& key, const football_answer& a
   if (!answer.ok)
     ++self->state.stats.errors;
   for (auto& w : waiters)
-    w.deliver(answer);
+    w.promise.deliver(answer);
 }
 
 football_answer error_answer(core::football_error error) {
@@ -126,6 +128,42 @@ void call_upstream(self_pointer self, const std::string& key) {
           });
 }
 
+// Drops a held call whose askers have all given up (each was told by its own
+// timeout): no budget is spent on it and nothing is delivered. True: dropped.
+bool drop_if_given_up(self_pointer self, const std::string& key, time_point now) {
+  auto& st = self->state;
+  auto pos = st.pending.find(key);
+  if (pos == st.pending.end())
+    return true;
+  auto& waiters = pos->second.waiters;
+  if (!std::all_of(waiters.begin(), waiters.end(),
+                   [now](const football_waiter& w) { return w.gives_up <= now; }))
+    return false;
+  st.pending.erase(pos);
+  ++st.stats.held_dropped;
+  return true;
+}
+
+// Whether the held queue is full (football.max-held) without the calls nobody waits for.
+bool held_full(self_pointer self, time_point now) {
+  auto& held = self->state.held;
+  auto max = self->state.config.max_held;
+  if (held.size() >= max)
+    held.erase(
+        std::remove_if(held.begin(), held.end(),
+                       [&](const std::string& key) { return drop_if_given_up(self, key, now); }),
+        held.end());
+  return held.size() >= max;
+}
+
+// Charges a call to the first asker whose user has budget left (askers
+// without a user never pay); false: nobody may spend one.
+bool charge_a_user(football_state& st, const pending_query& query, time_point now) {
+  return std::any_of(query.waiters.begin(), query.waiters.end(), [&](const football_waiter& w) {
+    return st.user_budget.try_spend(w.user, now);
+  });
+}
+
 // Sends the held calls the budget now allows; re-arms the timer for the rest
 // (calls held by answers still in flight go when those answers arrive).
 void release_held(self_pointer self) {
@@ -134,7 +172,8 @@ void release_held(self_pointer self) {
   while (!st.held.empty() && st.quota.next_call_at(now) <= now) {
     auto key = std::move(st.held.front());
     st.held.pop_front();
-    call_upstream(self, key);
+    if (!drop_if_given_up(self, key, now))
+      call_upstream(self, key);
   }
   auto next = st.quota.next_call_at(now);
   if (st.held.empty() || st.quota_tick_armed || next == core::quota_tracker::time_point::max())
@@ -144,20 +183,71 @@ void release_held(self_pointer self) {
 }
 
 // Calls upstream now, or holds the call until the minute budget allows it.
+// Not made: the day budget is spent (stale data if any, else an error); the
+// held queue is full ("busy"); no asker's user has budget left ("wait a minute").
 void upstream(self_pointer self, const std::string& key) {
   auto& st = self->state;
   auto now = self->clock().now();
-  bool counted = st.pending.at(key).query.kind != core::query_kind::status;
-  if (counted && st.quota.day_spent(now))
+  auto& pending = st.pending.at(key);
+  if (pending.query.kind == core::query_kind::status) // not counted against any budget
+    return call_upstream(self, key);
+  if (st.quota.day_spent(now))
     return serve_stale_or(
         self, key,
         core::transport_error(core::football_errc::quota_exhausted, "daily quota reached"));
-  if (counted && (st.quota.next_call_at(now) > now || !st.held.empty())) {
+  bool hold = st.quota.next_call_at(now) > now || !st.held.empty();
+  if (hold && held_full(self, now)) {
+    ++st.stats.held_refused;
+    return deliver(
+        self, key,
+        error_answer(core::transport_error(core::football_errc::busy, "held queue full")));
+  }
+  if (!charge_a_user(st, pending, now)) {
+    st.stats.user_refusals += pending.waiters.size();
+    return deliver(self, key,
+                   error_answer(core::make_football_error(core::football_errc::user_budget,
+                                                          "user upstream budget spent")));
+  }
+  if (hold) {
     ++st.stats.quota_waits;
     st.held.push_back(key);
     return release_held(self);
   }
   call_upstream(self, key);
+}
+
+// When an asker with `patience` gives up (max(): never).
+time_point gives_up_at(time_point now, caf::timespan patience) {
+  return patience >= time_point::max() - now ? time_point::max() : now + patience;
+}
+
+caf::result<football_answer> get(self_pointer self, const core::football_query& query,
+                                 const football_asker& asker) {
+  auto& st = self->state;
+  ++st.stats.queries;
+  auto key = core::cache_key(query);
+  auto promise = self->make_response_promise<football_answer>();
+  football_waiter waiter{promise, asker.user, gives_up_at(self->clock().now(), asker.patience)};
+  if (auto pos = st.pending.find(key); pos != st.pending.end()) {
+    ++st.stats.coalesced;
+    pos->second.waiters.push_back(std::move(waiter));
+    return promise;
+  }
+  st.pending.emplace(key, pending_query{query, {std::move(waiter)}});
+  if (query.kind == core::query_kind::status) {
+    upstream(self, key); // account data: never cached
+    return promise;
+  }
+  self->request(st.cache, st.config.local_timeout, cache_get_atom::value, key)
+      .then(
+          [self, key](cache_lookup& lookup) {
+            if (!lookup.hit)
+              return upstream(self, key);
+            ++self->state.stats.cache_hits;
+            answer_from_cache(self, key, std::move(lookup));
+          },
+          [self, key](const caf::error&) { upstream(self, key); });
+  return promise;
 }
 
 } // namespace
@@ -170,33 +260,14 @@ football_actor::behavior_type football(self_pointer self, cache_actor cache,
   st.fetchers = std::move(fetchers);
   st.config = config;
   st.quota = core::quota_tracker{config.minute_window};
+  st.user_budget = core::user_budget{config.user_upstream_per_minute};
   st.decoded = core::decoded_answers{config.decoded_entries};
   return {
-      [self](football_get_atom, const core::football_query& query) -> caf::result<football_answer> {
-        auto& st = self->state;
-        ++st.stats.queries;
-        auto key = core::cache_key(query);
-        auto promise = self->make_response_promise<football_answer>();
-        if (auto pos = st.pending.find(key); pos != st.pending.end()) {
-          ++st.stats.coalesced;
-          pos->second.waiters.push_back(promise);
-          return promise;
-        }
-        st.pending.emplace(key, pending_query{query, {promise}});
-        if (query.kind == core::query_kind::status) {
-          upstream(self, key); // account data: never cached
-          return promise;
-        }
-        self->request(st.cache, st.config.local_timeout, cache_get_atom::value, key)
-            .then(
-                [self, key](cache_lookup& lookup) {
-                  if (!lookup.hit)
-                    return upstream(self, key);
-                  ++self->state.stats.cache_hits;
-                  answer_from_cache(self, key, std::move(lookup));
-                },
-                [self, key](const caf::error&) { upstream(self, key); });
-        return promise;
+      [self](football_get_atom, const core::football_query& query) {
+        return get(self, query, football_asker{});
+      },
+      [self](football_get_atom, const core::football_query& query, const football_asker& asker) {
+        return get(self, query, asker);
       },
       [self](quota_tick_atom) {
         self->state.quota_tick_armed = false;

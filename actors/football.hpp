@@ -5,9 +5,11 @@
 
 #include "core/decoded_answers.hpp"
 #include "core/quota_tracker.hpp"
+#include "core/user_budget.hpp"
 #include "messages/actors.hpp"
 
 #include <caf/fwd.hpp>
+#include <chrono>
 #include <deque>
 #include <string>
 #include <unordered_map>
@@ -24,12 +26,24 @@ struct football_config {
   caf::timespan minute_window = std::chrono::seconds{60};
   /// Cached answers also kept decoded (cache.decoded-entries; 0: decode every hit).
   size_t decoded_entries = 256;
+  /// Calls held for the minute budget at most (football.max-held); beyond: "busy".
+  size_t max_held = 100;
+  /// Upstream calls per user and minute (limits.user-upstream-per-minute; 0: off).
+  /// Only a query that makes a call counts: cache hits and joins are free.
+  int64_t user_upstream_per_minute = 10;
+};
+
+/// One asker waiting for an answer.
+struct football_waiter {
+  caf::typed_response_promise<football_answer> promise;
+  int64_t user = 0;                               ///< whose budget a call may spend; 0: nobody's
+  std::chrono::steady_clock::time_point gives_up; ///< the asker's own timeout has passed by then
 };
 
 /// Everyone waiting for the same query (same cache key).
 struct pending_query {
   core::football_query query;
-  std::vector<caf::typed_response_promise<football_answer>> waiters;
+  std::vector<football_waiter> waiters;
 };
 
 struct football_state {
@@ -42,6 +56,7 @@ struct football_state {
   std::deque<std::string> held;                           ///< keys waiting for the minute budget
   bool quota_tick_armed = false;
   core::quota_tracker quota;
+  core::user_budget user_budget{0};
   core::decoded_answers decoded{0};
   football_stats stats;
 };

@@ -76,6 +76,14 @@ void render_football(exposition& out, const football_stats& s) {
               number(s.stale_served));
   out.counter("phoenix_upstream_quota_waits_total", "Calls held back for the minute budget.",
               number(s.quota_waits));
+  out.counter("phoenix_upstream_held_dropped_total",
+              "Held calls dropped unmade: everyone waiting had given up.", number(s.held_dropped));
+  out.counter("phoenix_upstream_held_refused_total",
+              "Queries answered \"busy\": the queue of held calls was full.",
+              number(s.held_refused));
+  out.counter("phoenix_upstream_user_refusals_total",
+              "Queries not sent upstream: their user's budget of calls per minute was spent.",
+              number(s.user_refusals));
   out.histogram("phoenix_upstream_latency_seconds", "One API-Football call, retries included.",
                 s.latency);
   out.family("phoenix_quota_remaining", "gauge",

@@ -80,6 +80,8 @@ football_actor spawn_football(caf::actor_system& sys, const settings& values, ca
   football_config config;
   config.fetch_timeout = values.football_request_timeout + std::chrono::seconds{5};
   config.decoded_entries = static_cast<size_t>(values.cache_decoded_entries);
+  config.max_held = static_cast<size_t>(values.football_max_held);
+  config.user_upstream_per_minute = values.limits_user_upstream_per_minute;
   auto front = sys.spawn(football, std::move(cache), fetchers, config);
   for (auto& f : fetchers) // the fetchers live as long as the front
     front->attach_functor(

@@ -149,6 +149,8 @@ const std::vector<option_spec>& option_specs() {
       // budget, not this cap, limits calls; a cap below it makes users wait in Phoenix.
       count("football", "max-connections", &s::football_max_connections,
             "connections to API-Football at once", 1, 4096),
+      count("football", "max-held", &s::football_max_held,
+            "calls waiting for the minute budget, beyond: \"busy\" (0: none wait)", 0, 100000),
       count("fetchers", "count", &s::fetchers_count, "API fetcher actors", 1, 64),
       count("net", "io-threads", &s::net_io_threads, "Asio threads for HTTP", 1, 16),
       count("net", "max-connections-per-host", &s::net_max_connections_per_host,
@@ -197,6 +199,8 @@ const std::vector<option_spec>& option_specs() {
                "added to each rate window (1 s, 60 s) for network jitter", 0, second),
       count("limits", "user-commands-per-minute", &s::limits_user_commands_per_minute,
             "commands per minute per user before flood control (0: off)", 0, 100000),
+      count("limits", "user-upstream-per-minute", &s::limits_user_upstream_per_minute,
+            "API-Football calls per minute per user; cache hits are free (0: off)", 0, 100000),
       count("handlers", "max-in-flight", &s::handlers_max_in_flight,
             "updates being handled at once (backpressure)", 1, 1000000),
       duration("handlers", "idle-timeout", &s::handlers_idle_timeout,

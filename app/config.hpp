@@ -33,6 +33,7 @@ struct settings {
   caf::timespan football_ttl_finished = 24h;
   caf::timespan football_ttl_fixtures = 10min;
   int64_t football_max_connections = 256;
+  int64_t football_max_held = 100;
 
   int64_t fetchers_count = 4;
   int64_t net_io_threads = 1;
@@ -67,6 +68,7 @@ struct settings {
   int64_t limits_group_per_minute = 20;
   caf::timespan limits_jitter_margin = 100ms;
   int64_t limits_user_commands_per_minute = 20;
+  int64_t limits_user_upstream_per_minute = 10;
 
   int64_t handlers_max_in_flight = 1000;
   caf::timespan handlers_idle_timeout = 5min;

@@ -139,6 +139,7 @@ enum class football_errc {
   network,
   quota_exhausted,
   busy,
+  user_budget, // the asking user's upstream budget (limits.user-upstream-per-minute) is spent
 };
 
 struct football_error {
@@ -168,8 +169,10 @@ inline constexpr errc_text errc_texts[] = {
     {"quota_exhausted",
      "Phoenix has used today's football data allowance; cached results only until tomorrow."},
     {"busy", "Phoenix is busy right now; please try again in a moment."},
+    {"user_budget", "You have asked for a lot of new football data within a minute; please wait "
+                    "a minute and try again."},
 };
-static_assert(std::size(errc_texts) == static_cast<std::size_t>(football_errc::busy) + 1);
+static_assert(std::size(errc_texts) == static_cast<std::size_t>(football_errc::user_budget) + 1);
 
 inline const errc_text& texts_of(football_errc code) {
   static constexpr errc_text unknown{

@@ -61,9 +61,14 @@ using football_actor = caf::typed_actor<
     // Data for a query: fresh from the cache, from one (shared) upstream call, or
     // stale from the cache (with its age) when the call fails.
     caf::replies_to<football_get_atom, core::football_query>::with<football_answer>,
+    // The same for an asker: a call it makes go upstream spends its user's budget
+    // (beyond it: refused), and a call held for the minute budget is dropped
+    // unanswered once every asker's patience has run out.
+    caf::replies_to<football_get_atom, core::football_query, football_asker>::with<football_answer>,
     // Internal: the minute budget may have turned over; calls held back may go.
     caf::reacts_to<quota_tick_atom>,
-    // Counters: queries, cache hits, upstream calls, coalesced, stale, errors, quota.
+    // Counters: queries, cache hits, upstream calls, coalesced, stale, errors, quota,
+    // held calls dropped and refused, user budget refusals.
     caf::replies_to<stats_atom>::with<football_stats>>;
 
 /// A db worker: a detached actor (libpqxx blocks) owning one PostgreSQL connection.

@@ -27,6 +27,20 @@ struct football_answer {
   core::football_error error;
 };
 
+/// Who asks for football data, and how long they wait (conversation, job -> football).
+struct football_asker {
+  /// Whose upstream budget a call spends (limits.user-upstream-per-minute); 0: nobody's.
+  int64_t user = 0;
+  /// The asker's own request timeout: a call held for the minute budget past
+  /// every asker's patience is dropped. max(): waits for ever.
+  caf::timespan patience = caf::timespan::max();
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, football_asker& x) {
+  return f(caf::meta::type_name("football_asker"), x.user, x.patience);
+}
+
 /// What one upstream call brought back (fetcher -> football).
 struct fetch_result {
   bool ok = false;
@@ -48,6 +62,9 @@ struct football_stats {
   uint64_t stale_served = 0;
   uint64_t errors = 0;
   uint64_t quota_waits = 0;      ///< calls held back for the minute budget
+  uint64_t held_dropped = 0;     ///< held calls dropped: every asker had given up
+  uint64_t held_refused = 0;     ///< queries answered "busy": the held queue was full
+  uint64_t user_refusals = 0;    ///< queries refused: their user's upstream budget was spent
   int64_t day_remaining = -1;    ///< -1: not known yet
   int64_t minute_remaining = -1; ///< -1: not known yet
   core::histogram latency;       ///< one upstream call, retries included
@@ -56,8 +73,8 @@ struct football_stats {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, football_stats& x) {
   return f(caf::meta::type_name("football_stats"), x.queries, x.cache_hits, x.upstream_calls,
-           x.coalesced, x.stale_served, x.errors, x.quota_waits, x.day_remaining,
-           x.minute_remaining, x.latency);
+           x.coalesced, x.stale_served, x.errors, x.quota_waits, x.held_dropped, x.held_refused,
+           x.user_refusals, x.day_remaining, x.minute_remaining, x.latency);
 }
 
 } // namespace phoenix

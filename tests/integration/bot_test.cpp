@@ -50,6 +50,22 @@ BOOST_AUTO_TEST_CASE(every_command_answers_with_its_text) {
   BOOST_TEST(f.telegram.callback_answer(update).has_value());
 }
 
+BOOST_AUTO_TEST_CASE(a_user_asking_for_much_new_data_is_asked_to_wait_a_minute) {
+  BOOST_REQUIRE_MESSAGE(test_database::available(), test_database::how_to_run);
+  bot_fixture f;
+  f.values.limits_user_upstream_per_minute = 2;
+  f.start();
+  const std::string wait = "please wait a minute and try again";
+  BOOST_TEST(contains(f.ask(4, "/stats 1149523").plain_text, "Arsenal 1:0 FC Porto"));
+  BOOST_TEST(!contains(f.ask(4, "/stats 4101").plain_text, wait));
+  auto calls = f.football.calls("/fixtures");
+  BOOST_TEST(contains(f.ask(4, "/stats 4102").plain_text, wait));
+  BOOST_TEST(f.football.calls("/fixtures") == calls); // not sent upstream
+  BOOST_TEST(contains(f.ask(4, "/stats 1149523").plain_text, "Arsenal 1:0 FC Porto")); // cached
+  BOOST_TEST(!contains(f.ask(5, "/stats 4102").plain_text, wait)); // another user
+  BOOST_TEST(f.football.calls("/fixtures") == calls + 1);
+}
+
 BOOST_AUTO_TEST_CASE(analyze_runs_as_a_job_with_its_own_commands) {
   BOOST_REQUIRE_MESSAGE(test_database::available(), test_database::how_to_run);
   bot_fixture f;

@@ -271,4 +271,19 @@ BOOST_AUTO_TEST_CASE(a_spent_minute_budget_holds_the_next_call_until_the_window_
   BOOST_TEST(f.fake.calls("/fixtures") == 2u); // no call was wasted on a refusal
 }
 
+BOOST_AUTO_TEST_CASE(a_held_call_nobody_waits_for_any_more_is_not_made) {
+  football_fixture f{"test-key", 60s, 500ms};
+  f.fake.envelope_error_next(1, "rateLimit"); // the minute budget is spent: calls are held
+  BOOST_REQUIRE(
+      (f.ask(football_query::fixture_by_id(63)).error.code == core::football_errc::rate_limited));
+  caf::scoped_actor impatient{*f.sys};
+  impatient->send(f.front, football_get_atom::value, football_query::fixture_by_id(64),
+                  football_asker{1, 1ms});              // gives up long before the window turns
+  auto held = f.ask(football_query::fixture_by_id(65)); // goes when the window turns
+  BOOST_TEST(held.ok);
+  BOOST_TEST(f.fake.calls_for_fixture(64) == 0u);
+  BOOST_TEST(f.fake.calls("/fixtures") == 2u);
+  BOOST_TEST(f.stats().held_dropped == 1u);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -207,6 +207,24 @@ BOOST_AUTO_TEST_CASE(statement_timeout_and_job_retention_are_checked_and_applied
   BOOST_TEST(good.values.jobs_keep_days == 90);
 }
 
+BOOST_AUTO_TEST_CASE(held_calls_and_the_user_upstream_budget_are_checked_and_applied) {
+  ini_file ini{"[football]\nmax-held = -1\n[limits]\nuser-upstream-per-minute = 100001\n"};
+  phoenix_config bad;
+  auto outcome = load_config(bad, {ini.arg()}, with_token);
+  BOOST_TEST(outcome.exit_code == 2);
+  BOOST_TEST(mentions(outcome.problems,
+                      "football.max-held = -1: expected a whole number from 0 to 100000"));
+  BOOST_TEST(mentions(outcome.problems, "limits.user-upstream-per-minute = 100001"));
+  phoenix_config good;
+  BOOST_TEST(load_config(good, {"--football.max-held=0", "--limits.user-upstream-per-minute=3"},
+                         with_token)
+                 .exit_code == 0);
+  BOOST_TEST(good.values.football_max_held == 0);
+  BOOST_TEST(good.values.limits_user_upstream_per_minute == 3);
+  BOOST_TEST(settings{}.football_max_held == 100);
+  BOOST_TEST(settings{}.limits_user_upstream_per_minute == 10);
+}
+
 BOOST_AUTO_TEST_CASE(secrets_come_from_the_environment) {
   phoenix_config cfg;
   auto env = fake_env({{"TELEGRAM_BOT_TOKEN", "111:from-env"},

@@ -283,13 +283,13 @@ BOOST_AUTO_TEST_CASE(status_helpers_and_messages) {
   }
 
   std::set<std::string_view> names;
-  for (int i = 0; i <= static_cast<int>(football_errc::busy); ++i) {
+  for (int i = 0; i <= static_cast<int>(football_errc::user_budget); ++i) {
     const auto code = static_cast<football_errc>(i);
     BOOST_CHECK(!football_user_message(code).empty());
     BOOST_CHECK_EQUAL(make_football_error(code, "d").user_message, football_user_message(code));
     names.insert(to_string(code));
   }
-  BOOST_CHECK_EQUAL(names.size(), static_cast<std::size_t>(football_errc::busy) + 1);
+  BOOST_CHECK_EQUAL(names.size(), static_cast<std::size_t>(football_errc::user_budget) + 1);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

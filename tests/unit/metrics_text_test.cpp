@@ -66,6 +66,9 @@ BOOST_AUTO_TEST_CASE(a_full_scrape_is_valid_and_names_every_family) {
   s.sender = sender_stats{};
   s.sender->paused_ms = 1500;
   s.football = football_stats{};
+  s.football->held_dropped = 4;
+  s.football->held_refused = 5;
+  s.football->user_refusals = 6;
   s.cache = cache_stats{};
   s.db = db_stats{};
   s.db->idle = 2;
@@ -83,7 +86,8 @@ BOOST_AUTO_TEST_CASE(a_full_scrape_is_valid_and_names_every_family) {
         "phoenix_jobs_completed_total{status=\"done\"} 5",
         "phoenix_quota_remaining{window=\"day\"} -1", "process_resident_memory_bytes 12345678",
         "process_open_fds 17", "phoenix_update_latency_seconds_count 1",
-        "phoenix_scrape_ok{actor=\"jobs\"} 1"})
+        "phoenix_scrape_ok{actor=\"jobs\"} 1", "phoenix_upstream_held_dropped_total 4",
+        "phoenix_upstream_held_refused_total 5", "phoenix_upstream_user_refusals_total 6"})
     BOOST_TEST(text.find(std::string("\n") + series + "\n") != std::string::npos, series);
 }
 
