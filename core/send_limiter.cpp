@@ -102,6 +102,18 @@ flood_guard::verdict flood_guard::on_command(int64_t user_id, time_point now) {
   return verdict::ignore;
 }
 
+flood_guard::verdict flood_guard::on_queue_full(int64_t user_id, time_point now) {
+  if (per_minute_ <= 0)
+    return verdict::warn;
+  forget_idle_users(now);
+  user_log& user = users_[user_id];
+  user.last_seen = now;
+  if (user.warned)
+    return verdict::ignore;
+  user.warned = true;
+  return verdict::warn;
+}
+
 void flood_guard::forget_idle_users(time_point now) {
   if (now - last_cleanup_ < cleanup_every)
     return;

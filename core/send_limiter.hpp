@@ -74,6 +74,10 @@ public:
   explicit flood_guard(int commands_per_minute); // 0: off
 
   verdict on_command(int64_t user_id, time_point now);
+  /// The user's chat overflowed its queue (chat_queue_cap's notice): `warn`
+  /// unless the user was warned and has not been calm since (`ignore`); the
+  /// user counts as warned after it, so one notice covers both limits.
+  verdict on_queue_full(int64_t user_id, time_point now);
 
   /// Users currently remembered (for tests and metrics).
   std::size_t tracked_users() const { return users_.size(); }
