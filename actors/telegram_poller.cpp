@@ -247,13 +247,18 @@ void telegram_poller_steps::poll(self_pointer self) {
   auto room = st.config.max_in_flight > in_flight ? st.config.max_in_flight - in_flight : 0;
   if (room == 0)
     return; // a handled update calls poll again
+  auto limit = st.one_at_a_time > 0 ? 1 : static_cast<int>(std::min<size_t>(room, 100));
+  // Telegram answers with its earliest unconfirmed updates: when those in hand
+  // fill the limit, the answer would hold nothing new (after a full answer, a
+  // flood's rest). An update handled or stored calls poll again.
+  if (st.window.repeats_ahead() >= static_cast<size_t>(limit))
+    return;
   st.polling = true;
   ++st.stats.polls;
   auto timeout_s = std::chrono::duration_cast<std::chrono::seconds>(st.config.poll_timeout);
   save_offset(self);
   if (!st.unrecorded.empty()) // the database may be back: at least once per poll
     record_processed(self, {});
-  auto limit = st.one_at_a_time > 0 ? 1 : static_cast<int>(std::min<size_t>(room, 100));
   // No offset unless it confirms something new: Telegram remembers what was
   // confirmed, and a stale offset above renumbered ids would drop them all.
   auto offset = st.window.offset_to_send();

@@ -24,10 +24,11 @@ chat_queue_cap::verdict chat_queue_cap::on_arrival(int64_t chat_id, bool deserve
     return verdict::queue;
   forget_calm_chats(now);
   chat_state& chat = chats_[chat_id];
-  if (chat.queued < per_chat_) {
+  if (chat.queued < per_chat_ && !chat.overflowed) {
     ++chat.queued;
     return verdict::queue;
   }
+  chat.overflowed = true;
   bool first_of_episode = episode_over(chat, now);
   chat.last_drop = now;
   if (first_of_episode)
@@ -46,6 +47,8 @@ void chat_queue_cap::on_done(int64_t chat_id, time_point now) {
   auto& chat = pos->second;
   if (chat.queued > 0)
     --chat.queued;
+  if (chat.queued == 0)
+    chat.overflowed = false;
   if (chat.queued == 0 && episode_over(chat, now))
     chats_.erase(pos);
 }

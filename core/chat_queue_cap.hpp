@@ -1,10 +1,11 @@
 // A cap on the updates queued per chat (handlers.max-queued-per-chat), so
 // that one flooding chat cannot fill handlers.max-in-flight, the room all
 // chats share. An update beyond the cap is not queued: the poller confirms
-// and counts it. The first one of a flood episode is queued anyway, to be
-// answered with one notice; an episode ends after a calm spell without a
-// dropped update. Plain state, time passed in; chats with nothing queued and
-// no episode going are forgotten.
+// and counts it, and so it does with the chat's next ones until its queue is
+// empty again (the rest of the flood). The first update dropped in a flood
+// episode is queued anyway, to be answered with one notice; an episode ends
+// after a calm spell without a dropped update. Plain state, time passed in;
+// chats with nothing queued and no episode going are forgotten.
 #pragma once
 
 #include "core/bot_api.hpp"
@@ -23,7 +24,7 @@ public:
   enum class verdict {
     queue,  ///< within the cap: handle it
     notice, ///< over the cap, the first of its episode: queue it, answer with the notice
-    drop,   ///< over the cap: confirm it without handling
+    drop,   ///< over the cap, or its queue not yet empty since: confirm it without handling
   };
 
   /// `per_chat` 0: off (everything is queued).
@@ -43,7 +44,8 @@ public:
 private:
   struct chat_state {
     std::size_t queued = 0;
-    bool notified = false; ///< this episode's notice is queued or sent
+    bool overflowed = false; ///< nothing is queued until the queue is empty again
+    bool notified = false;   ///< this episode's notice is queued or sent
     time_point last_drop{};
   };
 

@@ -35,16 +35,23 @@ BOOST_AUTO_TEST_CASE(a_flood_beyond_the_cap_gets_one_notice_and_the_rest_is_drop
   BOOST_TEST(cap.queued(2) == 1u);
 }
 
-BOOST_AUTO_TEST_CASE(a_done_update_frees_room_and_the_episode_keeps_its_one_notice) {
+BOOST_AUTO_TEST_CASE(after_an_overflow_the_queue_takes_updates_again_once_empty) {
   chat_queue_cap cap{2};
   cap.on_arrival(1, true, t0);
   cap.on_arrival(1, true, t0);
   BOOST_TEST((cap.on_arrival(1, true, t0) == verdict::notice));
   cap.on_done(1, t0 + 1s);
-  cap.on_done(1, t0 + 1s);
-  BOOST_TEST((cap.on_arrival(1, true, t0 + 2s) == verdict::queue));
+  BOOST_TEST((cap.on_arrival(1, true, t0 + 1s) == verdict::drop)); // room, but the flood goes on
+  cap.on_done(1, t0 + 2s);
+  cap.on_done(1, t0 + 2s);
+  BOOST_TEST((cap.on_arrival(1, true, t0 + 2s) == verdict::queue)); // empty: open again
+  BOOST_TEST((cap.on_arrival(1, true, t0 + 3s) == verdict::queue));
   BOOST_TEST((cap.on_arrival(1, true, t0 + 3s) == verdict::drop)); // same episode: no second notice
   // A minute without a dropped update ends the episode: the next flood earns a notice.
+  cap.on_done(1, t0 + 4s);
+  cap.on_done(1, t0 + 4s);
+  cap.on_arrival(1, true, t0 + 63s);
+  cap.on_arrival(1, true, t0 + 63s);
   BOOST_TEST((cap.on_arrival(1, true, t0 + 63s) == verdict::notice));
 }
 
