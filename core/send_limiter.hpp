@@ -89,6 +89,10 @@ private:
     bool warned = false;
   };
 
+  /// The user's log, marked as seen now (idle users forgotten first).
+  user_log& seen(int64_t user_id, time_point now);
+  /// `warn` the first time since the user was last allowed, then `ignore`.
+  static verdict warn_once(user_log& user);
   void forget_idle_users(time_point now);
 
   int per_minute_;
