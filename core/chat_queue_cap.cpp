@@ -11,11 +11,19 @@ constexpr auto cleanup_every = std::chrono::seconds{1};
 
 } // namespace
 
-chat_queue_cap::chat_queue_cap(std::size_t per_chat, duration calm)
-    : per_chat_(per_chat), calm_(calm) {}
+chat_queue_cap::chat_queue_cap(std::size_t per_chat, duration hold, duration calm)
+    : per_chat_(per_chat), hold_(hold), calm_(calm) {}
+
+bool chat_queue_cap::held(const chat_state& chat, time_point now) const {
+  return chat.overflowed && (chat.queued > 0 || now - chat.overflowed_at < hold_);
+}
 
 bool chat_queue_cap::episode_over(const chat_state& chat, time_point now) const {
   return !chat.notified || now - chat.last_drop >= calm_;
+}
+
+bool chat_queue_cap::forgettable(const chat_state& chat, time_point now) const {
+  return chat.queued == 0 && !held(chat, now) && episode_over(chat, now);
 }
 
 chat_queue_cap::verdict chat_queue_cap::on_arrival(int64_t chat_id, bool deserves_notice,
@@ -24,11 +32,15 @@ chat_queue_cap::verdict chat_queue_cap::on_arrival(int64_t chat_id, bool deserve
     return verdict::queue;
   forget_calm_chats(now);
   chat_state& chat = chats_[chat_id];
-  if (chat.queued < per_chat_ && !chat.overflowed) {
+  chat.overflowed = held(chat, now);
+  if (!chat.overflowed && chat.queued < per_chat_) {
     ++chat.queued;
     return verdict::queue;
   }
-  chat.overflowed = true;
+  if (!chat.overflowed) {
+    chat.overflowed = true;
+    chat.overflowed_at = now;
+  }
   bool first_of_episode = episode_over(chat, now);
   chat.last_drop = now;
   if (first_of_episode)
@@ -47,9 +59,7 @@ void chat_queue_cap::on_done(int64_t chat_id, time_point now) {
   auto& chat = pos->second;
   if (chat.queued > 0)
     --chat.queued;
-  if (chat.queued == 0)
-    chat.overflowed = false;
-  if (chat.queued == 0 && episode_over(chat, now))
+  if (forgettable(chat, now))
     chats_.erase(pos);
 }
 
@@ -63,7 +73,7 @@ void chat_queue_cap::forget_calm_chats(time_point now) {
     return;
   last_cleanup_ = now;
   for (auto it = chats_.begin(); it != chats_.end();) {
-    if (it->second.queued == 0 && episode_over(it->second, now))
+    if (forgettable(it->second, now))
       it = chats_.erase(it);
     else
       ++it;

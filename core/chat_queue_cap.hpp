@@ -1,11 +1,14 @@
 // A cap on the updates queued per chat (handlers.max-queued-per-chat), so
 // that one flooding chat cannot fill handlers.max-in-flight, the room all
 // chats share. An update beyond the cap is not queued: the poller confirms
-// and counts it, and so it does with the chat's next ones until its queue is
-// empty again (the rest of the flood). The first update dropped in a flood
-// episode is queued anyway, to be answered with one notice; an episode ends
-// after a calm spell without a dropped update. Plain state, time passed in;
-// chats with nothing queued and no episode going are forgotten.
+// and counts it, and so it does with the chat's next ones (the rest of the
+// flood) until its queue is empty again and a hold time has passed since the
+// overflow: paging through a burst of hundreds takes Phoenix several
+// getUpdates, and a queue answered meanwhile must not take the next cap's
+// worth of the same burst. The first update dropped in a flood episode is
+// queued anyway, to be answered with one notice; an episode ends after a calm
+// spell without a dropped update. Plain state, time passed in; chats with
+// nothing queued and no episode or hold going are forgotten.
 #pragma once
 
 #include "core/bot_api.hpp"
@@ -24,11 +27,12 @@ public:
   enum class verdict {
     queue,  ///< within the cap: handle it
     notice, ///< over the cap, the first of its episode: queue it, answer with the notice
-    drop,   ///< over the cap, or its queue not yet empty since: confirm it without handling
+    drop,   ///< over the cap, or held since an overflow: confirm it without handling
   };
 
   /// `per_chat` 0: off (everything is queued).
-  explicit chat_queue_cap(std::size_t per_chat, duration calm = std::chrono::minutes{1});
+  explicit chat_queue_cap(std::size_t per_chat, duration hold = std::chrono::seconds{1},
+                          duration calm = std::chrono::minutes{1});
 
   /// An update of `chat_id` arrives; only one that `deserves_notice` (see
   /// expects_answer) may become the episode's notice, the others are dropped.
@@ -44,16 +48,20 @@ public:
 private:
   struct chat_state {
     std::size_t queued = 0;
-    bool overflowed = false; ///< nothing is queued until the queue is empty again
+    bool overflowed = false; ///< held: nothing is queued (see held)
     bool notified = false;   ///< this episode's notice is queued or sent
-    time_point last_drop{};
+    time_point overflowed_at{}, last_drop{};
   };
 
+  /// Overflowed, and its queue not yet empty or the hold not yet over.
+  bool held(const chat_state& chat, time_point now) const;
   bool episode_over(const chat_state& chat, time_point now) const;
+  /// Nothing queued, held or going on: the chat need not be remembered.
+  bool forgettable(const chat_state& chat, time_point now) const;
   void forget_calm_chats(time_point now);
 
   std::size_t per_chat_;
-  duration calm_;
+  duration hold_, calm_;
   std::unordered_map<int64_t, chat_state> chats_;
   time_point last_cleanup_{};
 };

@@ -55,6 +55,17 @@ BOOST_AUTO_TEST_CASE(after_an_overflow_the_queue_takes_updates_again_once_empty)
   BOOST_TEST((cap.on_arrival(1, true, t0 + 63s) == verdict::notice));
 }
 
+BOOST_AUTO_TEST_CASE(the_rest_of_a_burst_is_dropped_even_once_the_queue_is_empty) {
+  chat_queue_cap cap{1}; // held for 1 s after an overflow
+  cap.on_arrival(1, true, t0);
+  BOOST_TEST((cap.on_arrival(1, true, t0) == verdict::notice));
+  cap.on_done(1, t0 + 10ms);
+  cap.on_done(1, t0 + 20ms);
+  BOOST_TEST(cap.queued(1) == 0u);
+  BOOST_TEST((cap.on_arrival(1, true, t0 + 50ms) == verdict::drop)); // the burst's next page
+  BOOST_TEST((cap.on_arrival(1, true, t0 + 1s) == verdict::queue));  // a second later
+}
+
 BOOST_AUTO_TEST_CASE(chatter_over_the_cap_is_dropped_without_a_notice) {
   chat_queue_cap cap{1};
   cap.on_arrival(-5, false, t0);
