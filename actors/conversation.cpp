@@ -266,14 +266,23 @@ void handle(self_pointer self) {
   caf::anon_send(st.config->db, db_atom::value,
                  db::operation{db::upsert_users{
                      {{u.user_id != 0 ? u.user_id : st.chat_id, u.username, u.language}}}});
-  auto verdict = st.flood->on_command(u.user_id, self->clock().now());
-  if (verdict == core::flood_guard::verdict::ignore)
-    return finish(self, "", "", "");
-  if (verdict == core::flood_guard::verdict::warn)
-    return reply(self, core::flood_warning_text(), {}, "flood", "", "flood");
-  if (u.type == core::telegram_update::kind::callback_query)
+  auto now = self->clock().now();
+  if (u.flood_notice) { // the chat's queue was full: one notice covers both limits
+    if (st.flood->on_queue_full(u.user_id, now) == core::flood_guard::verdict::ignore)
+      return finish(self, "", "", "");
+    return reply(self, core::queue_full_text(), {}, "flood", "", "queue full");
+  }
+  bool is_callback = u.type == core::telegram_update::kind::callback_query;
+  auto cmd = is_callback ? std::nullopt : core::parse_command(u.text, st.config->bot_username);
+  if (is_callback || cmd) { // flood control counts commands only, never chatter
+    auto verdict = st.flood->on_command(u.user_id, now);
+    if (verdict == core::flood_guard::verdict::ignore)
+      return finish(self, "", "", "");
+    if (verdict == core::flood_guard::verdict::warn)
+      return reply(self, core::flood_warning_text(), {}, "flood", "", "flood");
+  }
+  if (is_callback)
     return callback(self);
-  auto cmd = core::parse_command(u.text, st.config->bot_username);
   if (cmd)
     return command(self, *cmd);
   if (is_group(u)) // plain chatter in a group is not for us

@@ -25,6 +25,12 @@ void render_poller(exposition& out, const poller_stats& s) {
               "Updates skipped as already handled (a restart's window).", number(s.duplicates));
   out.counter("phoenix_update_renumberings_total",
               "Times Telegram restarted its update ids below the ones seen.", number(s.renumbered));
+  out.counter("phoenix_updates_flood_dropped_total",
+              "Updates over handlers.max-queued-per-chat, confirmed without handling.",
+              number(s.flood_dropped));
+  out.counter("phoenix_flood_notices_total",
+              "Notices to chats sending more than handlers.max-queued-per-chat (one per episode).",
+              number(s.flood_notices));
   out.gauge("phoenix_updates_in_flight", "Updates received, not yet handled.", number(s.in_flight));
   out.histogram("phoenix_update_latency_seconds",
                 "Time from receiving an update from Telegram until its handler finished.",

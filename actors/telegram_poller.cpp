@@ -106,22 +106,60 @@ bool nothing_in_hand(const telegram_poller_state& st) {
   return st.window.in_flight() == st.held.size();
 }
 
+// Updates left the window: finish a stop, or poll for more.
+void after_finished(self_pointer self) {
+  auto& st = self->state;
+  if (st.stopping && nothing_in_hand(st))
+    return finish_stop(self);
+  if (!st.polling && !st.stopping)
+    poll(self);
+}
+
 } // namespace
 
-void telegram_poller_steps::handled(self_pointer self, int64_t update_id) {
+bool telegram_poller_steps::handled(self_pointer self, int64_t update_id) {
   auto& st = self->state;
   if (!st.window.finish(update_id))
-    return;
+    return false;
   ++st.stats.handled;
   if (auto since = st.received_at.find(update_id); since != st.received_at.end()) {
     st.stats.latency.observe(self->clock().now() - since->second);
     st.received_at.erase(since);
   }
   record_processed(self, {update_id});
-  if (st.stopping && nothing_in_hand(st))
-    return finish_stop(self);
-  if (!st.polling && !st.stopping)
-    poll(self);
+  after_finished(self);
+  return true;
+}
+
+bool telegram_poller_steps::admit(self_pointer self, core::telegram_update& update) {
+  auto& st = self->state;
+  using verdict = core::chat_queue_cap::verdict;
+  auto v = st.queue_cap.on_arrival(update.chat_id, core::expects_answer(update, st.bot_username),
+                                   self->clock().now());
+  if (v == verdict::drop) {
+    ++st.stats.flood_dropped;
+    return false;
+  }
+  if (v == verdict::notice) {
+    update.flood_notice = true;
+    ++st.stats.flood_notices;
+    spdlog::info("telegram_poller: chat {} sends more than handlers.max-queued-per-chat ({}); "
+                 "the rest of its burst is confirmed without handling",
+                 update.chat_id, st.config.max_queued_per_chat);
+  }
+  return true;
+}
+
+void telegram_poller_steps::drop(self_pointer self, std::vector<int64_t> update_ids) {
+  auto& st = self->state;
+  if (update_ids.empty())
+    return;
+  for (auto id : update_ids) {
+    st.window.finish(id);
+    st.received_at.erase(id);
+  }
+  record_processed(self, std::move(update_ids));
+  after_finished(self);
 }
 
 namespace {
@@ -209,13 +247,18 @@ void telegram_poller_steps::poll(self_pointer self) {
   auto room = st.config.max_in_flight > in_flight ? st.config.max_in_flight - in_flight : 0;
   if (room == 0)
     return; // a handled update calls poll again
+  auto limit = st.one_at_a_time > 0 ? 1 : static_cast<int>(std::min<size_t>(room, 100));
+  // Telegram answers with its earliest unconfirmed updates: when those in hand
+  // fill the limit, the answer would hold nothing new (after a full answer, a
+  // flood's rest). An update handled or stored calls poll again.
+  if (st.window.repeats_ahead() >= static_cast<size_t>(limit))
+    return;
   st.polling = true;
   ++st.stats.polls;
   auto timeout_s = std::chrono::duration_cast<std::chrono::seconds>(st.config.poll_timeout);
   save_offset(self);
   if (!st.unrecorded.empty()) // the database may be back: at least once per poll
     record_processed(self, {});
-  auto limit = st.one_at_a_time > 0 ? 1 : static_cast<int>(std::min<size_t>(room, 100));
   // No offset unless it confirms something new: Telegram remembers what was
   // confirmed, and a stale offset above renumbered ids would drop them all.
   auto offset = st.window.offset_to_send();
@@ -278,6 +321,7 @@ void telegram_poller_steps::poll(self_pointer self) {
 telegram_poller_actor::behavior_type telegram_poller(self_pointer self,
                                                      telegram_poller_config config) {
   self->state.config = std::move(config);
+  self->state.queue_cap = core::chat_queue_cap{self->state.config.max_queued_per_chat};
   start(self);
   return {
       [self](tg_poll_atom) {
@@ -301,7 +345,10 @@ telegram_poller_actor::behavior_type telegram_poller(self_pointer self,
           answer.description = std::string{core::to_string(result.error)} + ": " + result.message;
         next(answer);
       },
-      [self](tg_done_atom, int64_t update_id, int64_t) { handled(self, update_id); },
+      [self](tg_done_atom, int64_t update_id, int64_t chat_id) {
+        if (handled(self, update_id))
+          self->state.queue_cap.on_done(chat_id, self->clock().now());
+      },
       [self](tg_inbox_atom) { read_inbox(self); },
       [self](tg_stop_atom) -> caf::result<int64_t> {
         auto& st = self->state;

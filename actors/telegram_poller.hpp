@@ -7,6 +7,7 @@
 #pragma once
 
 #include "core/bot_api.hpp"
+#include "core/chat_queue_cap.hpp"
 #include "core/http_client.hpp"
 #include "core/update_window.hpp"
 #include "messages/actors.hpp"
@@ -27,6 +28,9 @@ struct telegram_poller_config {
   std::string token;
   caf::timespan poll_timeout = std::chrono::seconds{30};
   size_t max_in_flight = 1000;
+  /// Updates queued per chat; beyond it they are confirmed without handling
+  /// (the first of a flood episode becomes its notice). 0: off.
+  size_t max_queued_per_chat = 30;
   caf::timespan drain_deadline = std::chrono::seconds{20}; ///< SIGTERM: wait this long for handlers
   /// New updates wait this long for an unreadable inbox (database down at start).
   caf::timespan inbox_wait = std::chrono::seconds{10};
@@ -60,7 +64,8 @@ struct telegram_poller_state {
   bool inbox_wait_over = false; ///< held past config.inbox_wait: new updates go on unheld
   std::chrono::milliseconds inbox_backoff{500};
   std::unordered_map<int64_t, caf::actor_clock::time_point> received_at; ///< of those in flight
-  std::vector<int64_t> unrecorded; ///< handled, but their record failed: sent with the next one
+  core::chat_queue_cap queue_cap{0}; ///< updates dispatched per chat (max_queued_per_chat)
+  std::vector<int64_t> unrecorded;   ///< handled, but their record failed: sent with the next one
   std::chrono::milliseconds backoff{100};
   std::chrono::milliseconds start_backoff{1000}; ///< getMe at start, with jitter
   int conflicts = 0;

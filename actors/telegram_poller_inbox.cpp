@@ -60,12 +60,15 @@ void release(self_pointer self, std::vector<core::telegram_update> updates) {
     std::set<int64_t> skip(already.begin(), already.end());
     db::store_updates inbox;
     inbox.bot_id = st.bot_id;
+    std::vector<int64_t> dropped;
     for (auto& u : *shared) {
       if (skip.count(u.update_id) != 0) {
         ++st.stats.duplicates;
         handled(self, u.update_id);
       } else if (u.type == core::telegram_update::kind::other) {
         handled(self, u.update_id); // nothing Phoenix answers: confirm it
+      } else if (!admit(self, u)) {
+        dropped.push_back(u.update_id); // over its chat's cap
       } else {
         inbox.update_ids.push_back(u.update_id);
         inbox.bodies.push_back(core::encode_update_record(u));
@@ -74,6 +77,7 @@ void release(self_pointer self, std::vector<core::telegram_update> updates) {
     }
     if (!inbox.update_ids.empty())
       keep_in_inbox(self, std::move(inbox));
+    drop(self, std::move(dropped));
   };
   if (all_new || !st.inbox_read) // the database is not answering: answering beats losing
     return go({});
@@ -124,6 +128,7 @@ void inbox_unreadable(self_pointer self) {
 void replay_inbox(self_pointer self, const db::reply& r) {
   auto& st = self->state;
   size_t replayed = 0;
+  std::vector<int64_t> dropped;
   for (size_t i = 0; i < r.bodies.size(); ++i) {
     auto update = core::decode_update_record(r.bodies[i]);
     if (!update)
@@ -133,6 +138,10 @@ void replay_inbox(self_pointer self, const db::reply& r) {
       continue;
     }
     st.window.replay(update->update_id);
+    if (!admit(self, *update)) {
+      dropped.push_back(update->update_id); // over its chat's cap
+      continue;
+    }
     st.received_at.emplace(update->update_id, self->clock().now());
     self->send(st.config.dispatcher, tg_update_atom::value, *update);
     ++replayed;
@@ -140,6 +149,7 @@ void replay_inbox(self_pointer self, const db::reply& r) {
   if (replayed != 0)
     spdlog::info("telegram_poller: {} update(s) from before the restart", replayed);
   st.inbox_read = true;
+  drop(self, std::move(dropped));
   if (!st.held.empty())
     release(self, std::exchange(st.held, {}));
 }

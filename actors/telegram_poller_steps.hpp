@@ -28,7 +28,17 @@ std::chrono::milliseconds jittered(std::chrono::milliseconds& backoff,
                                    std::chrono::milliseconds most);
 
 /// Update N is handled: its record, the low watermark, the next poll.
-void handled(self_pointer self, int64_t update_id);
+/// False if it was not in hand.
+bool handled(self_pointer self, int64_t update_id);
+
+/// Whether the update may go to the dispatcher: within its chat's cap
+/// (handlers.max-queued-per-chat), or the one notice of a flood episode
+/// (then marked so). Counted.
+bool admit(self_pointer self, core::telegram_update& update);
+
+/// Updates over their chat's cap: confirmed and recorded like handled ones
+/// (one record for all of them), never handled.
+void drop(self_pointer self, std::vector<int64_t> update_ids);
 
 /// Records handled updates (processed ids; their inbox rows go).
 void record_processed(self_pointer self, std::vector<int64_t> ids);

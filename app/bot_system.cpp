@@ -196,6 +196,7 @@ running_bot start_bot(caf::actor_system& sys, const settings& values) {
   poller.token = values.telegram_token;
   poller.poll_timeout = values.telegram_poll_timeout;
   poller.max_in_flight = static_cast<size_t>(values.handlers_max_in_flight);
+  poller.max_queued_per_chat = static_cast<size_t>(values.handlers_max_queued_per_chat);
   poller.inbox_wait = values.handlers_inbox_wait;
   poller.http = bot.http;
   poller.dispatcher = bot.dispatcher;

@@ -26,27 +26,6 @@ void stop_gracefully(system_under_test& sut) {
     std::printf("  warning: phoenix-bot exited with %d after SIGTERM\n", code);
 }
 
-namespace {
-
-/// When each user message (chat, message id) became visible to getUpdates.
-class push_times {
-public:
-  void add(const std::vector<chat_text>& messages, const pushed& p) {
-    for (size_t i = 0; i < messages.size(); ++i)
-      at_[{messages[i].first, p.message_ids[i]}] = p.at_ns;
-  }
-  void add(int64_t chat_id, const pushed& p) { at_[{chat_id, p.message_ids.at(0)}] = p.at_ns; }
-  /// Push to sendMessage in ms; negative when the reply quotes nothing known.
-  double latency_ms(const sent_reply& r) const {
-    auto found = at_.find({r.chat_id, r.reply_to});
-    return found == at_.end() ? -1 : (r.at_ns - found->second) / 1e6;
-  }
-
-private:
-  std::map<std::pair<int64_t, int64_t>, int64_t> at_;
-};
-
-/// Nearest rank; 0 for an empty list.
 double percentile(std::vector<double> v, double p) {
   if (v.empty())
     return 0;
@@ -63,6 +42,34 @@ std::vector<double> latencies(const std::vector<sent_reply>& replies, const push
   return out;
 }
 
+void expect_replies(const std::vector<sent_reply>& got, size_t wanted, const char* what) {
+  if (got.size() < wanted)
+    throw std::runtime_error(std::string(what) + ": " + std::to_string(got.size()) + " of " +
+                             std::to_string(wanted) + " replies arrived in time");
+}
+
+figure below(std::string name, double value, const char* unit, int decimals, double limit) {
+  char target[48];
+  std::snprintf(target, sizeof target, "< %g %s", limit, unit);
+  return {std::move(name), value, unit, decimals, target, value < limit};
+}
+
+void push_times::add(const std::vector<chat_text>& messages, const pushed& p) {
+  for (size_t i = 0; i < messages.size(); ++i)
+    at_[{messages[i].first, p.message_ids[i]}] = p.at_ns;
+}
+
+void push_times::add(int64_t chat_id, const pushed& p) {
+  at_[{chat_id, p.message_ids.at(0)}] = p.at_ns;
+}
+
+double push_times::latency_ms(const sent_reply& r) const {
+  auto found = at_.find({r.chat_id, r.reply_to});
+  return found == at_.end() ? -1 : (r.at_ns - found->second) / 1e6;
+}
+
+namespace {
+
 std::vector<chat_text> stats_messages(size_t count, int64_t first_chat, size_t chats,
                                       int64_t first_fixture, size_t fixtures) {
   std::vector<chat_text> out;
@@ -71,12 +78,6 @@ std::vector<chat_text> stats_messages(size_t count, int64_t first_chat, size_t c
                      "/stats " +
                          std::to_string(first_fixture + static_cast<int64_t>(i % fixtures)));
   return out;
-}
-
-void expect_replies(const std::vector<sent_reply>& got, size_t wanted, const char* what) {
-  if (got.size() < wanted)
-    throw std::runtime_error(std::string(what) + ": " + std::to_string(got.size()) + " of " +
-                             std::to_string(wanted) + " replies arrived in time");
 }
 
 /// Replies [from, from + replies.size()) of the send log that show statistics
@@ -110,12 +111,6 @@ size_t with_statistics(system_under_test& sut, size_t from,
 
 double mb(long kb) {
   return kb / 1024.0;
-}
-
-figure below(std::string name, double value, const char* unit, int decimals, double limit) {
-  char target[48];
-  std::snprintf(target, sizeof target, "< %g %s", limit, unit);
-  return {std::move(name), value, unit, decimals, target, value < limit};
 }
 
 figures idle(const bench_options& o, const std::string& dir) {
@@ -278,6 +273,10 @@ const std::vector<scenario>& scenarios() {
        "3,000 /help from 300 chats at once, sendMessage answered after 50 ms; SIGKILL to the bot "
        "after 1,000 replies, a new bot on the same database",
        kill_and_restart},
+      {"flood",
+       "one chat sends 600 /help at once while 50 other chats send one /help each, one every "
+       "60 ms",
+       flood},
   };
   return all;
 }

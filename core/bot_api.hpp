@@ -49,6 +49,9 @@ struct telegram_update {
   std::string text;       // message text ("" for photos, stickers...)
   std::string callback_id, callback_data;
   int64_t date = 0; // message date (unix seconds); 0 for callback queries
+  /// Phoenix's own mark, not Telegram's: the chat's queue was full
+  /// (handlers.max-queued-per-chat); answer with the flood notice instead.
+  bool flood_notice = false;
 };
 
 struct decoded_updates {

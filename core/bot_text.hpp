@@ -40,6 +40,9 @@ std::string unknown_command_text(std::string_view name);
 std::string not_a_command_text();
 /// The one polite notice a user gets when sending commands too fast.
 std::string flood_warning_text();
+/// The one notice a chat gets when it sends more than its queue holds
+/// (handlers.max-queued-per-chat): the rest of the burst is skipped.
+std::string queue_full_text();
 
 struct rendered {
   std::string html;

@@ -91,4 +91,9 @@ std::string flood_warning_text() {
   return "You are sending commands very quickly; I will answer again in a minute.";
 }
 
+std::string queue_full_text() {
+  return "You are sending messages too quickly, so I skipped some of them. Please wait a "
+         "moment, then send again what you still need.";
+}
+
 } // namespace phoenix::core

@@ -82,12 +82,24 @@ void send_limiter::forget_idle_chats(time_point now) {
 
 flood_guard::flood_guard(int commands_per_minute) : per_minute_(commands_per_minute) {}
 
-flood_guard::verdict flood_guard::on_command(int64_t user_id, time_point now) {
-  if (per_minute_ <= 0)
-    return verdict::allow;
+flood_guard::user_log& flood_guard::seen(int64_t user_id, time_point now) {
   forget_idle_users(now);
   user_log& user = users_[user_id];
   user.last_seen = now;
+  return user;
+}
+
+flood_guard::verdict flood_guard::warn_once(user_log& user) {
+  if (user.warned)
+    return verdict::ignore;
+  user.warned = true;
+  return verdict::warn;
+}
+
+flood_guard::verdict flood_guard::on_command(int64_t user_id, time_point now) {
+  if (per_minute_ <= 0)
+    return verdict::allow;
+  user_log& user = seen(user_id, now);
   while (!user.allowed.empty() && now - user.allowed.front() >= 60s)
     user.allowed.pop_front();
   if (user.allowed.size() < static_cast<std::size_t>(per_minute_)) {
@@ -95,11 +107,13 @@ flood_guard::verdict flood_guard::on_command(int64_t user_id, time_point now) {
     user.warned = false; // calm again: a later burst earns a new notice
     return verdict::allow;
   }
-  if (!user.warned) {
-    user.warned = true;
+  return warn_once(user);
+}
+
+flood_guard::verdict flood_guard::on_queue_full(int64_t user_id, time_point now) {
+  if (per_minute_ <= 0)
     return verdict::warn;
-  }
-  return verdict::ignore;
+  return warn_once(seen(user_id, now));
 }
 
 void flood_guard::forget_idle_users(time_point now) {

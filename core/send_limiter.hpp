@@ -74,6 +74,10 @@ public:
   explicit flood_guard(int commands_per_minute); // 0: off
 
   verdict on_command(int64_t user_id, time_point now);
+  /// The user's chat overflowed its queue (chat_queue_cap's notice): `warn`
+  /// unless the user was warned and has not been calm since (`ignore`); the
+  /// user counts as warned after it, so one notice covers both limits.
+  verdict on_queue_full(int64_t user_id, time_point now);
 
   /// Users currently remembered (for tests and metrics).
   std::size_t tracked_users() const { return users_.size(); }
@@ -85,6 +89,10 @@ private:
     bool warned = false;
   };
 
+  /// The user's log, marked as seen now (idle users forgotten first).
+  user_log& seen(int64_t user_id, time_point now);
+  /// `warn` the first time since the user was last allowed, then `ignore`.
+  static verdict warn_once(user_log& user);
   void forget_idle_users(time_point now);
 
   int per_minute_;

@@ -76,6 +76,15 @@ std::optional<int64_t> update_window::offset_to_send() const {
   return watermark;
 }
 
+size_t update_window::repeats_ahead() const {
+  auto watermark = low_watermark();
+  auto repeats = done_above_.size();
+  for (auto it = in_flight_.lower_bound(watermark); it != in_flight_.end(); ++it)
+    if (outside_.count(*it) == 0)
+      ++repeats;
+  return repeats;
+}
+
 void update_window::confirmed(int64_t offset) {
   if (confirmed_ && offset <= *confirmed_)
     return;

@@ -44,6 +44,11 @@ public:
   std::optional<int64_t> offset_to_send() const;
   /// A getUpdates with this offset was answered: Telegram dropped what is below.
   void confirmed(int64_t offset);
+  /// Updates the next getUpdates gets back as repeats: those received in this
+  /// numbering at or above the low watermark (in hand, or handled above one in
+  /// hand). Telegram answers with its earliest unconfirmed updates, so a poll
+  /// whose limit is at most this brings nothing new.
+  size_t repeats_ahead() const;
 
   bool in_hand(int64_t id) const { return in_flight_.count(id) != 0; }
   size_t in_flight() const { return in_flight_.size(); }

@@ -61,6 +61,9 @@ struct poller_stats {
   uint64_t handled = 0;    ///< updates done
   uint64_t duplicates = 0; ///< already handled before (restart window), skipped
   uint64_t renumbered = 0; ///< times Telegram restarted its update ids lower
+  /// Updates over handlers.max-queued-per-chat: confirmed without handling.
+  uint64_t flood_dropped = 0;
+  uint64_t flood_notices = 0; ///< chats told that they send too quickly (one per episode)
   uint64_t in_flight = 0;
   int64_t confirmed_offset = 0;
   int64_t last_poll_ok_unix = 0; ///< wall time of the last successful getUpdates
@@ -69,8 +72,8 @@ struct poller_stats {
 
 template <class Inspector> typename Inspector::result_type inspect(Inspector& f, poller_stats& x) {
   return f(caf::meta::type_name("poller_stats"), x.polls, x.poll_errors, x.received, x.handled,
-           x.duplicates, x.renumbered, x.in_flight, x.confirmed_offset, x.last_poll_ok_unix,
-           x.latency);
+           x.duplicates, x.renumbered, x.flood_dropped, x.flood_notices, x.in_flight,
+           x.confirmed_offset, x.last_poll_ok_unix, x.latency);
 }
 
 /// What the dispatcher holds: conversations and the updates queued in them.

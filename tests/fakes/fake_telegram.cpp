@@ -150,6 +150,13 @@ std::int64_t fake_telegram::push_message(std::int64_t chat_id, std::string text,
                                          std::string username, std::int64_t user_id) {
   return impl_->state.push_message(chat_id, text, username, user_id);
 }
+std::int64_t
+fake_telegram::push_messages(const std::vector<std::pair<std::int64_t, std::string>>& batch) {
+  std::vector<std::int64_t> message_ids;
+  std::chrono::steady_clock::time_point queued_at;
+  auto first = impl_->state.push_messages(batch, message_ids, queued_at);
+  return first + static_cast<std::int64_t>(batch.size()) - 1;
+}
 std::int64_t fake_telegram::last_user_message_id(std::int64_t chat_id) const {
   return impl_->state.last_user_message_id(chat_id);
 }

@@ -23,6 +23,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace phoenix::fakes {
@@ -89,6 +90,9 @@ public:
   /// Returns the update_id.
   std::int64_t push_message(std::int64_t chat_id, std::string text, std::string username = "user",
                             std::int64_t user_id = 0);
+  /// Many messages (chat id, text) at once, as push_message each: the next
+  /// getUpdates sees them all. Returns the last update_id.
+  std::int64_t push_messages(const std::vector<std::pair<std::int64_t, std::string>>& batch);
   /// The message id the last push_message in this chat got (0 if none).
   std::int64_t last_user_message_id(std::int64_t chat_id) const;
   /// A press on an inline button of message_id (the bot's message, echoed

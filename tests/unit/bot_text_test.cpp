@@ -296,6 +296,7 @@ BOOST_AUTO_TEST_CASE(command_texts_come_from_one_table) {
   BOOST_TEST(contains(start_text(""), "Hello, there!"));
   check_telegram_html(start_text("M\xC3\xBCnchen"));
   check_telegram_html(flood_warning_text());
+  check_telegram_html(queue_full_text());
 }
 
 BOOST_AUTO_TEST_CASE(stats_callback_data_round_trips) {

@@ -189,6 +189,22 @@ BOOST_AUTO_TEST_CASE(flood_guard_allows_warns_once_then_ignores) {
   BOOST_TEST((guard.on_command(1, t0 + 63s) == v::warn));
 }
 
+BOOST_AUTO_TEST_CASE(a_full_queue_and_the_command_limit_share_one_notice) {
+  using v = flood_guard::verdict;
+  flood_guard guard{2};
+  guard.on_command(1, t0);
+  guard.on_command(1, t0);
+  BOOST_TEST((guard.on_command(1, t0) == v::warn));
+  BOOST_TEST((guard.on_queue_full(1, t0) == v::ignore)); // warned already
+  BOOST_TEST((guard.on_queue_full(2, t0) == v::warn));   // a user not warned yet
+  BOOST_TEST((guard.on_command(2, t0) == v::allow));     // the notice is no command
+  BOOST_TEST((guard.on_command(2, t0) == v::allow));
+  BOOST_TEST((guard.on_command(2, t0) == v::warn)); // allowed ones in between: a new notice
+  flood_guard off{0};
+  BOOST_TEST((off.on_queue_full(1, t0) == v::warn));
+  BOOST_TEST((off.on_queue_full(1, t0) == v::warn)); // the queue cap sends one per episode
+}
+
 BOOST_AUTO_TEST_CASE(flood_guard_off_and_memory_bounded) {
   flood_guard off{0};
   for (int i = 0; i < 1000; ++i)

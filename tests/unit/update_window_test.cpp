@@ -59,6 +59,24 @@ BOOST_AUTO_TEST_CASE(durable_updates_may_be_confirmed_while_in_hand) {
   BOOST_TEST(w.empty());
 }
 
+BOOST_AUTO_TEST_CASE(repeats_ahead_count_what_the_next_poll_gets_back) {
+  update_window w;
+  BOOST_TEST(w.repeats_ahead() == 0u);
+  for (int64_t id = 20; id < 25; ++id)
+    w.receive(id);
+  BOOST_TEST(w.repeats_ahead() == 5u); // none confirmable yet
+  w.finish(22);
+  BOOST_TEST(w.repeats_ahead() == 5u); // handled above one in hand: still unconfirmed
+  w.keep_durable(20);
+  w.finish(21);
+  BOOST_TEST(w.repeats_ahead() == 2u); // 20-22 are below the watermark: confirmed with it
+  w.replay(5);                         // from the inbox: Telegram holds it no more
+  BOOST_TEST(w.repeats_ahead() == 2u);
+  w.finish(23);
+  w.finish(24);
+  BOOST_TEST(w.repeats_ahead() == 0u);
+}
+
 BOOST_AUTO_TEST_CASE(ids_restarting_lower_start_a_new_numbering) {
   update_window w;
   for (int64_t id = 5000; id < 5200; ++id) {
