@@ -77,7 +77,10 @@ void send_parts(self_pointer self, std::shared_ptr<std::vector<std::string>> par
                      core::send_message_body(st.chat_id, (*parts)[index],
                                              index == 0 ? u.message_id : 0,
                                              last ? keyboard : core::inline_keyboard{}),
-                     st.chat_id, is_group(u), retry_time(self)};
+                     st.chat_id,
+                     is_group(u),
+                     retry_time(self),
+                     !st.waited_for_data};
   self->request(st.config->sender, caf::infinite, tg_send_atom::value, std::move(call))
       .then(
           [=](send_report& report) {
@@ -105,6 +108,7 @@ void ask_football(self_pointer self, core::football_query query, std::string com
                 std::move(query), asker)
       .then(
           [=](football_answer& answer) {
+            self->state.waited_for_data = true;
             if (!answer.ok)
               return reply(self, core::error_text(answer.error), {}, command, arguments,
                            answer.error.code == core::football_errc::user_budget
@@ -119,6 +123,7 @@ void ask_football(self_pointer self, core::football_query query, std::string com
                   answer.stale ? "stale" : "ok");
           },
           [=](const caf::error&) {
+            self->state.waited_for_data = true;
             core::football_error e;
             e.code = core::football_errc::timeout;
             e.user_message =
@@ -254,7 +259,8 @@ void callback(self_pointer self) {
   // Always answered, or the user's client shows a spinner.
   caf::anon_send(st.config->sender, tg_send_atom::value,
                  outgoing_call{"answerCallbackQuery",
-                               core::answer_callback_query_body(u.callback_id, ""), 0, false});
+                               core::answer_callback_query_body(u.callback_id, ""), 0, false,
+                               std::chrono::milliseconds{0}, true});
   if (auto id = core::parse_stats_callback(u.callback_data))
     return stats(self, *id, "stats", std::to_string(*id));
   reply(self, core::help_text(), {}, "callback", u.callback_data, "unknown button");
@@ -304,6 +310,7 @@ void next(self_pointer self) {
   st.current = std::move(st.waiting.front());
   st.waiting.pop_front();
   st.started = self->clock().now();
+  st.waited_for_data = false;
   ++st.idle_generation; // busy: older idle timers no longer count
   try {
     handle(self);

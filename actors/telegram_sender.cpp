@@ -45,18 +45,25 @@ void send_now(self_pointer self, queued_call item) {
   });
 }
 
-// Sends what the limits allow now, oldest first, keeping each chat's order;
-// arms the timer for the next slot.
-void pump(self_pointer self) {
+// One pass over the queue, oldest first, keeping each chat's order: sends
+// the calls that `wanted` picks and the limits allow now; notes the earliest
+// slot of those that must wait.
+template <class Wanted>
+void send_due(self_pointer self, clock_type::time_point now, clock_type::time_point& earliest,
+              Wanted wanted) {
   auto& st = self->state;
-  auto now = now_of(self);
-  auto earliest = clock_type::time_point::max();
-  std::set<int64_t> passed; // chats whose first waiting call could not go
+  std::set<int64_t> passed; // chats with an earlier call that stays queued
   for (auto it = st.queue.begin(); it != st.queue.end();) {
     if (st.in_flight.size() >= st.config.max_concurrent)
       break;
     auto chat = it->call.chat_id;
     if (chat != 0 && (passed.count(chat) != 0 || st.busy_chats.count(chat) != 0)) {
+      ++it;
+      continue;
+    }
+    if (!wanted(it->call)) {
+      if (chat != 0)
+        passed.insert(chat);
       ++it;
       continue;
     }
@@ -74,6 +81,16 @@ void pump(self_pointer self) {
     it = st.queue.erase(it);
     send_now(self, std::move(item));
   }
+}
+
+// Sends what the limits allow now: quick replies first, then the rest;
+// arms the timer for the next slot.
+void pump(self_pointer self) {
+  auto& st = self->state;
+  auto now = now_of(self);
+  auto earliest = clock_type::time_point::max();
+  send_due(self, now, earliest, [](const outgoing_call& call) { return call.quick; });
+  send_due(self, now, earliest, [](const outgoing_call&) { return true; });
   st.stats.queued = st.queue.size();
   if (!st.tick_armed && earliest != clock_type::time_point::max()) {
     st.tick_armed = true;

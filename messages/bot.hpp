@@ -22,6 +22,11 @@ struct outgoing_call {
   /// Transient failures (5xx, network) are retried for this long after the
   /// call was queued; 0: at most the sender's max_attempts.
   std::chrono::milliseconds retry_for{0};
+  /// A reply made from memory, right after its update (/help, usage, refusals):
+  /// it goes before waiting replies that carry API-Football data. Those have
+  /// waited for the upstream already, and a burst of them landing together
+  /// must not hold up a quick command (a chat's own order still holds).
+  bool quick = false;
 };
 
 /// What became of an outgoing call.

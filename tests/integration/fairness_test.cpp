@@ -133,4 +133,31 @@ BOOST_AUTO_TEST_CASE(a_burst_of_answers_is_decoded_off_the_actors_workers) {
   BOOST_TEST(used(caf_workers) * 2 < used("football.io"));
 }
 
+// 200 users ask for the same match: one upstream call, whose answer gives 200
+// replies with data at once while Telegram takes 50 ms per sendMessage, so
+// they queue in the sender (32 in flight). A /help asked then is made from
+// memory and goes before the waiting data replies, which have waited for
+// API-Football already; it used to wait behind all of them.
+BOOST_AUTO_TEST_CASE(a_quick_reply_goes_before_a_queue_of_data_replies) {
+  BOOST_REQUIRE_MESSAGE(test_database::available(), test_database::how_to_run);
+  bot_fixture f;
+  f.start();
+  f.ask(1, "/help");
+  constexpr int users = 200;
+  f.football.set_latency(500ms);
+  f.telegram.set_latency("sendMessage", 50ms);
+  for (int i = 0; i < users; ++i)
+    f.telegram.push_message(3000 + i, "/stats " + std::to_string(first_fixture + 3000));
+  // Forty data replies are out: the answers have landed and the rest queue.
+  BOOST_REQUIRE(f.telegram.wait_for_total_sent(1 + 40, 30s) >= 41u);
+  auto help = f.ask(1, "/help", 30s);
+  BOOST_REQUIRE(f.telegram.wait_for_total_sent(2 + users, 60s) >= 2u + users);
+  size_t before_help = 0;
+  for (auto& m : f.telegram.all_sent())
+    if (m.chat_id >= 3000 && m.at < help.at)
+      ++before_help;
+  BOOST_TEST_MESSAGE("data replies sent before the /help: " << before_help << " of " << users);
+  BOOST_TEST(before_help < static_cast<size_t>(users * 3 / 4));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
