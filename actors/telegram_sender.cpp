@@ -45,25 +45,17 @@ void send_now(self_pointer self, queued_call item) {
   });
 }
 
-// One pass over the queue, oldest first, keeping each chat's order: sends
-// the calls that `wanted` picks and the limits allow now; notes the earliest
-// slot of those that must wait.
-template <class Wanted>
-void send_due(self_pointer self, clock_type::time_point now, clock_type::time_point& earliest,
-              Wanted wanted) {
+// One pass over a queue, oldest first, keeping each chat's order: sends what
+// the limits allow now; notes the earliest slot of the calls that must wait.
+void send_due(self_pointer self, std::deque<queued_call>& queue, clock_type::time_point now,
+              clock_type::time_point& earliest) {
   auto& st = self->state;
   std::set<int64_t> passed; // chats with an earlier call that stays queued
-  for (auto it = st.queue.begin(); it != st.queue.end();) {
+  for (auto it = queue.begin(); it != queue.end();) {
     if (st.in_flight.size() >= st.config.max_concurrent)
       break;
     auto chat = it->call.chat_id;
     if (chat != 0 && (passed.count(chat) != 0 || st.busy_chats.count(chat) != 0)) {
-      ++it;
-      continue;
-    }
-    if (!wanted(it->call)) {
-      if (chat != 0)
-        passed.insert(chat);
       ++it;
       continue;
     }
@@ -78,7 +70,7 @@ void send_due(self_pointer self, clock_type::time_point now, clock_type::time_po
       continue;
     }
     auto item = std::move(*it);
-    it = st.queue.erase(it);
+    it = queue.erase(it);
     send_now(self, std::move(item));
   }
 }
@@ -89,9 +81,9 @@ void pump(self_pointer self) {
   auto& st = self->state;
   auto now = now_of(self);
   auto earliest = clock_type::time_point::max();
-  send_due(self, now, earliest, [](const outgoing_call& call) { return call.quick; });
-  send_due(self, now, earliest, [](const outgoing_call&) { return true; });
-  st.stats.queued = st.queue.size();
+  send_due(self, st.quick_queue, now, earliest);
+  send_due(self, st.queue, now, earliest);
+  st.stats.queued = st.waiting();
   if (!st.tick_armed && earliest != clock_type::time_point::max()) {
     st.tick_armed = true;
     self->delayed_send(self, std::max(earliest - now, caf::timespan{std::chrono::milliseconds{1}}),
@@ -101,7 +93,7 @@ void pump(self_pointer self) {
 
 // Back to the front of the queue: before the chat's later calls.
 void requeue(self_pointer self, queued_call item) {
-  self->state.queue.push_front(std::move(item));
+  self->state.queue_of(item.call).push_front(std::move(item));
 }
 
 void on_http_done(self_pointer self, uint64_t id, core::http_result& result) {
@@ -183,7 +175,8 @@ telegram_sender_actor::behavior_type telegram_sender(self_pointer self,
         std::optional<caf::actor_clock::time_point> give_up_at;
         if (call.retry_for.count() > 0)
           give_up_at = self->clock().now() + call.retry_for;
-        self->state.queue.push_back(queued_call{std::move(call), promise, 0, {}, give_up_at});
+        auto& queue = self->state.queue_of(call);
+        queue.push_back(queued_call{std::move(call), promise, 0, {}, give_up_at});
         pump(self);
         return promise;
       },
@@ -196,7 +189,7 @@ telegram_sender_actor::behavior_type telegram_sender(self_pointer self,
       },
       [self](stats_atom) {
         auto stats = self->state.stats;
-        stats.queued = self->state.queue.size();
+        stats.queued = self->state.waiting();
         return stats;
       },
   };

@@ -40,7 +40,15 @@ struct telegram_sender_state {
   static inline const char* name = "telegram_sender";
   telegram_sender_config config;
   std::unique_ptr<core::send_limiter> limiter;
-  std::deque<queued_call> queue;
+  std::deque<queued_call> queue;       ///< replies with data, jobs' results, other calls
+  std::deque<queued_call> quick_queue; ///< outgoing_call::quick: sent first
+  /// Calls waiting in both queues.
+  size_t waiting() const { return queue.size() + quick_queue.size(); }
+  /// The queue a call waits in. A conversation sends one call at a time, so
+  /// a chat's replies keep their order across the two.
+  std::deque<queued_call>& queue_of(const outgoing_call& call) {
+    return call.quick ? quick_queue : queue;
+  }
   std::unordered_map<uint64_t, queued_call> in_flight; ///< by HTTP exchange id
   std::set<int64_t> busy_chats;                        ///< one call in flight per chat
   uint64_t next_id = 1;
