@@ -173,7 +173,7 @@ size_t on_updates(self_pointer self, const core::bot_api_answer& answer) {
   std::set<int64_t> fresh_ids;
   std::vector<core::telegram_update> fresh;
   for (auto& u : decoded.updates) {
-    auto arrival = st.window.receive(u.update_id);
+    auto arrival = st.window.arrive(u.update_id);
     if (arrival == core::update_window::arrival::repeat)
       continue; // unconfirmed repeat of something in hand
     if (arrival == core::update_window::arrival::renumbered) {

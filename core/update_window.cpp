@@ -8,7 +8,7 @@ bool update_window::is_repeat(int64_t id) const {
   return in_flight_.count(id) != 0 || done_above_.count(id) != 0 || unconfirmed_.count(id) != 0;
 }
 
-update_window::arrival update_window::receive(int64_t id) {
+update_window::arrival update_window::arrive(int64_t id) {
   if (is_repeat(id))
     return arrival::repeat;
   auto result = arrival::fresh;

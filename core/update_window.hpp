@@ -25,7 +25,7 @@ public:
   };
 
   /// An update id from a getUpdates answer (in the answer's order).
-  arrival receive(int64_t id);
+  arrival arrive(int64_t id);
   /// An update from the database inbox (received before a restart and
   /// already confirmed to Telegram): in hand, but outside the numbering.
   void replay(int64_t id);

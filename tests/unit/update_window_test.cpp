@@ -17,8 +17,8 @@ BOOST_AUTO_TEST_CASE(the_first_poll_carries_no_offset) {
 
 BOOST_AUTO_TEST_CASE(handled_updates_are_confirmed_once) {
   update_window w;
-  BOOST_TEST((w.receive(100) == arrival::fresh));
-  BOOST_TEST((w.receive(101) == arrival::fresh));
+  BOOST_TEST((w.arrive(100) == arrival::fresh));
+  BOOST_TEST((w.arrive(101) == arrival::fresh));
   BOOST_TEST((w.offset_to_send() == 100)); // confirms nothing new, but harmless before the first
   w.confirmed(100);
   BOOST_TEST(!w.offset_to_send().has_value());
@@ -33,21 +33,21 @@ BOOST_AUTO_TEST_CASE(handled_updates_are_confirmed_once) {
 
 BOOST_AUTO_TEST_CASE(repeats_of_updates_in_hand_or_not_yet_confirmed_are_skipped) {
   update_window w;
-  w.receive(7);
-  w.receive(8);
-  BOOST_TEST((w.receive(7) == arrival::repeat)); // in hand
+  w.arrive(7);
+  w.arrive(8);
+  BOOST_TEST((w.arrive(7) == arrival::repeat)); // in hand
   w.finish(8);
-  BOOST_TEST((w.receive(8) == arrival::repeat)); // handled above the lowest in hand
+  BOOST_TEST((w.arrive(8) == arrival::repeat)); // handled above the lowest in hand
   w.finish(7);
-  BOOST_TEST((w.receive(7) == arrival::repeat)); // handled, offset not yet sent
+  BOOST_TEST((w.arrive(7) == arrival::repeat)); // handled, offset not yet sent
   w.confirmed(9);
-  BOOST_TEST((w.receive(9) == arrival::fresh));
+  BOOST_TEST((w.arrive(9) == arrival::fresh));
 }
 
 BOOST_AUTO_TEST_CASE(durable_updates_may_be_confirmed_while_in_hand) {
   update_window w;
-  w.receive(10);
-  w.receive(11);
+  w.arrive(10);
+  w.arrive(11);
   w.keep_durable(10);
   BOOST_TEST(w.low_watermark() == 11);
   w.keep_durable(11);
@@ -63,7 +63,7 @@ BOOST_AUTO_TEST_CASE(repeats_ahead_count_what_the_next_poll_gets_back) {
   update_window w;
   BOOST_TEST(w.repeats_ahead() == 0u);
   for (int64_t id = 20; id < 25; ++id)
-    w.receive(id);
+    w.arrive(id);
   BOOST_TEST(w.repeats_ahead() == 5u); // none confirmable yet
   w.finish(22);
   BOOST_TEST(w.repeats_ahead() == 5u); // handled above one in hand: still unconfirmed
@@ -80,14 +80,14 @@ BOOST_AUTO_TEST_CASE(repeats_ahead_count_what_the_next_poll_gets_back) {
 BOOST_AUTO_TEST_CASE(ids_restarting_lower_start_a_new_numbering) {
   update_window w;
   for (int64_t id = 5000; id < 5200; ++id) {
-    w.receive(id);
+    w.arrive(id);
     w.finish(id);
   }
   w.confirmed(5200);
   // After a week of silence Telegram picks a random lower id.
-  BOOST_TEST((w.receive(40) == arrival::renumbered));
+  BOOST_TEST((w.arrive(40) == arrival::renumbered));
   BOOST_TEST(w.renumberings() == 1u);
-  BOOST_TEST((w.receive(41) == arrival::fresh));
+  BOOST_TEST((w.arrive(41) == arrival::fresh));
   BOOST_TEST(w.low_watermark() == 40);
   w.finish(40);
   w.finish(41);
@@ -98,8 +98,8 @@ BOOST_AUTO_TEST_CASE(ids_restarting_lower_start_a_new_numbering) {
 
 BOOST_AUTO_TEST_CASE(updates_of_the_old_numbering_still_finish_but_do_not_hold_the_offset) {
   update_window w;
-  w.receive(900);
-  w.receive(3); // renumbered while 900 is still in hand
+  w.arrive(900);
+  w.arrive(3); // renumbered while 900 is still in hand
   BOOST_TEST(w.low_watermark() == 3);
   w.finish(3);
   BOOST_TEST((w.offset_to_send() == 4));
@@ -109,10 +109,10 @@ BOOST_AUTO_TEST_CASE(updates_of_the_old_numbering_still_finish_but_do_not_hold_t
 
 BOOST_AUTO_TEST_CASE(ids_jumping_far_ahead_are_fresh) {
   update_window w;
-  w.receive(10);
+  w.arrive(10);
   w.finish(10);
   w.confirmed(11);
-  BOOST_TEST((w.receive(900000000) == arrival::fresh));
+  BOOST_TEST((w.arrive(900000000) == arrival::fresh));
   w.finish(900000000);
   BOOST_TEST((w.offset_to_send() == 900000001));
   BOOST_TEST(w.renumberings() == 0u);
@@ -124,8 +124,8 @@ BOOST_AUTO_TEST_CASE(inbox_replays_never_move_the_offset) {
   update_window w;
   w.replay(70000);
   BOOST_TEST(!w.offset_to_send().has_value());
-  BOOST_TEST((w.receive(70000) == arrival::repeat)); // unconfirmed when the process died
-  BOOST_TEST((w.receive(12) == arrival::fresh));
+  BOOST_TEST((w.arrive(70000) == arrival::repeat)); // unconfirmed when the process died
+  BOOST_TEST((w.arrive(12) == arrival::fresh));
   w.finish(12);
   BOOST_TEST((w.offset_to_send() == 13));
   BOOST_TEST(w.finish(70000));
@@ -134,11 +134,11 @@ BOOST_AUTO_TEST_CASE(inbox_replays_never_move_the_offset) {
 
 BOOST_AUTO_TEST_CASE(a_skipped_unreadable_update_is_confirmed_past) {
   update_window w;
-  w.receive(20);
+  w.arrive(20);
   w.finish(20);
   w.skip(21);
   BOOST_TEST((w.offset_to_send() == 22));
-  BOOST_TEST((w.receive(21) == arrival::repeat));
+  BOOST_TEST((w.arrive(21) == arrival::repeat));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
