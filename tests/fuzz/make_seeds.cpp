@@ -1,6 +1,5 @@
-// Writes the seed corpora of the fuzz targets from sample answers, at run time:
-// the project's own (tests/fakes/data) and, when beside the project, the real
-// captures in ../shared (read in place, never copied into the repository):
+// Writes the seed corpora of the fuzz targets from sample answers, at run time
+// (scripts/fuzz gives it the project's own, tests/fakes/data):
 //
 //   make_fuzz_seeds UPDATES_FILE FOOTBALL_DIR OUT_DIR
 //
