@@ -1,5 +1,6 @@
 #include "actors/api_fetcher.hpp"
 
+#include "actors/network_edge.hpp"
 #include "core/football_payload.hpp"
 #include "core/match_check.hpp"
 #include "core/quota_tracker.hpp"
@@ -13,6 +14,10 @@ namespace phoenix {
 namespace {
 
 using self_pointer = api_fetcher_actor::stateful_pointer<api_fetcher_state>;
+
+constexpr std::chrono::seconds edge_margin{5};
+
+void on_http_done(self_pointer self, uint64_t id, core::upstream_answer& answer);
 
 void finish(self_pointer self, uint64_t id, fetch_result result) {
   auto pos = self->state.calls.find(id);
@@ -43,14 +48,13 @@ void send_attempt(self_pointer self, uint64_t id) {
   request.headers.emplace_back("x-apisports-key", config.api_key);
   request.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(left);
   ++call.attempts;
-  auto handle = caf::actor_cast<api_fetcher_actor>(self);
-  config.http->async_request(std::move(request),
-                             [handle, id, query = call.query](core::http_result result) {
-                               // On the football client's io thread: decode here, then hand over by
-                               // message (never touch the actor from this thread).
-                               caf::anon_send(handle, http_done_atom::value, id,
-                                              core::read_upstream_answer(query, std::move(result)));
-                             });
+  // The client's own timeout answers first; the margin only covers an edge that never does.
+  self->request(config.edge, left + edge_margin, http_atom::value, std::move(request), call.query)
+      .then([self, id](core::upstream_answer& answer) { on_http_done(self, id, answer); },
+            [self, id, query = call.query](const caf::error& err) {
+              auto answer = core::read_upstream_answer(query, http_failure(err));
+              on_http_done(self, id, answer);
+            });
 }
 
 void on_http_done(self_pointer self, uint64_t id, core::upstream_answer& answer) {
@@ -120,9 +124,6 @@ api_fetcher_actor::behavior_type api_fetcher(self_pointer self, api_fetcher_conf
         else
           answer.error = std::move(decoded.error);
         return answer;
-      },
-      [self](http_done_atom, uint64_t id, core::upstream_answer& answer) {
-        on_http_done(self, id, answer);
       },
       [self](retry_atom, uint64_t id) {
         if (self->state.calls.count(id) != 0)

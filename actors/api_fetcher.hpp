@@ -24,7 +24,7 @@ struct api_fetcher_config {
   core::ttl_policy ttl;
   std::chrono::milliseconds backoff_base{200};
   std::chrono::milliseconds backoff_cap{5000};
-  std::shared_ptr<core::http_client> http;
+  football_edge_actor edge; ///< API-Football over HTTP
 };
 
 /// One call in progress.

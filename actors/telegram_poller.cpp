@@ -331,20 +331,6 @@ telegram_poller_actor::behavior_type telegram_poller(self_pointer self,
           return start(self);
         poll(self);
       },
-      [self](http_done_atom, uint64_t id, core::http_result& result) {
-        auto& st = self->state;
-        auto pos = st.calls.find(id);
-        if (pos == st.calls.end())
-          return;
-        auto next = std::move(pos->second);
-        st.calls.erase(pos);
-        core::bot_api_answer answer;
-        if (result.ok())
-          answer = core::parse_bot_api_answer(result.response.status, result.response.body);
-        else
-          answer.description = std::string{core::to_string(result.error)} + ": " + result.message;
-        next(answer);
-      },
       [self](tg_done_atom, int64_t update_id, int64_t chat_id) {
         if (handled(self, update_id))
           self->state.queue_cap.on_done(chat_id, self->clock().now());

@@ -34,7 +34,7 @@ struct telegram_poller_config {
   caf::timespan drain_deadline = std::chrono::seconds{20}; ///< SIGTERM: wait this long for handlers
   /// New updates wait this long for an unreadable inbox (database down at start).
   caf::timespan inbox_wait = std::chrono::seconds{10};
-  std::shared_ptr<core::http_client> http;
+  telegram_edge_actor edge; ///< the Bot API over HTTP
   dispatcher_actor dispatcher;
   db_pool_actor db;
   lifecycle_actor lifecycle; ///< told when the token is rejected (exit code 3)
@@ -47,8 +47,6 @@ struct telegram_poller_state {
   telegram_poller_config config;
   std::string bot_username;
   int64_t bot_id = 0; ///< getMe's id: the key of this bot's state in the database
-  std::unordered_map<uint64_t, bot_api_continuation> calls; ///< by HTTP exchange id
-  uint64_t next_call = 1;
   bool started = false; ///< getMe answered: polling may begin
   bool polling = false;
   bool poll_armed = false;

@@ -1,5 +1,6 @@
 // The poller's start-up: deleteWebhook, setMyCommands, getMe, the stored
 // offset and the inbox of updates from before a restart; and its Bot API calls.
+#include "actors/network_edge.hpp"
 #include "actors/telegram_poller_steps.hpp"
 #include "core/bot_text.hpp"
 #include "core/update_record.hpp"
@@ -13,21 +14,29 @@ namespace phoenix::telegram_poller_steps {
 
 namespace db = core::db;
 
+constexpr std::chrono::seconds edge_margin{5};
+
 void call(self_pointer self, const std::string& method, std::string body,
           std::chrono::milliseconds timeout, bot_api_continuation next) {
   auto& st = self->state;
-  auto id = st.next_call++;
-  st.calls.emplace(id, std::move(next));
   core::http_request request;
   request.method = "POST";
   request.url = st.config.api_url + "/bot" + st.config.token + "/" + method;
   request.headers.emplace_back("Content-Type", "application/json");
   request.body = std::move(body);
   request.timeout = timeout;
-  auto handle = caf::actor_cast<telegram_poller_actor>(self);
-  st.config.http->async_request(std::move(request), [handle, id](core::http_result result) {
-    caf::anon_send(handle, http_done_atom::value, id, std::move(result));
-  });
+  auto on_result = [next](const core::http_result& result) {
+    core::bot_api_answer answer;
+    if (result.ok())
+      answer = core::parse_bot_api_answer(result.response.status, result.response.body);
+    else
+      answer.description = std::string{core::to_string(result.error)} + ": " + result.message;
+    next(answer);
+  };
+  // The client's own timeout answers first; the margin only covers an edge that never does.
+  self->request(st.config.edge, timeout + edge_margin, http_atom::value, std::move(request))
+      .then([on_result](core::http_result& result) { on_result(result); },
+            [on_result](const caf::error& err) { on_result(http_failure(err)); });
 }
 
 std::chrono::milliseconds jittered(std::chrono::milliseconds& backoff,

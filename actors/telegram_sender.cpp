@@ -1,5 +1,6 @@
 #include "actors/telegram_sender.hpp"
 
+#include "actors/network_edge.hpp"
 #include "core/quota_tracker.hpp"
 
 #include <caf/all.hpp>
@@ -12,6 +13,10 @@ namespace {
 
 using self_pointer = telegram_sender_actor::stateful_pointer<telegram_sender_state>;
 using clock_type = std::chrono::steady_clock;
+
+constexpr std::chrono::seconds edge_margin{5};
+
+void on_http_done(self_pointer self, uint64_t id, core::http_result& result);
 
 // The limiter works on the actor clock's time points (virtual in tests).
 clock_type::time_point now_of(self_pointer self) {
@@ -39,10 +44,14 @@ void send_now(self_pointer self, queued_call item) {
   }
   ++item.attempts;
   st.in_flight.emplace(id, std::move(item));
-  auto handle = caf::actor_cast<telegram_sender_actor>(self);
-  st.config.http->async_request(std::move(request), [handle, id](core::http_result result) {
-    caf::anon_send(handle, http_done_atom::value, id, std::move(result));
-  });
+  // The client's own timeout answers first; the margin only covers an edge that never does.
+  self->request(st.config.edge, st.config.request_timeout + edge_margin, http_atom::value,
+                std::move(request))
+      .then([self, id](core::http_result& result) { on_http_done(self, id, result); },
+            [self, id](const caf::error& err) {
+              auto result = http_failure(err);
+              on_http_done(self, id, result);
+            });
 }
 
 // One pass over a queue, oldest first, keeping each chat's order: sends what
@@ -183,9 +192,6 @@ telegram_sender_actor::behavior_type telegram_sender(self_pointer self,
       [self](tg_tick_atom) {
         self->state.tick_armed = false;
         pump(self);
-      },
-      [self](http_done_atom, uint64_t id, core::http_result& result) {
-        on_http_done(self, id, result);
       },
       [self](stats_atom) {
         auto stats = self->state.stats;

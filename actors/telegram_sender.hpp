@@ -20,7 +20,7 @@ struct telegram_sender_config {
   std::string api_url = "https://api.telegram.org"; ///< no trailing slash
   std::string token;
   core::send_limits limits;
-  std::shared_ptr<core::http_client> http;
+  telegram_edge_actor edge; ///< the Bot API over HTTP
   caf::timespan request_timeout = std::chrono::seconds{15};
   int max_attempts = 6;       ///< for 5xx and network errors, calls without retry_for
   size_t max_concurrent = 64; ///< HTTP calls in flight at once
@@ -49,7 +49,7 @@ struct telegram_sender_state {
   std::deque<queued_call>& queue_of(const outgoing_call& call) {
     return call.quick ? quick_queue : queue;
   }
-  std::unordered_map<uint64_t, queued_call> in_flight; ///< by HTTP exchange id
+  std::unordered_map<uint64_t, queued_call> in_flight; ///< by exchange number (next_id)
   std::set<int64_t> busy_chats;                        ///< one call in flight per chat
   uint64_t next_id = 1;
   bool tick_armed = false;

@@ -8,6 +8,7 @@
 #include "actors/football.hpp"
 #include "actors/job_registry.hpp"
 #include "actors/metrics.hpp"
+#include "actors/network_edge.hpp"
 #include "actors/telegram_poller.hpp"
 #include "actors/telegram_sender.hpp"
 #include "app/lifecycle.hpp"
@@ -63,7 +64,7 @@ constexpr int football_io_nice = 10;
 
 // The football front and its fetchers, sharing the football HTTP client.
 football_actor spawn_football(caf::actor_system& sys, const settings& values, cache_actor cache,
-                              std::shared_ptr<core::http_client> http) {
+                              football_edge_actor edge) {
   if (values.football_api_key.empty())
     spdlog::warn("football.api-key is not set (API_FOOTBALL_KEY): football data will fail");
   api_fetcher_config fetcher;
@@ -73,7 +74,7 @@ football_actor spawn_football(caf::actor_system& sys, const settings& values, ca
   fetcher.retries = static_cast<int>(values.football_retries);
   fetcher.ttl = {values.football_ttl_live, values.football_ttl_stats, values.football_ttl_finished,
                  values.football_ttl_fixtures};
-  fetcher.http = std::move(http);
+  fetcher.edge = std::move(edge);
   std::vector<api_fetcher_actor> fetchers;
   for (int64_t i = 0; i < values.fetchers_count; ++i)
     fetchers.push_back(sys.spawn(api_fetcher, fetcher));
@@ -139,7 +140,9 @@ running_bot start_bot(caf::actor_system& sys, const settings& values) {
   bot.football_http = std::make_shared<core::http_client>(football_net);
   bot.db = sys.spawn(db_pool, db_config_of(values));
   bot.cache = spawn_cache(sys, cache_config_of(values));
-  bot.football = spawn_football(sys, values, bot.cache, bot.football_http);
+  bot.football =
+      spawn_football(sys, values, bot.cache, spawn_football_edge(sys, bot.football_http));
+  auto telegram_edge = spawn_telegram_edge(sys, bot.http);
 
   auto telegram_url = without_trailing_slash(values.telegram_api_url);
   telegram_sender_config sender;
@@ -148,7 +151,7 @@ running_bot start_bot(caf::actor_system& sys, const settings& values) {
   sender.limits = {static_cast<int>(values.limits_global_per_second),
                    static_cast<int>(values.limits_chat_per_second),
                    static_cast<int>(values.limits_group_per_minute), values.limits_jitter_margin};
-  sender.http = bot.http;
+  sender.edge = telegram_edge;
   // As many calls in flight as the HTTP client keeps connections to Telegram.
   sender.max_concurrent = static_cast<size_t>(values.net_max_connections_per_host);
   sender.db = bot.db;
@@ -198,7 +201,7 @@ running_bot start_bot(caf::actor_system& sys, const settings& values) {
   poller.max_in_flight = static_cast<size_t>(values.handlers_max_in_flight);
   poller.max_queued_per_chat = static_cast<size_t>(values.handlers_max_queued_per_chat);
   poller.inbox_wait = values.handlers_inbox_wait;
-  poller.http = bot.http;
+  poller.edge = telegram_edge;
   poller.dispatcher = bot.dispatcher;
   poller.db = bot.db;
   poller.lifecycle = bot.root;

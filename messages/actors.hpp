@@ -18,6 +18,25 @@
 
 namespace phoenix {
 
+/// The Telegram network edge: the one way the poller and the sender reach the
+/// Bot API. It owns no logic: an HTTP exchange in, its result out. Tests put a
+/// scripted stand-in in its place (tests/actor/kit) and run without a socket.
+using telegram_edge_actor = caf::typed_actor<
+    // One HTTP exchange; network errors and timeouts are results, not CAF errors.
+    caf::replies_to<http_atom, core::http_request>::with<core::http_result>,
+    // Internal: an exchange finished (sent by the client's io thread).
+    caf::reacts_to<http_done_atom, uint64_t, core::http_result>>;
+
+/// The API-Football network edge: the fetchers' one way out. Answers are
+/// decoded and checked against the query on the client's io thread
+/// (core::read_upstream_answer), off the actors' workers.
+using football_edge_actor = caf::typed_actor<
+    // One HTTP exchange for the query; answers what it means (data or a typed error).
+    caf::replies_to<http_atom, core::http_request,
+                    core::football_query>::with<core::upstream_answer>,
+    // Internal: an exchange finished and was decoded (sent by the client's io thread).
+    caf::reacts_to<http_done_atom, uint64_t, core::upstream_answer>>;
+
 /// The cache: an in-memory TTL + LRU store of strings with a periodic flush
 /// to an atomic snapshot file. Writes never touch the disk on the request path.
 using cache_actor = caf::typed_actor<
@@ -49,9 +68,6 @@ using api_fetcher_actor = caf::typed_actor<
     // Decodes a cached entry's value (decoding is spread over the fetchers, not the front).
     caf::replies_to<decode_atom, core::football_query,
                     core::cache_entry_ptr>::with<football_answer>,
-    // Internal: an HTTP exchange finished, already decoded and checked on the
-    // client's io thread (core::read_upstream_answer), which sends this.
-    caf::reacts_to<http_done_atom, uint64_t, core::upstream_answer>,
     // Internal: the backoff before attempt N of call id ended.
     caf::reacts_to<retry_atom, uint64_t>>;
 
@@ -105,8 +121,6 @@ using telegram_sender_actor = caf::typed_actor<
     caf::replies_to<tg_send_atom, outgoing_call>::with<send_report>,
     // Internal: the next rate-limit slot (or the end of a 429 pause) is due.
     caf::reacts_to<tg_tick_atom>,
-    // Internal: an HTTP exchange finished (sent by the client's io thread).
-    caf::reacts_to<http_done_atom, uint64_t, core::http_result>,
     // Counters: queued, sent, retries, 429s and pause time, failures, blocked.
     caf::replies_to<stats_atom>::with<sender_stats>>;
 
@@ -136,8 +150,6 @@ using dispatcher_actor = caf::typed_actor<
 using telegram_poller_actor = caf::typed_actor<
     // Internal: poll (again).
     caf::reacts_to<tg_poll_atom>,
-    // Internal: an HTTP exchange finished (sent by the client's io thread).
-    caf::reacts_to<http_done_atom, uint64_t, core::http_result>,
     // From the dispatcher: update N of chat C is handled.
     caf::reacts_to<tg_done_atom, int64_t, int64_t>,
     // Orderly stop: no more polls, in-flight updates finish (with a deadline),

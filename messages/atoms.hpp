@@ -26,6 +26,8 @@ using quota_tick_atom = caf::atom_constant<caf::atom("fb_quota")>;
 using fetch_atom = caf::atom_constant<caf::atom("fetch")>;
 /// Asks a fetcher to decode a cached answer.
 using decode_atom = caf::atom_constant<caf::atom("decode")>;
+/// Asks a network edge for one HTTP exchange.
+using http_atom = caf::atom_constant<caf::atom("http")>;
 /// An HTTP exchange finished (sent from an io thread).
 using http_done_atom = caf::atom_constant<caf::atom("http_done")>;
 /// A fetcher's backoff before the next attempt ended.

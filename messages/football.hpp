@@ -82,6 +82,7 @@ typename Inspector::result_type inspect(Inspector& f, football_stats& x) {
 // Local-only messages: they carry shared pointers to decoded data and never
 // leave the process.
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(phoenix::core::football_query)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(phoenix::core::http_request)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(phoenix::core::http_result)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(phoenix::core::upstream_answer)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(phoenix::football_answer)

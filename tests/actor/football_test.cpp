@@ -44,7 +44,6 @@ api_fetcher_actor::behavior_type fetcher_stub(std::shared_ptr<fetch_script> scri
         answer.data = some_data();
         return answer;
       },
-      [](http_done_atom, uint64_t, const core::upstream_answer&) {},
       [](retry_atom, uint64_t) {},
   };
 }

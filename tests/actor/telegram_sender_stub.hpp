@@ -47,7 +47,6 @@ telegram_sender_stub(telegram_sender_actor::stateful_pointer<telegram_sender_stu
         return promise;
       },
       [](tg_tick_atom) {},
-      [](http_done_atom, uint64_t, core::http_result&) {},
       [](stats_atom) { return sender_stats{}; },
   };
 }

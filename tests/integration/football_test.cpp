@@ -4,6 +4,7 @@
 #include "actors/api_fetcher.hpp"
 #include "actors/cache.hpp"
 #include "actors/football.hpp"
+#include "actors/network_edge.hpp"
 #include "app/config.hpp"
 #include "tests/fakes/fake_api_football.hpp"
 
@@ -47,7 +48,7 @@ struct football_fixture {
     fc.retries = 3;
     fc.backoff_base = 10ms;
     fc.ttl.stats = stats_ttl;
-    fc.http = http;
+    fc.edge = spawn_football_edge(*sys, http);
     std::vector<api_fetcher_actor> fetchers;
     for (int i = 0; i < 4; ++i)
       fetchers.push_back(sys->spawn(api_fetcher, fc));
