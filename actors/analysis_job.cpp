@@ -36,7 +36,8 @@ void report(analysis_pointer self, job_registry_actor registry, int64_t id, bool
 
 void predictions_step(analysis_pointer self, job_registry_actor registry, int64_t id,
                       football_actor football) {
-  self->send(registry, job_progress_atom::value, id, std::string{"loading the prediction"});
+  self->send(registry, job_progress_atom::value, id,
+             core::analysis_progress(core::analysis_step::prediction));
   ask(self, football,
       core::football_query::of_kind(core::query_kind::predictions, self->state.match.id))
       .then(
@@ -60,7 +61,8 @@ void predictions_step(analysis_pointer self, job_registry_actor registry, int64_
 void head_to_head_step(analysis_pointer self, job_registry_actor registry, int64_t id,
                        football_actor football) {
   auto& m = self->state.match;
-  self->send(registry, job_progress_atom::value, id, std::string{"loading head-to-head"});
+  self->send(registry, job_progress_atom::value, id,
+             core::analysis_progress(core::analysis_step::head_to_head));
   ask(self, football, core::football_query::head_to_head(m.home.id, m.away.id, 10))
       .then(
           [=](football_answer& answer) {
@@ -75,7 +77,8 @@ void head_to_head_step(analysis_pointer self, job_registry_actor registry, int64
 caf::behavior analysis_job(analysis_pointer self, job_registry_actor registry, int64_t id,
                            int64_t fixture_id, football_actor football, int64_t owner_chat) {
   self->state.asker = football_asker{owner_chat, step_timeout};
-  self->send(registry, job_progress_atom::value, id, std::string{"loading the fixture"});
+  self->send(registry, job_progress_atom::value, id,
+             core::analysis_progress(core::analysis_step::fixture));
   ask(self, football, core::football_query::fixture_by_id(fixture_id))
       .then(
           [=](football_answer& answer) {
@@ -83,7 +86,7 @@ caf::behavior analysis_job(analysis_pointer self, job_registry_actor registry, i
               return report(self, registry, id, false, answer.error.user_message);
             auto* list = std::get_if<std::vector<core::fixture>>(answer.data.get());
             if (list == nullptr || list->empty())
-              return report(self, registry, id, false, "Fixture not found.");
+              return report(self, registry, id, false, core::not_found_text());
             // An answer about another fixture is no answer (the fetcher refuses it too).
             auto* match = core::requested_fixture(*list, fixture_id);
             if (match == nullptr)
@@ -94,7 +97,7 @@ caf::behavior analysis_job(analysis_pointer self, job_registry_actor registry, i
             head_to_head_step(self, registry, id, football);
           },
           [=](const caf::error&) {
-            report(self, registry, id, false, "The football data service did not answer in time.");
+            report(self, registry, id, false, core::analysis_timeout_result());
           });
   return {[](caf::ok_atom) {}}; // the work happens in the request handlers above
 }

@@ -2,6 +2,7 @@
 
 #include "core/bot_text.hpp"
 #include "core/command_parser.hpp"
+#include "core/command_table.hpp"
 #include "core/html_text.hpp"
 #include "core/job_text.hpp"
 
@@ -98,14 +99,14 @@ void reply(self_pointer self, const std::string& html, core::inline_keyboard key
 }
 
 // Asks the football front, then renders; upstream errors become one sentence.
-void ask_football(self_pointer self, core::football_query query, std::string command,
-                  std::string arguments,
-                  std::function<core::rendered(const core::football_payload&)> render) {
+void ask_football(self_pointer self, core::football_action work, std::string command,
+                  std::string arguments) {
   auto& st = self->state;
   auto& u = *st.current;
   football_asker asker{u.user_id != 0 ? u.user_id : st.chat_id, st.config->answer_timeout};
+  auto render = std::move(work.render);
   self->request(st.config->football, st.config->answer_timeout, football_get_atom::value,
-                std::move(query), asker)
+                std::move(work.query), asker)
       .then(
           [=](football_answer& answer) {
             self->state.waited_for_data = true;
@@ -124,133 +125,69 @@ void ask_football(self_pointer self, core::football_query query, std::string com
           },
           [=](const caf::error&) {
             self->state.waited_for_data = true;
-            core::football_error e;
-            e.code = core::football_errc::timeout;
-            e.user_message =
-                "The football data service is slow to answer right now; please try again.";
-            reply(self, core::error_text(e), {}, command, arguments, "timeout");
+            reply(self, core::answer_timeout_text(), {}, command, arguments, "timeout");
           });
 }
 
-// The sentence for an answer that decoded but cannot be what was asked for.
-std::string unreadable_answer_text() {
-  return core::error_text(core::make_football_error(core::football_errc::malformed, ""));
-}
-
-void stats(self_pointer self, int64_t fixture_id, const std::string& command,
-           const std::string& arguments) {
-  ask_football(self, core::football_query::fixture_by_id(fixture_id), command, arguments,
-               [fixture_id](const core::football_payload& data) {
-                 auto* fixtures = std::get_if<std::vector<core::fixture>>(&data);
-                 if (fixtures == nullptr || fixtures->empty())
-                   return core::rendered{core::not_found_text(), {}};
-                 // Another fixture (or none: id 0, fields of the wrong type) is no answer.
-                 if (fixtures->front().id != fixture_id)
-                   return core::rendered{unreadable_answer_text(), {}};
-                 return core::rendered{core::render_stats(fixtures->front()), {}};
-               });
-}
-
-// Asks the job registry; `render` turns a good answer into the reply.
+// Asks the job registry; a good answer becomes the reply through `render`.
 template <class... Ts>
-void ask_jobs(self_pointer self, std::string command, std::string arguments,
-              std::function<std::string(const job_reply&)> render, Ts... xs) {
+void ask_registry(self_pointer self, std::string command, std::string arguments,
+                  decltype(core::job_action::render) render, Ts... xs) {
   self->request(self->state.config->jobs, std::chrono::seconds{10}, xs...)
       .then(
           [=](job_reply& r) {
-            reply(self, r.ok ? render(r) : core::html_escape(r.message), {}, command, arguments,
-                  r.ok ? "ok" : "refused");
+            reply(self, r.ok ? render(r.id, r.jobs) : core::html_escape(r.message), {}, command,
+                  arguments, r.ok ? "ok" : "refused");
           },
           [=](const caf::error&) {
-            reply(self, "Phoenix is busy; please try again in a minute.", {}, command, arguments,
+            reply(self, core::html_escape(core::jobs_busy_refusal()), {}, command, arguments,
                   "busy");
           });
 }
 
-// /analyze, /job, /jobs, /cancel; false if `cmd` is none of them.
-bool job_command(self_pointer self, const core::bot_command& cmd, const std::string& arguments) {
-  auto& name = cmd.name;
+void ask_jobs(self_pointer self, core::job_action work, std::string command,
+              std::string arguments) {
   auto chat = self->state.chat_id;
-  auto id = cmd.args.size() == 1 ? core::parse_fixture_id(cmd.args[0]) : std::nullopt;
-  bool needs_id = name == "analyze" || name == "job" || name == "cancel";
-  if (name != "jobs" && !needs_id)
-    return false;
-  if ((needs_id && !id) || (name == "jobs" && !cmd.args.empty())) {
-    reply(self, core::usage_text(name), {}, name, arguments, "bad arguments");
-    return true;
+  auto& render = work.render;
+  switch (work.op) {
+  case core::job_op::create:
+    return ask_registry(self, command, arguments, render, job_create_atom::value, chat, work.kind,
+                        work.parameters);
+  case core::job_op::get:
+    return ask_registry(self, command, arguments, render, job_get_atom::value, work.job_id, chat);
+  case core::job_op::list:
+    return ask_registry(self, command, arguments, render, job_list_atom::value, chat);
+  case core::job_op::cancel:
+    return ask_registry(self, command, arguments, render, job_cancel_atom::value, work.job_id,
+                        chat);
   }
-  if (name == "analyze")
-    ask_jobs(
-        self, name, arguments,
-        [id](const job_reply& r) {
-          return core::job_started_text(r.id, "analysis of fixture " + std::to_string(*id));
-        },
-        job_create_atom::value, chat, std::string{"analyze"}, std::to_string(*id));
-  else if (name == "job")
-    ask_jobs(
-        self, name, arguments, [](const job_reply& r) { return core::render_job(r.jobs.front()); },
-        job_get_atom::value, *id, chat);
-  else if (name == "jobs")
-    ask_jobs(
-        self, name, arguments, [](const job_reply& r) { return core::render_jobs(r.jobs); },
-        job_list_atom::value, chat);
-  else
-    ask_jobs(
-        self, name, arguments,
-        [](const job_reply& r) { return "Job #" + std::to_string(r.id) + " cancelled."; },
-        job_cancel_atom::value, *id, chat);
-  return true;
 }
 
-void command(self_pointer self, const core::bot_command& cmd) {
-  auto& st = self->state;
-  auto& u = *st.current;
-  std::string arguments;
-  for (auto& a : cmd.args)
-    arguments += (arguments.empty() ? "" : " ") + a;
-  auto& name = cmd.name;
-  if (name == "start")
-    return reply(self, core::start_text(u.first_name), {}, name, arguments, "ok");
-  if (name == "help")
-    return reply(self, core::help_text(), {}, name, arguments, "ok");
-  if (name == "fixtures") {
-    auto now = std::chrono::duration_cast<std::chrono::seconds>(
-                   std::chrono::system_clock::now().time_since_epoch())
-                   .count();
-    std::optional<core::date_choice> day = core::parse_day(
-        cmd.args.empty() ? "today" : cmd.args[0], now, st.config->zone.offset_minutes_at(now));
-    std::optional<int64_t> league = 0;
-    if (cmd.args.size() >= 2)
-      league = core::parse_fixture_id(cmd.args[1]);
-    if (!day || !league || cmd.args.size() > 2)
-      return reply(self, core::usage_text(name), {}, name, arguments, "bad arguments");
-    auto tz = st.config->timezone;
-    return ask_football(self, core::football_query::by_date(day->iso, *league, tz), name, arguments,
-                        [day = *day, tz](const core::football_payload& data) {
-                          auto* fixtures = std::get_if<std::vector<core::fixture>>(&data);
-                          return core::render_fixtures(
-                              fixtures ? *fixtures : std::vector<core::fixture>{}, day, tz);
-                        });
-  }
-  if (name == "live") {
-    if (!cmd.args.empty())
-      return reply(self, core::usage_text(name), {}, name, arguments, "bad arguments");
-    return ask_football(self, core::football_query::live(), name, arguments,
-                        [](const core::football_payload& data) {
-                          auto* fixtures = std::get_if<std::vector<core::fixture>>(&data);
-                          return core::render_live(fixtures ? *fixtures
-                                                            : std::vector<core::fixture>{});
-                        });
-  }
-  if (name == "stats") {
-    auto id = cmd.args.size() == 1 ? core::parse_fixture_id(cmd.args[0]) : std::nullopt;
-    if (!id)
-      return reply(self, core::usage_text(name), {}, name, arguments, "bad arguments");
-    return stats(self, *id, name, arguments);
-  }
-  if (job_command(self, cmd, arguments))
-    return;
-  reply(self, core::unknown_command_text(name), {}, name, arguments, "unknown command");
+// Carries out what a command's handler asked for; a new kind of work does not
+// compile until it is handled here.
+void run(self_pointer self, core::command_work work) {
+  struct runner {
+    self_pointer self;
+    const std::string& command;
+    const std::string& arguments;
+    void operator()(core::reply_action& a) const {
+      reply(self, a.html, {}, command, arguments, a.outcome);
+    }
+    void operator()(core::football_action& a) const {
+      ask_football(self, std::move(a), command, arguments);
+    }
+    void operator()(core::job_action& a) const { ask_jobs(self, std::move(a), command, arguments); }
+  };
+  std::visit(runner{self, work.command, work.arguments}, work.action);
+}
+
+core::command_context context_of(self_pointer self) {
+  auto& config = *self->state.config;
+  auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                 std::chrono::system_clock::now().time_since_epoch())
+                 .count();
+  return {self->state.current->first_name, now, config.zone.offset_minutes_at(now),
+          config.timezone};
 }
 
 void callback(self_pointer self) {
@@ -261,9 +198,7 @@ void callback(self_pointer self) {
                  outgoing_call{"answerCallbackQuery",
                                core::answer_callback_query_body(u.callback_id, ""), 0, false,
                                std::chrono::milliseconds{0}, true});
-  if (auto id = core::parse_stats_callback(u.callback_data))
-    return stats(self, *id, "stats", std::to_string(*id));
-  reply(self, core::help_text(), {}, "callback", u.callback_data, "unknown button");
+  run(self, core::work_for_callback(u.callback_data));
 }
 
 void handle(self_pointer self) {
@@ -290,7 +225,7 @@ void handle(self_pointer self) {
   if (is_callback)
     return callback(self);
   if (cmd)
-    return command(self, *cmd);
+    return run(self, core::work_for_command(*cmd, context_of(self)));
   if (is_group(u)) // plain chatter in a group is not for us
     return finish(self, "", "", "");
   reply(self, core::not_a_command_text(), {}, "text", "", "not a command");
@@ -318,7 +253,7 @@ void next(self_pointer self) {
     // A failing handler must not end the conversation.
     spdlog::error("conversation {}: update {} failed: {}", st.chat_id, st.current->update_id,
                   e.what());
-    reply(self, "Something went wrong, please try again.", {}, "error", "", "handler failed");
+    reply(self, core::handler_failed_text(), {}, "error", "", "handler failed");
   }
 }
 

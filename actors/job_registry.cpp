@@ -2,6 +2,7 @@
 
 #include "core/bot_api.hpp"
 #include "core/html_text.hpp"
+#include "core/job_text.hpp"
 
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
@@ -20,10 +21,6 @@ int64_t unix_seconds(std::chrono::system_clock::time_point t) {
              : std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
 }
 
-// Jobs that only the database knows cannot be shown while it is down.
-constexpr const char* unreachable_text =
-    "The job records are unreachable right now; please try again in a minute.";
-
 job_reply refusal(std::string message) {
   job_reply r;
   r.message = std::move(message);
@@ -41,13 +38,7 @@ void notify(self_pointer self, const core::job_record& job) {
   auto& st = self->state;
   if (!st.config.sender)
     return;
-  std::string html;
-  if (job.status == job_status::done)
-    html = job.result;
-  else
-    html = "Job #" + std::to_string(job.id) + " " + core::to_string(job.status) + ": " +
-           core::html_escape(job.result);
-  for (auto& part : core::split_message(html))
+  for (auto& part : core::split_message(core::job_end_notice(job)))
     caf::anon_send(st.config.sender, tg_send_atom::value,
                    outgoing_call{"sendMessage",
                                  core::send_message_body(job.owner_chat, part, 0, {}),
@@ -62,7 +53,7 @@ void start_jobs(self_pointer self) {
     auto& job = *st.table->find(*id);
     auto runner = st.config.runners.find(job.kind);
     if (runner == st.config.runners.end()) {
-      end_job(self, *id, job_status::failed, "no runner for jobs of kind " + job.kind);
+      end_job(self, *id, job_status::failed, core::no_runner_result(job.kind));
       continue;
     }
     auto worker = runner->second(self, caf::actor_cast<job_registry_actor>(self), job);
@@ -100,11 +91,11 @@ job_reply create(self_pointer self, int64_t owner, const std::string& kind,
                  const std::string& parameters) {
   auto& st = self->state;
   if (st.config.runners.count(kind) == 0)
-    return refusal("Phoenix does not know jobs of that kind.");
+    return refusal(core::unknown_job_kind_refusal());
   auto id = st.table->create(owner, kind, parameters, std::chrono::system_clock::now());
   if (!id) {
     ++st.totals.rejected;
-    return refusal("Phoenix is busy; please try again in a minute.");
+    return refusal(core::jobs_busy_refusal());
   }
   persist(self, *id);
   start_jobs(self);
@@ -133,8 +124,7 @@ void load_failed(self_pointer self, const std::string& why) {
                   why);
   st.load_failed = true;
   for (auto& h : st.held)
-    h.promise.deliver(refusal("Background jobs are unavailable while the database is "
-                              "unreachable; please try again in a minute."));
+    h.promise.deliver(refusal(core::jobs_unavailable_refusal()));
   st.held.clear();
   self->delayed_send(self, load_retry_interval, job_load_atom::value);
 }
@@ -196,7 +186,7 @@ job_registry_actor::behavior_type job_registry(self_pointer self, job_registry_c
       if (worker.address() == msg.source) {
         auto job = id;
         return end_job(self, job, job_status::failed,
-                       "the job stopped unexpectedly (" + self->system().render(msg.reason) + ")");
+                       core::worker_died_result(self->system().render(msg.reason)));
       }
   });
   self->delayed_send(self, st.config.reap_interval, reap_atom::value);
@@ -206,8 +196,7 @@ job_registry_actor::behavior_type job_registry(self_pointer self, job_registry_c
              std::string& parameters) -> caf::result<job_reply> {
         auto& st = self->state;
         if (!st.table && st.load_failed)
-          return refusal("Background jobs are unavailable while the database is unreachable; "
-                         "please try again in a minute.");
+          return refusal(core::jobs_unavailable_refusal());
         if (!st.table) {
           auto promise = self->make_response_promise<job_reply>();
           st.held.push_back({owner, std::move(kind), std::move(parameters), promise});
@@ -217,7 +206,7 @@ job_registry_actor::behavior_type job_registry(self_pointer self, job_registry_c
       },
       [self](job_get_atom, int64_t id, int64_t owner) -> caf::result<job_reply> {
         auto& st = self->state;
-        auto not_found = refusal("No job #" + std::to_string(id) + " of yours.");
+        auto not_found = refusal(core::no_such_job_refusal(id));
         if (auto* job = st.table ? st.table->find(id) : nullptr) {
           if (job->owner_chat != owner)
             return not_found;
@@ -236,7 +225,7 @@ job_registry_actor::behavior_type job_registry(self_pointer self, job_registry_c
             .then(
                 [promise, owner, not_found](db::reply& r) mutable {
                   if (!r.ok() && r.error != db::errc::statement) {
-                    promise.deliver(refusal(unreachable_text));
+                    promise.deliver(refusal(core::job_records_unreachable_refusal()));
                     return;
                   }
                   if (!r.ok() || r.jobs.empty() || r.jobs.front().owner_chat != owner) {
@@ -250,7 +239,7 @@ job_registry_actor::behavior_type job_registry(self_pointer self, job_registry_c
                   promise.deliver(out);
                 },
                 [promise](const caf::error&) mutable {
-                  promise.deliver(refusal(unreachable_text));
+                  promise.deliver(refusal(core::job_records_unreachable_refusal()));
                 });
         return promise;
       },
@@ -269,7 +258,7 @@ job_registry_actor::behavior_type job_registry(self_pointer self, job_registry_c
             .then(
                 [promise](db::reply& dr) mutable {
                   if (!dr.ok()) {
-                    promise.deliver(refusal(unreachable_text));
+                    promise.deliver(refusal(core::job_records_unreachable_refusal()));
                     return;
                   }
                   job_reply out;
@@ -278,7 +267,7 @@ job_registry_actor::behavior_type job_registry(self_pointer self, job_registry_c
                   promise.deliver(out);
                 },
                 [promise](const caf::error&) mutable {
-                  promise.deliver(refusal(unreachable_text));
+                  promise.deliver(refusal(core::job_records_unreachable_refusal()));
                 });
         return promise;
       },
@@ -286,12 +275,12 @@ job_registry_actor::behavior_type job_registry(self_pointer self, job_registry_c
         auto& st = self->state;
         auto* job = st.table ? st.table->find(id) : nullptr;
         if (job == nullptr || job->owner_chat != owner)
-          return refusal("No job #" + std::to_string(id) + " of yours.");
+          return refusal(core::no_such_job_refusal(id));
         if (job->is_finished())
-          return refusal("Job #" + std::to_string(id) + " has already finished.");
+          return refusal(core::job_already_finished_refusal(id));
         if (auto pos = st.workers.find(id); pos != st.workers.end())
           self->send_exit(pos->second, caf::exit_reason::user_shutdown);
-        end_job(self, id, job_status::cancelled, "cancelled by you");
+        end_job(self, id, job_status::cancelled, core::cancelled_by_owner_result());
         job_reply r;
         r.ok = true;
         r.id = id;
@@ -327,7 +316,7 @@ job_registry_actor::behavior_type job_registry(self_pointer self, job_registry_c
         for (auto id : st.table->overdue(self->clock().now(), st.config.timeout)) {
           if (auto pos = st.workers.find(id); pos != st.workers.end())
             self->send_exit(pos->second, caf::exit_reason::kill);
-          end_job(self, id, job_status::cancelled, "it took longer than the time allowed");
+          end_job(self, id, job_status::cancelled, core::timed_out_result());
         }
       },
       [self](stats_atom) {

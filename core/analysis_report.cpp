@@ -85,4 +85,20 @@ std::string render_analysis(int64_t job_id, const fixture& match,
   return out;
 }
 
+std::string analysis_progress(analysis_step step) {
+  switch (step) {
+  case analysis_step::fixture:
+    return "loading the fixture";
+  case analysis_step::head_to_head:
+    return "loading head-to-head";
+  case analysis_step::prediction:
+    return "loading the prediction";
+  }
+  return "working";
+}
+
+std::string analysis_timeout_result() {
+  return "The football data service did not answer in time.";
+}
+
 } // namespace phoenix::core

@@ -29,4 +29,11 @@ std::string render_analysis(int64_t job_id, const fixture& match,
                             const std::vector<fixture>& meetings,
                             const std::optional<prediction>& forecast);
 
+/// The steps of an analysis job, as its progress line shows them (/job).
+enum class analysis_step { fixture, head_to_head, prediction };
+std::string analysis_progress(analysis_step step);
+
+/// Why an analysis failed when the football front did not answer its step in time (plain text).
+std::string analysis_timeout_result();
+
 } // namespace phoenix::core

@@ -17,18 +17,7 @@
 
 namespace phoenix::core {
 
-/// One bot command, as /help, usage lines and setMyCommands show it.
-struct command_help {
-  std::string name;        // without slash: "fixtures"
-  std::string arguments;   // "<fixture id>", "" when none
-  std::string description; // one line, also the menu text (1-256 chars)
-  std::string example;     // "/stats 1149519"
-};
-
-/// The single list of commands; /help and setMyCommands both read it.
-const std::vector<command_help>& command_table();
-
-/// (name, description) pairs for set_my_commands_body.
+/// (name, description) of the command table's menu entries, for set_my_commands_body.
 std::vector<std::pair<std::string, std::string>> menu_commands();
 
 std::string start_text(std::string_view first_name);
@@ -43,6 +32,10 @@ std::string flood_warning_text();
 /// The one notice a chat gets when it sends more than its queue holds
 /// (handlers.max-queued-per-chat): the rest of the burst is skipped.
 std::string queue_full_text();
+/// The football front did not answer within the conversation's deadline.
+std::string answer_timeout_text();
+/// A handler threw: the user is told, the conversation goes on.
+std::string handler_failed_text();
 
 struct rendered {
   std::string html;

@@ -54,4 +54,56 @@ std::string render_jobs(const std::vector<db::job_row>& jobs) {
   return out;
 }
 
+std::string job_cancelled_text(int64_t job_id) {
+  return "Job #" + std::to_string(job_id) + " cancelled.";
+}
+
+std::string job_end_notice(const job_record& job) {
+  if (job.status == job_status::done)
+    return job.result;
+  return "Job #" + std::to_string(job.id) + " " + to_string(job.status) + ": " +
+         html_escape(job.result);
+}
+
+std::string jobs_busy_refusal() {
+  return "Phoenix is busy; please try again in a minute.";
+}
+
+std::string unknown_job_kind_refusal() {
+  return "Phoenix does not know jobs of that kind.";
+}
+
+std::string jobs_unavailable_refusal() {
+  return "Background jobs are unavailable while the database is unreachable; please try again "
+         "in a minute.";
+}
+
+std::string job_records_unreachable_refusal() {
+  return "The job records are unreachable right now; please try again in a minute.";
+}
+
+std::string no_such_job_refusal(int64_t job_id) {
+  return "No job #" + std::to_string(job_id) + " of yours.";
+}
+
+std::string job_already_finished_refusal(int64_t job_id) {
+  return "Job #" + std::to_string(job_id) + " has already finished.";
+}
+
+std::string cancelled_by_owner_result() {
+  return "cancelled by you";
+}
+
+std::string timed_out_result() {
+  return "it took longer than the time allowed";
+}
+
+std::string no_runner_result(const std::string& kind) {
+  return "no runner for jobs of kind " + kind;
+}
+
+std::string worker_died_result(const std::string& reason) {
+  return "the job stopped unexpectedly (" + reason + ")";
+}
+
 } // namespace phoenix::core

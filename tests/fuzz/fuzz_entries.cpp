@@ -4,6 +4,7 @@
 #include "core/bot_api.hpp"
 #include "core/bot_text.hpp"
 #include "core/command_parser.hpp"
+#include "core/command_table.hpp"
 #include "core/crc32.hpp"
 #include "core/football_payload.hpp"
 #include "core/html_text.hpp"
@@ -118,6 +119,10 @@ void command_parsing(const uint8_t* data, size_t size) {
     check(command->args.size() <= max_command_args, "too many command arguments");
     usage_text(command->name);
     unknown_command_text(command->name);
+    // The table's handlers take any arguments: work, a usage line or the unknown-command reply.
+    const command_work work =
+        work_for_command(*command, command_context{"", unix_now, utc_offset, "UTC"});
+    check(work.command == command->name, "the work is logged under another command");
     for (const auto& arg : command->args) {
       check(arg.size() <= max_command_arg_bytes, "a command argument is too long");
       if (auto id = parse_fixture_id(arg))
@@ -130,6 +135,7 @@ void command_parsing(const uint8_t* data, size_t size) {
   if (auto id = parse_stats_callback(text))
     check(parse_stats_callback(stats_callback_data(*id)) == id,
           "a stats button's data does not survive its own encoding");
+  check(!work_for_callback(text).command.empty(), "a button's work has no name");
 }
 
 // --- football -------------------------------------------------------------------

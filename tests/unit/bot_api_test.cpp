@@ -337,12 +337,13 @@ BOOST_AUTO_TEST_CASE(callback_edit_and_command_bodies) {
   BOOST_TEST(edit["reply_markup"]["inline_keyboard"][0][0]["callback_data"].GetString() ==
              std::string("stats:9"));
 
-  auto commands = parsed(set_my_commands_body(menu_commands()));
+  const auto menu = menu_commands();
+  auto commands = parsed(set_my_commands_body(menu));
   const auto& list = commands["commands"];
-  BOOST_REQUIRE_EQUAL(list.Size(), command_table().size());
+  BOOST_REQUIRE_EQUAL(list.Size(), menu.size());
   for (rapidjson::SizeType i = 0; i < list.Size(); ++i) {
     const std::string name = list[i]["command"].GetString();
-    BOOST_TEST(name == command_table()[i].name);
+    BOOST_TEST(name == menu[i].first);
     BOOST_TEST((name.size() >= 1 && name.size() <= 32));
     for (char c : name)
       BOOST_TEST(((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'));
