@@ -3,7 +3,7 @@
 // poller's low watermark keeps moving.
 #include "actors/dispatcher.hpp"
 #include "tests/actor/cache_fixture.hpp"
-#include "tests/actor/telegram_sender_stub.hpp"
+#include "tests/actor/kit/scripted_actor.hpp"
 
 namespace phoenix::test {
 
@@ -24,39 +24,45 @@ core::telegram_update help_update(int64_t update_id, int64_t chat_id) {
 struct dispatcher_fixture {
   captured_log log;
   virtual_system vs;
-  std::shared_ptr<sender_script> script = std::make_shared<sender_script>();
-  telegram_sender_actor sender;
-  db_pool_actor db;
+  scripted<telegram_sender_actor> sender{vs};
+  scripted<db_pool_actor> db{vs};
+  int hold_next = 0; ///< replies the sender holds (never answers) before it answers ok
   dispatcher_actor dispatcher;
   caf::scoped_actor poller{*vs.sys, true}; ///< sends the updates, gets tg_done
 
   dispatcher_fixture() {
+    sender.answer_with([this](const caf::message&) -> std::optional<caf::message> {
+      if (hold_next > 0) {
+        --hold_next;
+        return std::nullopt;
+      }
+      return caf::make_message(send_report{true, 0, {}, 1});
+    });
+    db.answer_with([](const caf::message&) { return caf::make_message(core::db::reply{}); });
     auto config = std::make_shared<conversation_config>();
-    config->sender = sender = vs.sys->spawn(telegram_sender_stub, script);
-    config->db = db = vs.sys->spawn(quiet_db_pool);
+    config->sender = sender.handle();
+    config->db = db.handle();
     dispatcher = vs.sys->spawn(phoenix::dispatcher, config);
-    vs.sched->run();
+    vs.run();
   }
 
   ~dispatcher_fixture() {
-    // Every actor must end, or the actor system waits for it forever.
     caf::anon_send_exit(dispatcher, caf::exit_reason::user_shutdown);
-    caf::anon_send_exit(sender, caf::exit_reason::user_shutdown);
-    caf::anon_send_exit(db, caf::exit_reason::user_shutdown);
-    vs.sched->run();
+    vs.run();
   }
 
   void push(int64_t update_id, int64_t chat_id) {
     poller->send(dispatcher, tg_update_atom::value, help_update(update_id, chat_id));
-    vs.sched->run();
+    vs.run();
   }
 
-  /// Fails the conversation that made the newest sender call, as an
-  /// exception escaping one of its handlers would.
-  void kill_conversation() {
-    BOOST_REQUIRE(!script->calls.empty());
-    poller->send_exit(script->calls.back().from, caf::exit_reason::unhandled_exception);
-    vs.sched->run();
+  /// Fails the conversation that made sender call `index` (default: the
+  /// newest), as an exception escaping one of its handlers would.
+  void kill_conversation(std::optional<size_t> index = std::nullopt) {
+    BOOST_REQUIRE(sender.count() > 0);
+    auto& call = sender.all()[index.value_or(sender.count() - 1)];
+    poller->send_exit(call.from, caf::exit_reason::unhandled_exception);
+    vs.run();
   }
 
   /// The update ids reported done so far.
@@ -77,15 +83,15 @@ struct dispatcher_fixture {
 BOOST_FIXTURE_TEST_SUITE(dispatcher_tests, dispatcher_fixture)
 
 BOOST_AUTO_TEST_CASE(a_dead_conversations_updates_go_to_a_new_one) {
-  script->answers = {std::nullopt}; // the first reply is never answered
+  hold_next = 1; // the first reply is never answered
   push(1, 42);
   push(2, 42); // waits behind update 1 in the same conversation
-  BOOST_TEST(script->calls.size() == 1u);
+  BOOST_TEST(sender.count() == 1u);
   BOOST_TEST(stats().queued == 2u);
   kill_conversation();
   // A new conversation handles both, in order.
-  BOOST_TEST(script->calls.size() == 3u);
-  BOOST_TEST((script->calls[1].from != script->calls[0].from));
+  BOOST_TEST(sender.count() == 3u);
+  BOOST_TEST((sender.all()[1].from != sender.all()[0].from));
   BOOST_TEST((done() == std::vector<int64_t>{1, 2}));
   auto s = stats();
   BOOST_TEST(s.queued == 0u);
@@ -93,7 +99,7 @@ BOOST_AUTO_TEST_CASE(a_dead_conversations_updates_go_to_a_new_one) {
 }
 
 BOOST_AUTO_TEST_CASE(an_update_that_kills_its_conversation_twice_is_given_up) {
-  script->answers = {std::nullopt, std::nullopt};
+  hold_next = 2;
   push(7, 42);
   push(8, 42);
   kill_conversation();
@@ -106,12 +112,11 @@ BOOST_AUTO_TEST_CASE(an_update_that_kills_its_conversation_twice_is_given_up) {
 }
 
 BOOST_AUTO_TEST_CASE(other_chats_are_not_touched) {
-  script->answers = {std::nullopt};
+  hold_next = 1;
   push(1, 42);
   push(2, 43); // answered at once
   BOOST_TEST((done() == std::vector<int64_t>{2}));
-  script->calls.erase(script->calls.begin() + 1); // kill chat 42's, not 43's
-  kill_conversation();
+  kill_conversation(0); // chat 42's, not 43's
   BOOST_TEST((done() == std::vector<int64_t>{1}));
   BOOST_TEST(stats().chats == 2u);
 }
