@@ -9,7 +9,7 @@
 #include "core/bot_api.hpp"
 #include "core/chat_queue_cap.hpp"
 #include "core/http_client.hpp"
-#include "core/update_window.hpp"
+#include "core/update_intake.hpp"
 #include "messages/actors.hpp"
 
 #include <caf/actor_clock.hpp>
@@ -18,8 +18,6 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <unordered_map>
-#include <vector>
 
 namespace phoenix {
 
@@ -46,34 +44,13 @@ struct telegram_poller_state {
   static inline const char* name = "telegram_poller";
   telegram_poller_config config;
   std::string bot_username;
-  int64_t bot_id = 0; ///< getMe's id: the key of this bot's state in the database
-  bool started = false; ///< getMe answered: polling may begin
-  bool polling = false;
-  bool poll_armed = false;
-  core::update_window window; ///< in hand, confirmable, the offset to send
-  /// The highest id the database had recorded as handled at start (unknown if
-  /// it did not answer): only ids up to it need checking against the database.
-  std::optional<int64_t> handled_before_start;
-  /// The inbox of before the restart is read: until then new updates wait
-  /// (in `held`), so that a chat's older updates are answered first.
-  bool inbox_read = false;
-  std::vector<core::telegram_update> held;
-  caf::actor_clock::time_point held_since{};
-  bool inbox_wait_over = false; ///< held past config.inbox_wait: new updates go on unheld
-  std::chrono::milliseconds inbox_backoff{500};
-  std::unordered_map<int64_t, caf::actor_clock::time_point> received_at; ///< of those in flight
+  int64_t bot_id = 0;      ///< getMe's id: the key of this bot's state in the database
+  bool poll_armed = false; ///< a tg_poll is on its way
+  /// What to poll for, what answers mean, held updates, records to retry.
+  core::update_intake intake;
   core::chat_queue_cap queue_cap{0}; ///< updates dispatched per chat (max_queued_per_chat)
-  std::vector<int64_t> unrecorded;   ///< handled, but their record failed: sent with the next one
-  std::chrono::milliseconds backoff{100};
-  std::chrono::milliseconds start_backoff{1000}; ///< getMe at start, with jitter
-  int conflicts = 0;
-  int one_at_a_time = 0;           ///< polls left that ask for a single update (see on_unreadable)
-  int64_t unreadable_update = 0;   ///< the update that came alone and unreadable once
-  size_t unconfirmable_answer = 0; ///< hash of the last answer holding only updates without ids
-  bool stopping = false;
   std::optional<caf::typed_response_promise<int64_t>> stop_promise;
-  int64_t saved_offset = -1;
-  poller_stats stats;
+  poller_stats stats; ///< polls, errors, received and renumbered are the intake's
 };
 
 telegram_poller_actor::behavior_type

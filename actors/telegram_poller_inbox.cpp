@@ -24,19 +24,12 @@ void keep_in_inbox(self_pointer self, db::store_updates inbox) {
                 db::operation{std::move(inbox)})
       .then(
           [self, ids](db::reply& r) {
-            auto& st = self->state;
             if (!r.ok())
               return;
-            std::vector<int64_t> finished;
-            for (auto id : ids)
-              if (st.window.in_hand(id))
-                st.window.keep_durable(id);
-              else
-                finished.push_back(id);
+            auto finished = self->state.intake.stored(ids);
             if (!finished.empty())
               record_processed(self, std::move(finished));
-            if (!st.polling && !st.stopping)
-              poll(self);
+            poll(self);
           },
           [](const caf::error&) {}); // not durable: stays below the watermark
 }
@@ -47,13 +40,10 @@ void keep_in_inbox(self_pointer self, db::store_updates inbox) {
 // confirmed without handling; the rest go to the dispatcher.
 void release(self_pointer self, std::vector<core::telegram_update> updates) {
   auto& st = self->state;
+  bool check = st.intake.needs_dedupe_check(updates);
   std::vector<int64_t> ids;
   for (auto& u : updates)
     ids.push_back(u.update_id);
-  // Ids above the highest handled before this start cannot be repeats.
-  bool all_new = st.handled_before_start && std::all_of(ids.begin(), ids.end(), [&](int64_t id) {
-                   return id > *st.handled_before_start;
-                 });
   auto shared = std::make_shared<std::vector<core::telegram_update>>(std::move(updates));
   auto go = [self, shared](const std::vector<int64_t>& already) {
     auto& st = self->state;
@@ -79,7 +69,7 @@ void release(self_pointer self, std::vector<core::telegram_update> updates) {
       keep_in_inbox(self, std::move(inbox));
     drop(self, std::move(dropped));
   };
-  if (all_new || !st.inbox_read) // the database is not answering: answering beats losing
+  if (!check)
     return go({});
   self->request(st.config.db, std::chrono::seconds{10}, db_atom::value,
                 db::operation{db::filter_processed{st.bot_id, ids}})
@@ -90,68 +80,54 @@ void release(self_pointer self, std::vector<core::telegram_update> updates) {
 // Until the inbox of before the restart is read, new updates wait, so that
 // no chat's newer update is answered before its older one.
 void dispatch(self_pointer self, std::vector<core::telegram_update> updates) {
-  auto& st = self->state;
   auto now = self->clock().now();
-  for (auto& u : updates)
-    st.received_at.emplace(u.update_id, now);
-  if (st.inbox_read || st.inbox_wait_over)
-    return release(self, std::move(updates));
-  if (st.held.empty())
-    st.held_since = now;
-  for (auto& u : updates)
-    st.held.push_back(std::move(u));
+  auto going = self->state.intake.take(std::move(updates), now);
+  if (!going.empty())
+    release(self, std::move(going));
 }
 
 void stop_holding_if_too_long(self_pointer self) {
-  auto& st = self->state;
-  if (st.held.empty() || self->clock().now() - st.held_since < st.config.inbox_wait)
+  auto held = self->state.intake.release_if_waited_too_long(self->clock().now());
+  if (held.empty())
     return;
   spdlog::warn("telegram_poller: the database inbox is unreadable; answering {} new update(s) "
                "without it after handlers.inbox-wait (its updates come when the database "
                "answers)",
-               st.held.size());
-  st.inbox_wait_over = true;
-  release(self, std::exchange(st.held, {}));
+               held.size());
+  release(self, std::move(held));
 }
 
 namespace {
 
 void inbox_unreadable(self_pointer self) {
-  auto& st = self->state;
   stop_holding_if_too_long(self);
-  self->delayed_send(self, jittered(st.inbox_backoff, std::chrono::seconds{5}),
-                     tg_inbox_atom::value);
+  self->delayed_send(self, self->state.intake.inbox_failed(), tg_inbox_atom::value);
 }
 
 // Updates received but not handled before a restart come first; the updates
 // held meanwhile (the ones Telegram had not been told of) follow.
 void replay_inbox(self_pointer self, const db::reply& r) {
   auto& st = self->state;
+  std::vector<core::telegram_update> rows;
+  for (auto& body : r.bodies)
+    if (auto update = core::decode_update_record(body))
+      rows.push_back(std::move(*update));
   size_t replayed = 0;
   std::vector<int64_t> dropped;
-  for (size_t i = 0; i < r.bodies.size(); ++i) {
-    auto update = core::decode_update_record(r.bodies[i]);
-    if (!update)
-      continue;
-    if (st.window.in_hand(update->update_id)) { // held: Telegram sent it again
-      st.window.keep_durable(update->update_id);
+  for (auto& update : st.intake.replay(std::move(rows), self->clock().now())) {
+    if (!admit(self, update)) {
+      dropped.push_back(update.update_id); // over its chat's cap
       continue;
     }
-    st.window.replay(update->update_id);
-    if (!admit(self, *update)) {
-      dropped.push_back(update->update_id); // over its chat's cap
-      continue;
-    }
-    st.received_at.emplace(update->update_id, self->clock().now());
-    self->send(st.config.dispatcher, tg_update_atom::value, *update);
+    self->send(st.config.dispatcher, tg_update_atom::value, update);
     ++replayed;
   }
   if (replayed != 0)
     spdlog::info("telegram_poller: {} update(s) from before the restart", replayed);
-  st.inbox_read = true;
   drop(self, std::move(dropped));
-  if (!st.held.empty())
-    release(self, std::exchange(st.held, {}));
+  auto held = st.intake.take_held();
+  if (!held.empty())
+    release(self, std::move(held));
 }
 
 } // namespace
@@ -160,7 +136,7 @@ void replay_inbox(self_pointer self, const db::reply& r) {
 // database round trip on their way to a reply), then the inbox.
 void read_inbox(self_pointer self) {
   auto& st = self->state;
-  if (st.inbox_read || st.stopping)
+  if (!st.intake.inbox_wanted())
     return;
   self->request(st.config.db, std::chrono::seconds{10}, db_atom::value,
                 db::operation{db::max_processed{st.bot_id}})
@@ -169,8 +145,7 @@ void read_inbox(self_pointer self) {
             auto& st = self->state;
             if (!r.ok())
               return inbox_unreadable(self);
-            if (!st.handled_before_start) // not after a renumbering seen meanwhile
-              st.handled_before_start = r.count;
+            st.intake.handled_before_start(r.count);
             self->request(st.config.db, std::chrono::seconds{10}, db_atom::value,
                           db::operation{db::load_inbox{st.bot_id}})
                 .then(

@@ -6,7 +6,6 @@
 #include "core/update_record.hpp"
 
 #include <caf/all.hpp>
-#include <random>
 #include <spdlog/spdlog.h>
 #include <utility>
 
@@ -39,17 +38,7 @@ void call(self_pointer self, const std::string& method, std::string body,
             [on_result](const caf::error& err) { on_result(http_failure(err)); });
 }
 
-std::chrono::milliseconds jittered(std::chrono::milliseconds& backoff,
-                                   std::chrono::milliseconds most) {
-  static thread_local std::minstd_rand random{std::random_device{}()};
-  std::uniform_real_distribution<double> unit{0.5, 1.0};
-  auto wait = std::chrono::milliseconds{static_cast<int64_t>(backoff.count() * unit(random))};
-  backoff = std::min(backoff * 3 / 2, most);
-  return wait;
-}
-
 void start(self_pointer self) {
-  auto& st = self->state;
   call(self, "deleteWebhook", "{}", std::chrono::seconds{15}, [](const core::bot_api_answer&) {});
   call(self, "setMyCommands", core::set_my_commands_body(core::menu_commands()),
        std::chrono::seconds{15}, [](const core::bot_api_answer&) {});
@@ -64,23 +53,20 @@ void start(self_pointer self) {
         self->send(st.config.lifecycle, fatal_atom::value, exit_token_rejected);
         return;
       }
-      auto wait = jittered(st.start_backoff, std::chrono::seconds{30});
+      auto wait = st.intake.start_failed();
       spdlog::warn("telegram_poller: getMe failed ({} {}), retrying in {} ms", me.error_code,
                    me.description, wait.count());
-      ++st.stats.poll_errors;
-      st.poll_armed = true;
-      self->delayed_send(self, wait, tg_poll_atom::value);
+      schedule_poll(self, wait);
       return;
     }
     st.bot_username = core::get_me_username(me.result_json);
     st.bot_id = core::get_me_id(me.result_json);
     self->send(st.config.dispatcher, bot_name_atom::value, st.bot_username);
     spdlog::info("telegram_poller: polling as @{}", st.bot_username);
-    st.started = true;
+    st.intake.start();
     poll(self);
     read_inbox(self);
   });
-  (void)st;
 }
 
 } // namespace phoenix::telegram_poller_steps

@@ -22,10 +22,8 @@ void call(self_pointer self, const std::string& method, std::string body,
 /// deleteWebhook, getMe, the command menu, the stored offset, the inbox; then polling.
 void start(self_pointer self);
 
-/// A later try of something that failed: `backoff` grows 1.5x (up to `most`),
-/// each wait drawn from [half, whole] of it so that instances do not retry in step.
-std::chrono::milliseconds jittered(std::chrono::milliseconds& backoff,
-                                   std::chrono::milliseconds most);
+/// A tg_poll after `after` (unless one is on its way already).
+void schedule_poll(self_pointer self, caf::timespan after);
 
 /// Update N is handled: its record, the low watermark, the next poll.
 /// False if it was not in hand.
@@ -44,7 +42,7 @@ void drop(self_pointer self, std::vector<int64_t> update_ids);
 void record_processed(self_pointer self, std::vector<int64_t> ids);
 
 /// New updates from getUpdates: to the dispatcher (and the inbox) once the
-/// inbox of before the restart is read; held until then.
+/// inbox of before the restart is read; held until then (see core::update_intake).
 void dispatch(self_pointer self, std::vector<core::telegram_update> updates);
 
 /// Held updates waited handlers.inbox-wait for an unreadable inbox: they go
