@@ -24,8 +24,14 @@ db::reply error_reply(db::errc code, std::string message) {
 
 db_connection_slot& open_slot(self_pointer self) {
   auto& st = self->state;
-  auto worker = self->spawn<caf::detached + caf::linked>(db_worker, st.conninfo,
-                                                         caf::actor_cast<caf::actor>(self));
+  db_worker_actor worker;
+  if (st.config.spawn_worker) {
+    worker = st.config.spawn_worker(self);
+    self->link_to(worker);
+  } else {
+    worker = self->spawn<caf::detached + caf::linked>(db_worker, st.conninfo,
+                                                      caf::actor_cast<caf::actor>(self));
+  }
   auto now = self->clock().now();
   st.slots.push_back(db_connection_slot{worker, now, now, false});
   return st.slots.back();
@@ -75,6 +81,20 @@ void answer_drain_waiters(self_pointer self) {
   for (auto& w : st.drain_waiters)
     w.deliver(true);
   st.drain_waiters.clear();
+}
+
+// A connection is gone: queued work (up to pool-max) and pool-min get a new
+// one at once rather than at the next tick or past their acquire-timeout.
+void replace_lost(self_pointer self) {
+  auto& st = self->state;
+  db_worker_actor fresh;
+  if (st.slots.size() < st.config.pool_min ||
+      (!st.queue.empty() && st.slots.size() < st.config.pool_max))
+    fresh = open_slot(self).worker;
+  start_queued(self);
+  if (auto* slot = fresh ? slot_of(self, fresh) : nullptr; slot && !slot->busy)
+    self->send(fresh, db_connect_atom::value); // not needed yet: pool-min connects ahead
+  answer_drain_waiters(self);
 }
 
 void note_outcome(self_pointer self, const db::reply& reply, size_t operations) {
@@ -143,10 +163,7 @@ void run_on(self_pointer self, db_worker_actor worker, db::operation op, promise
             if (auto* slot = slot_of(self, worker))
               close_slot(self, static_cast<size_t>(slot - slots.data()));
             // What queued behind it (its batch's next rows) gets a new connection.
-            if (!self->state.queue.empty() && slots.size() < self->state.config.pool_max)
-              open_slot(self);
-            start_queued(self);
-            answer_drain_waiters(self);
+            replace_lost(self);
           });
 }
 
@@ -254,6 +271,7 @@ db_pool_actor::behavior_type db_pool(self_pointer self, db_pool_config config) {
       return self->quit(msg.reason);
     spdlog::warn("db_pool: a database worker stopped: {}", self->system().render(msg.reason));
     slots.erase(pos);
+    replace_lost(self);
   });
   auto tick = std::min<caf::timespan>(
       {st.config.idle_timeout, st.config.max_lifetime, caf::timespan{std::chrono::seconds{30}}});

@@ -8,6 +8,7 @@
 #include <caf/fwd.hpp>
 #include <chrono>
 #include <deque>
+#include <functional>
 #include <set>
 #include <string>
 #include <vector>
@@ -33,6 +34,9 @@ struct db_pool_config {
   /// Retention: what is older goes once per prune_interval (core::db::prune).
   core::db::prune retention{};
   caf::timespan prune_interval = std::chrono::hours{1};
+  /// Spawns one connection's worker (the pool links to it). Empty: the real
+  /// detached libpqxx worker for `uri`; tests give scripted stand-ins.
+  std::function<db_worker_actor(caf::local_actor* pool)> spawn_worker;
 };
 
 /// One connection's worker and what the pool knows of it.

@@ -9,6 +9,18 @@ using namespace phoenix::test;
 using namespace std::chrono_literals;
 using keys = std::vector<std::string>;
 
+namespace {
+
+// A put handled before the other queued messages (the writer's answer).
+void put_first_into(virtual_system& vs, const cache_actor& cache, const std::string& key,
+                    const std::string& value) {
+  caf::anon_send(cache, cache_put_atom::value, key, value, caf::timespan{1h});
+  BOOST_REQUIRE(vs.sched->prioritize(cache));
+  vs.sched->run_once();
+}
+
+} // namespace
+
 BOOST_FIXTURE_TEST_SUITE(cache_actor_tests, cache_fixture)
 
 BOOST_AUTO_TEST_CASE(put_is_memory_only_until_the_interval) {
@@ -118,6 +130,27 @@ BOOST_AUTO_TEST_CASE(flush_now_answers_once_the_data_is_on_disk) {
   BOOST_TEST(report.entries == 1u);
   BOOST_TEST(report.bytes == fs::file_size(path));
   BOOST_TEST((keys_on_disk() == keys{"a"}));
+}
+
+BOOST_AUTO_TEST_CASE(flush_now_during_a_tick_write_answers_once_the_newer_data_is_on_disk) {
+  start();
+  put("a", "1", 1h);
+  vs->sched->advance_time(5min);
+  vs->sched->run_once();                // the tick hands the snapshot {a} to the writer
+  put_first_into(*vs, cache, "b", "2"); // lands before the writer confirms
+  caf::scoped_actor caller{*vs->sys, true};
+  caller->send(cache, flush_now_atom::value);
+  BOOST_REQUIRE(vs->sched->prioritize(cache));
+  vs->sched->run_once(); // flush_now waits: {a} being written lacks b
+  vs->sched->run();      // {a} written, then {a, b}, then the answer
+  BOOST_REQUIRE_EQUAL(caller->mailbox().size(), 1u);
+  caller->receive([](const flush_report& report) {
+    BOOST_TEST(report.written);
+    BOOST_TEST(report.entries == 2u);
+  });
+  BOOST_TEST((keys_on_disk() == keys{"a", "b"}));
+  BOOST_TEST(stats().flushes == 2u);
+  BOOST_TEST(!stats().dirty);
 }
 
 BOOST_AUTO_TEST_CASE(an_external_tick_starts_no_second_timer_chain) {

@@ -1,6 +1,8 @@
 // The job registry under virtual time: the reaper, limits, failing and slow workers.
 #include "actors/job_registry.hpp"
+#include "core/job_text.hpp"
 #include "tests/actor/cache_fixture.hpp"
+#include "tests/actor/kit/scripted_actor.hpp"
 
 #include <boost/test/unit_test.hpp>
 #include <caf/all.hpp>
@@ -173,6 +175,69 @@ BOOST_AUTO_TEST_CASE(only_the_owner_sees_and_cancels_a_job) {
   auto mine = vs.ask<job_reply>(registry, job_cancel_atom::value, id, int64_t{1});
   BOOST_TEST(mine.ok);
   BOOST_TEST(status(id) == "cancelled");
+}
+
+BOOST_AUTO_TEST_CASE(a_database_down_at_start_refuses_jobs_until_the_retried_load_succeeds) {
+  captured_log log;
+  scripted<db_pool_actor> db{vs};
+  config.db = db.handle();
+  start();
+  auto [first] = db.next_as<db_atom, core::db::operation>();
+  BOOST_TEST(std::holds_alternative<core::db::fail_interrupted_jobs>(first));
+  core::db::reply down;
+  down.error = core::db::errc::unavailable;
+  down.message = "connection refused";
+  db.reply(db.last(), down);
+  auto refused = create("quick");
+  BOOST_TEST(!refused.ok); // never numbered from 1 over stored jobs
+  BOOST_TEST(refused.message == core::jobs_unavailable_refusal());
+  vs.advance(load_retry_interval - 1ms);
+  BOOST_TEST(!db.has_next());
+  vs.advance(1ms);
+  auto [again] = db.next_as<db_atom, core::db::operation>();
+  BOOST_TEST(std::holds_alternative<core::db::fail_interrupted_jobs>(again));
+  db.reply(db.last(), core::db::reply{});
+  auto [highest] = db.next_as<db_atom, core::db::operation>();
+  BOOST_TEST(std::holds_alternative<core::db::max_job_id>(highest));
+  core::db::reply stored;
+  stored.count = 41;
+  db.reply(db.last(), stored);
+  db.answer_with([](const caf::message&) { return caf::make_message(core::db::reply{}); });
+  auto created = create("endless");
+  BOOST_TEST(created.ok);
+  BOOST_TEST(created.id == 42);
+  BOOST_TEST(log.lines_with("jobs are refused until the database answers") == 1u);
+  BOOST_TEST(log.lines_with("jobs are accepted again") == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(a_reaped_job_is_still_found_in_the_database) {
+  scripted<db_pool_actor> db{vs};
+  std::vector<core::db::operation> loads;
+  db.answer_with([&](const caf::message& m) -> std::optional<caf::message> {
+    auto& op = m.get_as<core::db::operation>(1);
+    core::db::reply r;
+    if (auto* load = std::get_if<core::db::load_job>(&op)) {
+      loads.push_back(op);
+      core::db::job_row row;
+      row.id = load->id;
+      row.owner_chat = 1;
+      row.status = "done";
+      r.jobs.push_back(row);
+    }
+    return caf::make_message(r);
+  });
+  config.db = db.handle();
+  start();
+  auto id = create("quick").id;
+  vs.advance(70min); // past the ttl: reaped from memory
+  BOOST_TEST(stats().reaped == 1u);
+  BOOST_TEST(loads.empty());
+  auto found = get(id);
+  BOOST_TEST(found.ok);
+  BOOST_REQUIRE_EQUAL(loads.size(), 1u);
+  BOOST_REQUIRE_EQUAL(found.jobs.size(), 1u);
+  BOOST_TEST(found.jobs.front().status == "done");
+  BOOST_TEST(!get(id, 2).ok); // still only its owner's
 }
 
 BOOST_AUTO_TEST_SUITE_END()
