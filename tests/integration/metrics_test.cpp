@@ -86,7 +86,10 @@ BOOST_AUTO_TEST_CASE(metrics_are_valid_exposition_and_move_with_traffic) {
   BOOST_TEST(value_of(after, "phoenix_upstream_latency_seconds_count") >= 1);
   BOOST_TEST(value_of(after, "phoenix_football_queries_total") >= 1);
   BOOST_TEST(value_of(after, "phoenix_cache_entries") >= 1);
-  BOOST_TEST(value_of(after, "phoenix_db_operations_total") >
+  // The update's database writes (request log, processed mark) follow its reply.
+  auto db_after = scrape_until("phoenix_db_operations_total",
+                               value_of(before, "phoenix_db_operations_total") + 1);
+  BOOST_TEST(value_of(db_after, "phoenix_db_operations_total") >
              value_of(before, "phoenix_db_operations_total"));
 }
 
