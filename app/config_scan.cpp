@@ -146,10 +146,16 @@ public:
     while (pos < text_.size()) {
       auto end = std::min(text_.find('\n', pos), text_.size());
       auto line = text_.substr(pos, end - pos);
-      if (!line.empty() && line.back() == '\r')
-        line.remove_suffix(1);
       ++number_;
       indent_ = 0;
+      bool crlf = !line.empty() && line.back() == '\r';
+      if (crlf)
+        line.remove_suffix(1);
+      // CAF reads '\n' line ends only: named once, at the first line that has another.
+      if (crlf && !crlf_named_)
+        problem(line.size(), "the line ends in a carriage return: save the file with Unix (LF) "
+                             "line endings, not Windows (CRLF) ones");
+      crlf_named_ = crlf_named_ || crlf;
       while (indent_ < line.size() && blank(line[indent_]))
         ++indent_;
       read_line(line.substr(indent_));
@@ -243,6 +249,7 @@ private:
   std::vector<ini_line> lines_;
   std::string section_;
   bool lost_ = false;
+  bool crlf_named_ = false;
   int number_ = 0;
   size_t indent_ = 0;
 };

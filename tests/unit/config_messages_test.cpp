@@ -130,6 +130,8 @@ BOOST_AUTO_TEST_CASE(syntax_problems_are_said_in_words) {
                                          "whole number of its unit: 1500ms, not 1.5s"},
       {"[log]\nlevel = \"info\" loud\n", "f.ini:2:15: log.level: unexpected 'loud' after the "
                                          "closing quote (comments start with ';')"},
+      {"[db]\r\npool-max = 3\r\n", "f.ini:1:5: the line ends in a carriage return: save the "
+                                   "file with Unix (LF) line endings, not Windows (CRLF) ones"},
       {"[football]\napi-key = abc-123-def\n", "f.ini:2:11: football.api-key: cannot read the "
                                               "value (not shown: a secret); write it in double "
                                               "quotes"}};
