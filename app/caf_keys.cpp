@@ -1,8 +1,11 @@
 #include "app/caf_keys.hpp"
 
+#include "app/config.hpp"
+
 #include <algorithm>
 #include <caf/atom.hpp>
 #include <caf/deep_to_string.hpp>
+#include <caf/defaults.hpp>
 #include <chrono>
 
 namespace phoenix {
@@ -15,12 +18,17 @@ using kind = caf_key_spec::kind;
 // Poll attempts and steal intervals beyond this only make idle workers busier.
 constexpr int64_t max_polls = 1000000;
 
-caf_key_spec count(const char* key, int64_t min, int64_t max) {
-  return {key, kind::count, min, max, {}, {}, {}};
+caf_key_spec count(const char* key, int64_t min, int64_t max, const char* help, int64_t fallback) {
+  return {key, kind::count, min, max, {}, {}, {}, help, caf::config_value{fallback}};
 }
 
-caf_key_spec duration(const char* key, caf::timespan min, caf::timespan max) {
-  return {key, kind::duration, 0, 0, min, max, {}};
+caf_key_spec duration(const char* key, caf::timespan min, caf::timespan max, const char* help,
+                      caf::timespan fallback) {
+  return {key, kind::duration, 0, 0, min, max, {}, help, caf::config_value{fallback}};
+}
+
+int64_t caf_count(size_t value) {
+  return static_cast<int64_t>(value);
 }
 
 // 2000000 ns -> "2ms", 50000 ns -> "50us": the units CAF's parser reads.
@@ -85,18 +93,41 @@ bool caf_key_spec::fits(const caf::config_value& value) const {
 }
 
 const std::vector<caf_key_spec>& caf_key_specs() {
+  namespace ws = caf::defaults::work_stealing;
   static const std::vector<caf_key_spec> specs{
-      count("scheduler.max-threads", 1, 1024),
-      caf_key_spec{"scheduler.policy", kind::atom, 0, 0, {}, {}, {"stealing", "sharing"}},
-      count("scheduler.max-throughput", 1, int64_t{1} << 40),
-      count("work-stealing.aggressive-poll-attempts", 0, max_polls),
-      count("work-stealing.aggressive-steal-interval", 1, max_polls),
-      count("work-stealing.moderate-poll-attempts", 0, max_polls),
-      count("work-stealing.moderate-steal-interval", 1, max_polls),
-      duration("work-stealing.moderate-sleep-duration", 0us, 1s),
-      count("work-stealing.relaxed-steal-interval", 1, max_polls),
+      count("scheduler.max-threads", 1, 1024,
+            "CAF worker threads (default: one per core, at least 2)", default_scheduler_threads()),
+      caf_key_spec{"scheduler.policy",
+                   kind::atom,
+                   0,
+                   0,
+                   {},
+                   {},
+                   {"stealing", "sharing"},
+                   "how idle workers find work",
+                   caf::config_value{caf::defaults::scheduler::policy}},
+      count("scheduler.max-throughput", 1, int64_t{1} << 40,
+            "messages an actor handles before its worker runs the next actor",
+            default_max_throughput),
+      count("work-stealing.aggressive-poll-attempts", 0, max_polls,
+            "an idle worker first polls this often without sleeping",
+            caf_count(ws::aggressive_poll_attempts)),
+      count("work-stealing.aggressive-steal-interval", 1, max_polls,
+            "and steals from another worker every so many of those polls",
+            caf_count(ws::aggressive_steal_interval)),
+      count("work-stealing.moderate-poll-attempts", 0, max_polls,
+            "then polls this often with moderate-sleep-duration between",
+            default_moderate_poll_attempts),
+      count("work-stealing.moderate-steal-interval", 1, max_polls,
+            "and steals every so many of those polls", caf_count(ws::moderate_steal_interval)),
+      duration("work-stealing.moderate-sleep-duration", 0us, 1s, "the sleep between those polls",
+               ws::moderate_sleep_duration),
+      count("work-stealing.relaxed-steal-interval", 1, max_polls,
+            "then steals every so many relaxed waits", caf_count(ws::relaxed_steal_interval)),
       // An idle worker waits this long on its condition variable, again and again.
-      duration("work-stealing.relaxed-sleep-duration", 1ms, 10s),
+      duration("work-stealing.relaxed-sleep-duration", 1ms, 10s,
+               "then waits this long for work, again and again",
+               caf::timespan{default_relaxed_sleep}),
   };
   return specs;
 }

@@ -23,6 +23,8 @@ struct caf_key_spec {
   caf::timespan min_span{}; ///< durations only
   caf::timespan max_span{};
   std::vector<std::string> choices; ///< atoms only
+  const char* help = "";
+  caf::config_value fallback; ///< the value Phoenix runs with when none is configured
 
   /// "a whole number from 1 to 1024", ...
   std::string allowed() const;

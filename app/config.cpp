@@ -2,6 +2,7 @@
 
 #include "app/caf_keys.hpp"
 #include "app/config_check.hpp"
+#include "app/config_help.hpp"
 #include "core/time_zone.hpp"
 #include "messages/type_ids.hpp"
 
@@ -60,21 +61,6 @@ std::string format_duration(caf::timespan d) {
   return format_ms(duration_cast<milliseconds>(d).count());
 }
 
-std::string format_value(const settings& values, const option_spec& spec) {
-  return std::visit(
-      [&](auto field) -> std::string {
-        const auto& value = values.*field;
-        using value_type = std::decay_t<decltype(value)>;
-        if constexpr (std::is_same_v<value_type, std::string>)
-          return spec.secret ? (value.empty() ? "<unset>" : "<set>") : '"' + value + '"';
-        else if constexpr (std::is_same_v<value_type, caf::timespan>)
-          return format_duration(value);
-        else
-          return std::to_string(value);
-      },
-      spec.field);
-}
-
 bool is_http_url(const std::string& url) {
   return url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0;
 }
@@ -99,6 +85,21 @@ std::string problem(const option_spec& spec, const std::string& value, const std
 }
 
 } // namespace
+
+std::string shown_setting(const settings& values, const option_spec& spec) {
+  return std::visit(
+      [&](auto field) -> std::string {
+        const auto& value = values.*field;
+        using value_type = std::decay_t<decltype(value)>;
+        if constexpr (std::is_same_v<value_type, std::string>)
+          return spec.secret ? (value.empty() ? "<unset>" : "<set>") : '"' + value + '"';
+        else if constexpr (std::is_same_v<value_type, caf::timespan>)
+          return format_duration(value);
+        else
+          return std::to_string(value);
+      },
+      spec.field);
+}
 
 std::string option_spec::allowed() const {
   return std::visit(
@@ -235,7 +236,7 @@ phoenix_config::phoenix_config() {
     settings defaults;
     for (auto& spec : option_specs())
       texts.push_back(std::string{spec.help} +
-                      (spec.secret ? "" : " [default " + format_value(defaults, spec) + "]"));
+                      (spec.secret ? "" : " [default " + shown_setting(defaults, spec) + "]"));
     return texts;
   }();
   auto help = help_texts.begin();
@@ -309,7 +310,7 @@ std::vector<std::string> validate(const settings& values) {
 std::vector<std::string> describe(const settings& values) {
   std::vector<std::string> lines;
   for (auto& spec : option_specs())
-    lines.push_back(spec.key() + " = " + format_value(values, spec));
+    lines.push_back(spec.key() + " = " + shown_setting(values, spec));
   return lines;
 }
 
@@ -321,12 +322,23 @@ config_outcome load_config(phoenix_config& cfg, std::vector<std::string> args,
     result.exit_code = 2;
     return result;
   };
+  if (std::any_of(args.begin(), args.end(), is_help_flag)) {
+    std::cout << help_text();
+    result.help_printed = true;
+    return result;
+  }
+  // Every problem of the file and the command line at once, not one per start.
+  std::vector<std::string> problems;
+  auto add = [&problems](std::vector<std::string> more) {
+    problems.insert(problems.end(), more.begin(), more.end());
+  };
   constexpr std::string_view file_flag = "--config-file=";
   for (auto& arg : args)
     if (arg.rfind(file_flag, 0) == 0)
-      if (auto problems = check_config_file(arg.substr(file_flag.size())); !problems.empty())
-        return fail(std::move(problems));
-  if (auto problems = check_command_line(args); !problems.empty())
+      add(check_config_file(arg.substr(file_flag.size())));
+  add(check_command_line(args));
+  add(check_unknown_options(cfg, args));
+  if (!problems.empty())
     return fail(std::move(problems));
   // CAF's own --dump-config would print secrets from the file in clear text:
   // Phoenix prints the checked settings itself, secrets as <set>/<unset>.
@@ -335,8 +347,7 @@ config_outcome load_config(phoenix_config& cfg, std::vector<std::string> args,
   if (dump_asked)
     args.erase(dump);
   if (auto err = cfg.parse(args))
-    return fail({"command line: " + caf::to_string(err) +
-                 " (options are --section.key=value; --long-help lists them)"});
+    return fail({"command line: " + describe_command_line_error(err)});
   if (cfg.cli_helptext_printed) {
     result.help_printed = true;
     return result;

@@ -4,12 +4,14 @@
 #pragma once
 
 #include <caf/actor_system_config.hpp>
+#include <caf/config_option.hpp>
 #include <caf/timespan.hpp>
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -120,6 +122,11 @@ class phoenix_config : public caf::actor_system_config {
 public:
   phoenix_config();
 
+  /// The option CAF reads by this long name ("db.pool-max", "long-help"), or nullptr.
+  const caf::config_option* find_option(std::string_view long_name) const {
+    return custom_options_.cli_long_name_lookup(long_name);
+  }
+
   settings values;
 };
 
@@ -141,6 +148,10 @@ config_outcome load_config(phoenix_config& cfg, std::vector<std::string> args,
 
 /// Problems of the effective values (ranges, choices, cross-key rules).
 std::vector<std::string> validate(const settings& values);
+
+/// A value as Phoenix prints it: text in double quotes, durations as "30s",
+/// secrets as <set> or <unset>.
+std::string shown_setting(const settings& values, const option_spec& spec);
 
 /// The effective configuration as "key = value" lines, secrets masked.
 std::vector<std::string> describe(const settings& values);

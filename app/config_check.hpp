@@ -5,6 +5,7 @@
 
 #include "app/config.hpp"
 
+#include <caf/error.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,6 +25,15 @@ std::vector<std::string> check_config_text(std::string_view text, const std::str
 /// Problems in `--section.key=value` arguments for Phoenix's keys and the CAF
 /// keys of caf_keys.hpp (CAF names unknown options itself).
 std::vector<std::string> check_command_line(const std::vector<std::string>& args);
+
+/// Command-line arguments CAF would refuse, in words: options it does not
+/// know (outside Phoenix's sections, which check_command_line covers), options
+/// without their value, arguments that are not options.
+std::vector<std::string> check_unknown_options(const phoenix_config& cfg,
+                                               const std::vector<std::string>& args);
+
+/// CAF's error for a command line it refused, in words (the value never shown).
+std::string describe_command_line_error(const caf::error& err);
 
 /// The last guard before problem lines are printed: every secret value known
 /// (the settings, the environment, `--telegram.token=...` style arguments),

@@ -1,5 +1,7 @@
 #include "bench/e2e_system.hpp"
 
+#include "tests/fakes/fake_api_football.hpp"
+
 #include <cstdio>
 #include <stdexcept>
 #include <thread>
@@ -34,11 +36,14 @@ system_under_test::system_under_test(const bench_options& o, const std::string& 
       std::vector<std::string>{"--token", token, "--threads", threads, "--first-update-id",
                                std::to_string(first_update_id)},
       fake_env, dir + "/fake-telegram.log");
-  // Quotas far above anything a run spends: the budgets are not under test here.
+  // Quotas far above anything a run spends: the budgets are not under test here. The
+  // scenarios ask for many distinct fixtures (1000001.., 2000001.., 3000001): generated ids.
+  const auto ids = std::to_string(fakes::test_fixture_ids.first) + "-" +
+                   std::to_string(fakes::test_fixture_ids.last);
   football_ = std::make_unique<child_process>(
       "fake-api-football", o.bin_dir + "/fake-api-football",
       std::vector<std::string>{"--key", api_key, "--threads", threads, "--per-minute-limit",
-                               "1000000000", "--daily-limit", "1000000000"},
+                               "1000000000", "--daily-limit", "1000000000", "--generated-ids", ids},
       fake_env, dir + "/fake-api-football.log");
   telegram_url_ = listening_url(*telegram_);
   football_url_ = listening_url(*football_);

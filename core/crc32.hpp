@@ -1,4 +1,4 @@
-// CRC-32 (IEEE 802.3, as zlib): the snapshot file's checksum.
+// CRC-32 (IEEE 802.3, as zlib; Boost.CRC's crc_32_type): the snapshot file's checksum.
 #pragma once
 
 #include <cstdint>
@@ -6,7 +6,7 @@
 
 namespace phoenix::core {
 
-/// Continues a CRC-32 over `data`; start with crc = 0.
-uint32_t crc32(std::string_view data, uint32_t crc = 0);
+/// The CRC-32 of `data`.
+uint32_t crc32(std::string_view data);
 
 } // namespace phoenix::core

@@ -159,7 +159,8 @@ std::unique_ptr<ssl::context> make_tls(const fake_api_football_options& o) {
 class fake_api_football::impl {
 public:
   explicit impl(fake_api_football_options o)
-      : options(std::move(o)), samples(detail::resolve_samples_dir(options.samples_dir)),
+      : options(std::move(o)), samples(detail::resolve_samples_dir(options.samples_dir),
+                                       {options.generated_ids.first, options.generated_ids.last}),
         state(options.per_minute_limit, options.daily_limit), tls(detail::make_tls(options)),
         router(samples, state, options.api_key, [this](bool on) { server.set_accepting(on); }),
         server(options.port, "fake-api-football",

@@ -1,6 +1,8 @@
 // A fake API-Football v3 server on 127.0.0.1 for tests, the demo and benchmarks.
 // It answers from the project's own answers in tests/fakes/data/api-football
-// (written for Phoenix in the documented v3 format, read once at start),
+// (written for Phoenix in the documented v3 format, read once at start) as
+// API-Football would: an unknown fixture id or a day without matches answers
+// "results": 0 (see fake_api_football_options::generated_ids for many ids),
 // enforces the key and the quotas like the real API, and injects faults on
 // demand: latency, HTTP errors, truncated JSON, dropped connections, error
 // envelopes.
@@ -17,6 +19,16 @@
 
 namespace phoenix::fakes {
 
+/// Fixture ids from `first` to `last` (none when last < first).
+struct fixture_id_range {
+  std::int64_t first = 1;
+  std::int64_t last = 0;
+};
+
+/// The ids the project's tests and benchmarks ask for when they need many
+/// distinct fixtures (e.g. 4101, 640001.., 2000001..): 1 to 3,999,999.
+inline constexpr fixture_id_range test_fixture_ids{1, 3999999};
+
 struct fake_api_football_options {
   /// Folder of the JSON samples. Empty: env PHOENIX_SAMPLES_DIR, else the
   /// compile-time PHOENIX_SAMPLES_DIR.
@@ -28,7 +40,20 @@ struct fake_api_football_options {
   int threads = 1;         ///< threads running the io_context
   int per_minute_limit = 300;
   int daily_limit = 7500;
+  /// Like API-Football, a fixture id answers its own fixture or nothing
+  /// ("results": 0), and a date its own fixtures. Ids in this range that are
+  /// not in the data answer as its first detailed fixture (1149519, Atletico
+  /// Madrid - Inter) under their own number. Empty by default; the tests and
+  /// benchmarks use test_fixture_ids (fake-api-football --generated-ids 1-3999999).
+  fixture_id_range generated_ids;
 };
+
+/// Options with the tests' generated fixture ids (test_fixture_ids).
+inline fake_api_football_options options_for_tests() {
+  fake_api_football_options o;
+  o.generated_ids = test_fixture_ids;
+  return o;
+}
 
 /// Starts serving in the constructor (throws std::runtime_error when the
 /// samples are unreadable or the port cannot be bound); the destructor stops

@@ -14,7 +14,10 @@ constexpr const char* usage =
     "usage: fake-api-football [--port N] [--samples DIR] [--key KEY] [--latency-ms N]\n"
     "                         [--jitter-ms N] [--threads N] [--per-minute-limit N]\n"
     "                         [--daily-limit N] [--tls-cert FILE --tls-key FILE]\n"
+    "                         [--generated-ids FIRST-LAST]\n"
     "Serves a fake API-Football v3 on 127.0.0.1 (port 0 = any free port).\n"
+    "A fixture id answers its own fixture or nothing, a date its own fixtures;\n"
+    "ids in --generated-ids answer as fixture 1149519 renumbered (tests: 1-3999999).\n"
     "Samples: --samples, else env PHOENIX_SAMPLES_DIR, else the build's default.\n"
     "Faults at run time: GET /__control?..., counters: GET /__stats.\n";
 
@@ -33,6 +36,12 @@ option_result own_option(const std::string& name, const std::string& value,
     ok = set_number(value, 0, 1000000000, o.per_minute_limit);
   } else if (name == "--daily-limit") {
     ok = set_number(value, 0, 1000000000, o.daily_limit);
+  } else if (name == "--generated-ids") {
+    auto dash = value.find('-');
+    ok = dash != std::string::npos &&
+         set_number(value.substr(0, dash), 0, 999999999999, o.generated_ids.first) &&
+         set_number(value.substr(dash + 1), 0, 999999999999, o.generated_ids.last) &&
+         o.generated_ids.first <= o.generated_ids.last;
   } else if (name == "--tls-cert") {
     o.tls_cert_file = value;
   } else if (name == "--tls-key") {

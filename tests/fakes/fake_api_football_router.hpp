@@ -245,13 +245,14 @@ private:
       if (!parse_id_list(*h2h, teams) || teams.size() != 2) {
         return fail_envelope(get, q, "h2h", "The H2h field must contain two team ids: ID-ID.");
       }
-      std::vector<std::string> items;
-      for (const fixture_item& f : samples_.headtohead) {
-        items.push_back(f.json);
+      int64_t last = 0;
+      const std::string* last_text = find_param(q, "last");
+      if (last_text && !parse_int(*last_text, last)) {
+        return fail_envelope(get, q, "last", "The Last field must contain an integer.");
       }
-      return ok_envelope(get, q, items);
+      return ok_envelope(get, q, samples_.meetings(teams[0], teams[1], last));
     }
-    // statistics, events, predictions: the one sample, whatever the fixture.
+    // statistics, events, predictions: the sample about this fixture, or nothing.
     const std::string* fixture = find_param(q, "fixture");
     int64_t id = 0;
     if (!fixture) {
@@ -261,12 +262,12 @@ private:
       return fail_envelope(get, q, "fixture", "The Fixture field must contain an integer.");
     }
     if (path == "/fixtures/statistics") {
-      return ok_envelope(get, q, samples_.statistics);
+      return ok_envelope(get, q, samples_.about(samples_.statistics, id));
     }
     if (path == "/fixtures/events") {
-      return ok_envelope(get, q, samples_.events);
+      return ok_envelope(get, q, samples_.about(samples_.events, id));
     }
-    return ok_envelope(get, q, samples_.predictions);
+    return ok_envelope(get, q, samples_.about(samples_.predictions, id));
   }
 
   std::string fixtures(const std::string& get, const query& q) const {
@@ -285,7 +286,9 @@ private:
       if (!parse_int(*id, n)) {
         return fail_envelope(get, q, "id", "The Id field must be an integer.");
       }
-      items.push_back(samples_.fixture_json(n));
+      if (auto item = samples_.fixture_json(n)) {
+        items.push_back(std::move(*item));
+      }
     } else if (ids) {
       std::vector<int64_t> list;
       if (!parse_id_list(*ids, list)) {
@@ -295,7 +298,9 @@ private:
         return fail_envelope(get, q, "ids", "Maximum of 20 ids allowed.");
       }
       for (int64_t n : list) {
-        items.push_back(samples_.fixture_json(n));
+        if (auto item = samples_.fixture_json(n)) {
+          items.push_back(std::move(*item));
+        }
       }
     } else if (live) {
       // "all", or league ids "39-140" filtering the live sample.
@@ -306,12 +311,22 @@ private:
           items.push_back(f.json);
         }
       }
-    } else {
-      // date (with league, season, timezone) and every other filter.
-      for (const fixture_item& f : samples_.by_date) {
-        items.push_back(f.json);
+    } else if (const std::string* date = find_param(q, "date")) {
+      // With league (season is not checked) and timezone, as Phoenix asks.
+      int64_t league = 0;
+      const std::string* league_text = find_param(q, "league");
+      if (league_text && !parse_int(*league_text, league)) {
+        return fail_envelope(get, q, "league", "The League field must contain an integer.");
       }
+      const std::string* timezone = find_param(q, "timezone");
+      std::string error;
+      auto zone = core::time_zone::load(timezone ? *timezone : "UTC", &error);
+      if (!zone) {
+        return fail_envelope(get, q, "timezone", "The Timezone field is not a valid time zone.");
+      }
+      items = samples_.on_date(*date, league, *zone);
     }
+    // Any other filter (team, round, ...) matches nothing here.
     return ok_envelope(get, q, items);
   }
 

@@ -1,16 +1,19 @@
 // The fake's data: the API-Football samples, read once at start and kept as
 // ready-made JSON text, so answering a request is string concatenation rather
-// than DOM work. Also the query-string and envelope helpers.
+// than DOM work.
 // Included only by fake_api_football.cpp.
 #pragma once
 
+#include "core/time_zone.hpp"
+#include "tests/fakes/fake_api_football_json.hpp"
 #include "tests/fakes/fake_api_football_squads.hpp"
-#include "tests/fakes/query_string.hpp"
 
 #include <charconv>
 #include <cstdint>
+#include <ctime>
 #include <fstream>
 #include <iterator>
+#include <optional>
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
 #include <rapidjson/stringbuffer.h>
@@ -24,137 +27,34 @@
 
 namespace phoenix::fakes::detail {
 
-/// Query parameters in arrival order; a repeated name keeps its last value.
-using query = std::vector<std::pair<std::string, std::string>>;
-
-inline const std::string* find_param(const query& q, std::string_view name) {
-  for (const auto& [key, value] : q) {
-    if (key == name) {
-      return &value;
-    }
-  }
-  return nullptr;
-}
-
-/// Splits "/path?a=1&b=2" into the path and the decoded parameters.
-inline void parse_target(std::string_view target, std::string& path, query& q) {
-  q.clear();
-  for_each_form_pair(split_target(target, path), [&q](std::string key, std::string value) {
-    for (auto& kv : q) {
-      if (kv.first == key) {
-        kv.second = std::move(value);
-        return;
-      }
-    }
-    q.emplace_back(std::move(key), std::move(value));
-  });
-}
-
-/// A whole-string non-negative integer.
-inline bool parse_int(std::string_view s, int64_t& out) {
-  if (s.empty()) {
-    return false;
-  }
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-  return ec == std::errc() && end == s.data() + s.size() && out >= 0;
-}
-
-/// "1-2-3" -> {1,2,3}; false when any part is not an integer.
-inline bool parse_id_list(std::string_view s, std::vector<int64_t>& out) {
-  out.clear();
-  while (true) {
-    const size_t dash = s.find('-');
-    int64_t id = 0;
-    if (!parse_int(s.substr(0, dash), id)) {
-      return false;
-    }
-    out.push_back(id);
-    if (dash == std::string_view::npos) {
-      return true;
-    }
-    s = s.substr(dash + 1);
-  }
-}
-
-using json_writer = rapidjson::Writer<rapidjson::StringBuffer>;
-
-inline std::string to_json(const rapidjson::Value& value) {
-  rapidjson::StringBuffer buffer;
-  json_writer writer(buffer);
-  value.Accept(writer);
-  return {buffer.GetString(), buffer.GetSize()};
-}
-
-inline std::string json_string(std::string_view s) {
-  rapidjson::StringBuffer buffer;
-  json_writer writer(buffer);
-  writer.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
-  return {buffer.GetString(), buffer.GetSize()};
-}
-
-/// The `errors` member of a failed answer: {"field":"message"}.
-inline std::string error_object(std::string_view field, std::string_view message) {
-  return "{" + json_string(field) + ":" + json_string(message) + "}";
-}
-
-/// `parameters` echoes the query with string values, `[]` when empty.
-inline std::string parameters_json(const query& q) {
-  if (q.empty()) {
-    return "[]";
-  }
-  std::string out = "{";
-  for (const auto& [key, value] : q) {
-    if (out.size() > 1) {
-      out += ',';
-    }
-    out += json_string(key) + ":" + json_string(value);
-  }
-  return out + "}";
-}
-
-/// The v3 envelope around a ready-made `response` (array or object).
-inline std::string envelope(std::string_view get, const query& q, std::string_view errors,
-                            size_t results, std::string_view response) {
-  std::string out;
-  out.reserve(response.size() + 200);
-  out += "{\"get\":" + json_string(get) + ",\"parameters\":" + parameters_json(q);
-  out += ",\"errors\":";
-  out += errors;
-  out += ",\"results\":" + std::to_string(results);
-  out += ",\"paging\":{\"current\":1,\"total\":1},\"response\":";
-  out += response;
-  out += '}';
-  return out;
-}
-
-/// Items joined into a JSON array.
-template <class Strings> std::string json_array(const Strings& items) {
-  size_t size = 2;
-  for (const std::string& item : items) {
-    size += item.size() + 1;
-  }
-  std::string out;
-  out.reserve(size);
-  out += '[';
-  for (const std::string& item : items) {
-    if (out.size() > 1) {
-      out += ',';
-    }
-    out += item;
-  }
-  return out + ']';
-}
-
-/// One fixture item of a sample, serialised once.
+/// One fixture item of a sample, serialised once, with what requests select it by.
 struct fixture_item {
   int64_t id = 0;
   int64_t league_id = 0;
+  int64_t home_id = 0, away_id = 0;
+  int64_t timestamp = 0; ///< kick-off, Unix seconds
   std::string json;
 };
 
+/// The items of a sample about one fixture (statistics, events, predictions).
+struct fixture_items {
+  int64_t fixture = 0; ///< the sample's parameters.fixture
+  std::vector<std::string> items;
+};
+
+/// Fixture ids from `first` to `last` (none when last < first).
+struct id_range {
+  int64_t first = 1, last = 0;
+  bool contains(int64_t id) const { return id >= first && id <= last; }
+};
+
+/// Answers like API-Football: a fixture id answers its own fixture or
+/// nothing, a date its own fixtures or none. Ids in `generated` (for tests
+/// and benchmarks asking for many distinct fixtures) answer as the first
+/// detailed fixture, renumbered.
 class sample_store {
 public:
-  explicit sample_store(const std::string& dir) : dir_(dir) {
+  sample_store(const std::string& dir, id_range generated) : dir_(dir), generated_(generated) {
     by_date = fixtures("fixtures-by-date.json");
     live = fixtures("fixtures-live.json");
     detailed = fixtures("fixtures-by-ids-with-details.json", with_squads);
@@ -181,16 +81,63 @@ public:
   sample_store& operator=(const sample_store&) = delete;
 
   std::vector<fixture_item> by_date, live, detailed, headtohead;
-  std::vector<std::string> statistics, events, predictions;
+  fixture_items statistics, events, predictions;
   std::string token_message, rate_limit_message, plan_message;
 
-  /// The sample with this id, else the first detailed fixture renumbered, so
-  /// any id answers (benchmarks ask for many distinct ids).
-  std::string fixture_json(int64_t id) const {
+  /// The fixture with this id: from the data, else generated; none for any other id.
+  std::optional<std::string> fixture_json(int64_t id) const {
     if (auto found = by_id_.find(id); found != by_id_.end()) {
       return *found->second;
     }
-    return template_head_ + std::to_string(id) + template_tail_;
+    if (generated_.contains(id)) {
+      return template_head_ + std::to_string(id) + template_tail_;
+    }
+    return std::nullopt;
+  }
+
+  /// A sample's items when they are about fixture `id` (a generated id is the
+  /// fixture it copies), else none.
+  const std::vector<std::string>& about(const fixture_items& sample, int64_t id) const {
+    static const std::vector<std::string> none;
+    const bool copy = !by_id_.count(id) && generated_.contains(id);
+    return (copy ? detailed.front().id : id) == sample.fixture ? sample.items : none;
+  }
+
+  /// Every fixture of the data whose kick-off falls on `date` (YYYY-MM-DD) in
+  /// `zone`, of league `league` unless it is 0. (The items keep their UTC dates.)
+  std::vector<std::string> on_date(const std::string& date, int64_t league,
+                                   const core::time_zone& zone) const {
+    std::vector<std::string> out;
+    std::unordered_map<int64_t, bool> seen;
+    for (const auto* list : {&by_date, &live, &headtohead, &detailed}) {
+      for (const fixture_item& f : *list) {
+        if (seen[f.id] || (league != 0 && f.league_id != league)) {
+          continue;
+        }
+        seen[f.id] = true;
+        const std::time_t local = f.timestamp + 60 * int64_t{zone.offset_minutes_at(f.timestamp)};
+        std::tm parts{};
+        char day[16] = "";
+        if (gmtime_r(&local, &parts) && std::strftime(day, sizeof day, "%Y-%m-%d", &parts) &&
+            date == day) {
+          out.push_back(f.json);
+        }
+      }
+    }
+    return out;
+  }
+
+  /// The meetings of teams `a` and `b` (either at home), the first `last` of
+  /// them as the sample lists them (newest first); all when `last` is 0.
+  std::vector<std::string> meetings(int64_t a, int64_t b, int64_t last) const {
+    std::vector<std::string> out;
+    for (const fixture_item& f : headtohead) {
+      if (((f.home_id == a && f.away_id == b) || (f.home_id == b && f.away_id == a)) &&
+          (last == 0 || static_cast<int64_t>(out.size()) < last)) {
+        out.push_back(f.json);
+      }
+    }
+    return out;
   }
 
 private:
@@ -216,17 +163,32 @@ private:
     return doc;
   }
 
-  std::vector<std::string> items(const std::string& file) const {
+  fixture_items items(const std::string& file) const {
     const rapidjson::Document doc = load(file);
     auto response = doc.FindMember("response");
     if (response == doc.MemberEnd() || !response->value.IsArray()) {
       fail(file, "no response array");
     }
-    std::vector<std::string> out;
+    fixture_items out;
+    auto parameters = doc.FindMember("parameters");
+    if (parameters == doc.MemberEnd() || !parameters->value.IsObject() ||
+        !parameters->value.HasMember("fixture") || !parameters->value["fixture"].IsString() ||
+        !parse_int(parameters->value["fixture"].GetString(), out.fixture)) {
+      fail(file, "no parameters.fixture");
+    }
     for (const auto& item : response->value.GetArray()) {
-      out.push_back(to_json(item));
+      out.items.push_back(to_json(item));
     }
     return out;
+  }
+
+  static int64_t int_at(const rapidjson::Value& item, const char* object, const char* name) {
+    auto o = item.FindMember(object);
+    if (o == item.MemberEnd() || !o->value.IsObject()) {
+      return 0;
+    }
+    auto v = o->value.FindMember(name);
+    return v != o->value.MemberEnd() && v->value.IsInt64() ? v->value.GetInt64() : 0;
   }
 
   static constexpr bool with_squads = true;
@@ -245,9 +207,11 @@ private:
       }
       fixture_item f;
       f.id = item["fixture"]["id"].GetInt64();
-      if (item.HasMember("league") && item["league"].IsObject() && item["league"].HasMember("id") &&
-          item["league"]["id"].IsInt64()) {
-        f.league_id = item["league"]["id"].GetInt64();
+      f.league_id = int_at(item, "league", "id");
+      f.timestamp = int_at(item, "fixture", "timestamp");
+      if (item.HasMember("teams") && item["teams"].IsObject()) {
+        f.home_id = int_at(item["teams"], "home", "id");
+        f.away_id = int_at(item["teams"], "away", "id");
       }
       f.json = to_json(item);
       if (add_squads && !item.HasMember("lineups") && !item.HasMember("players")) {
@@ -309,6 +273,7 @@ private:
   }
 
   std::string dir_;
+  id_range generated_;
   std::unordered_map<int64_t, const std::string*> by_id_;
   std::string template_head_, template_tail_;
 };

@@ -19,7 +19,7 @@ using namespace std::chrono_literals;
 
 struct bot_fixture {
   fakes::fake_telegram telegram;
-  fakes::fake_api_football football;
+  fakes::fake_api_football football{fakes::options_for_tests()};
   test_database database{"bot"};
   std::filesystem::path folder =
       std::filesystem::temp_directory_path() / ("phoenix-bot-e2e-" + std::to_string(::getpid()));

@@ -50,6 +50,21 @@ BOOST_AUTO_TEST_CASE(every_command_answers_with_its_text) {
   BOOST_TEST(f.telegram.callback_answer(update).has_value());
 }
 
+BOOST_AUTO_TEST_CASE(an_unknown_fixture_or_an_empty_day_is_said_so) {
+  // The fake answers like API-Football: "results": 0 for what it does not hold.
+  BOOST_REQUIRE_MESSAGE(test_database::available(), test_database::how_to_run);
+  bot_fixture f;
+  f.start();
+  BOOST_TEST(f.ask(1, "/stats 99999999").plain_text == "Fixture not found.");
+  BOOST_TEST(
+      contains(f.ask(1, "/fixtures 2022-03-20").plain_text, "No fixtures found on 2022-03-20"));
+  BOOST_TEST(
+      contains(f.ask(1, "/fixtures 2022-03-19 39").plain_text, "No fixtures found on 2022-03-19"));
+  auto la_liga = f.ask(1, "/fixtures 2022-03-19 140").plain_text;
+  BOOST_TEST(contains(la_liga, "Osasuna – Levante"));
+  BOOST_TEST(!contains(f.ask(1, "/fixtures 2025-04-12").plain_text, "Osasuna"));
+}
+
 BOOST_AUTO_TEST_CASE(a_user_asking_for_much_new_data_is_asked_to_wait_a_minute) {
   BOOST_REQUIRE_MESSAGE(test_database::available(), test_database::how_to_run);
   bot_fixture f;

@@ -31,7 +31,7 @@ std::string help(int) {
 
 struct bot_process_run {
   fakes::fake_telegram telegram;
-  fakes::fake_api_football football;
+  fakes::fake_api_football football{fakes::options_for_tests()};
   test_database database{"restart"};
   fs::path folder = fs::temp_directory_path() / ("phoenix-restart-" + std::to_string(::getpid()));
   delivery_ledger ledger{telegram};

@@ -22,7 +22,7 @@ using core::query_kind;
 namespace {
 
 struct football_fixture {
-  fakes::fake_api_football fake;
+  fakes::fake_api_football fake{fakes::options_for_tests()};
   fs::path folder = fs::temp_directory_path() / ("phoenix-football-" + std::to_string(::getpid()));
   phoenix_config cfg;
   std::unique_ptr<caf::actor_system> sys;

@@ -78,6 +78,30 @@ BOOST_AUTO_TEST_CASE(bad_config_file_exits_2_with_one_line_per_problem) {
   BOOST_TEST(p.output().find("Assertion") == std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(help_lists_phoenixs_keys_and_exits_0) {
+  child_process p{bot, {"--help"}, {}};
+  BOOST_TEST(p.wait_exit(10s) == 0);
+  for (auto* line : {"\n[db]\n", "\n  pool-max = 10 ", "a whole number from 1 to 500", "\n[log]\n",
+                     "one of \"text\", \"json\"", "\n  --long-help "})
+    BOOST_TEST(p.output().find(line) != std::string::npos, line);
+}
+
+BOOST_AUTO_TEST_CASE(a_file_with_a_syntax_error_has_all_its_problems_named_at_once) {
+  bot_folder dir;
+  auto ini = (dir.path / "bad.ini").string();
+  std::ofstream{ini} << "[db]\npool-max = 0\n[log\nlevel = info\n[cache]\nflush-every = 5min\n";
+  child_process p{bot, {"--config-file=" + ini, "--db.poolmin=1"}, env_with_token()};
+  BOOST_TEST(p.wait_exit(10s) == 2);
+  for (auto line : {ini + ":2: db.pool-max = 0: expected a whole number from 1 to 500",
+                    ini + ":3:5: a section header needs a closing ']'",
+                    ini + ":4:9: log.level: text needs double quotes: \"info\"",
+                    ini + ":6: unknown key cache.flush-every",
+                    std::string{"command line: unknown key db.poolmin"}})
+    BOOST_TEST(p.output().find("phoenix-bot: config error: " + line) != std::string::npos,
+               p.output());
+  BOOST_TEST(p.output().find("parser_error") == std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(values_that_crashed_or_spun_caf_exit_2_naming_key_value_and_range) {
   // Before the check: SIGFPE (exit 136) for the first two, a spinning process ignoring
   // SIGTERM for max-throughput = 0, a spinning poller for poll-timeout = 0s.

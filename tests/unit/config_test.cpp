@@ -124,7 +124,7 @@ BOOST_AUTO_TEST_CASE(bad_values_name_key_value_and_rule) {
                                     "[log]\nlevel = \"loud\"\n[cache]\npath = 7\n",
                                     "f.ini");
   BOOST_TEST(problems.size() == 4u);
-  BOOST_TEST(mentions(problems, "f.ini: db.pool-max = 0: expected a whole number from 1 to 500"));
+  BOOST_TEST(mentions(problems, "f.ini:2: db.pool-max = 0: expected a whole number from 1 to 500"));
   BOOST_TEST(mentions(problems, "db.acquire-timeout = 5: expected a duration from 10ms to 5min"));
   BOOST_TEST(mentions(problems, "log.level = \"loud\": expected one of \"trace\""));
   BOOST_TEST(mentions(problems, "cache.path = 7: expected a string in double quotes"));
@@ -133,8 +133,7 @@ BOOST_AUTO_TEST_CASE(bad_values_name_key_value_and_rule) {
 BOOST_AUTO_TEST_CASE(syntax_errors_give_the_line) {
   auto problems = check_config_text("[log]\nlevel = info\n", "f.ini");
   BOOST_REQUIRE(problems.size() == 1u);
-  BOOST_TEST(problems[0].find("\"line\" = 2") != std::string::npos);
-  BOOST_TEST(problems[0].find("double quotes") != std::string::npos);
+  BOOST_TEST(problems[0] == "f.ini:2:9: log.level: text needs double quotes: \"info\"");
 }
 
 BOOST_AUTO_TEST_CASE(command_line_overrides_the_file) {
@@ -262,7 +261,7 @@ BOOST_AUTO_TEST_CASE(a_zero_poll_timeout_is_refused) {
   BOOST_TEST(
       mentions(outcome.problems, "telegram.poll-timeout = 0s: expected a duration from 1s to 50s"));
   BOOST_TEST(mentions(check_config_text("[telegram]\npoll-timeout = 0s\n", "f.ini"),
-                      "f.ini: telegram.poll-timeout = 0s: expected a duration from 1s to 50s"));
+                      "f.ini:2: telegram.poll-timeout = 0s: expected a duration from 1s to 50s"));
   phoenix_config good;
   BOOST_TEST(load_config(good, {"--telegram.poll-timeout=1s"}, with_token).exit_code == 0);
 }
@@ -333,9 +332,9 @@ BOOST_AUTO_TEST_CASE(cafs_own_keys_are_range_checked) {
                                     "moderate-sleep-duration = -1ms\n",
                                     "f.ini");
   BOOST_TEST(problems.size() == 4u);
-  BOOST_TEST(mentions(problems, "f.ini: scheduler.max-threads = 0: expected a whole number"));
-  BOOST_TEST(mentions(problems, "f.ini: scheduler.max-throughput = 0: expected"));
-  BOOST_TEST(mentions(problems, "f.ini: work-stealing.aggressive-steal-interval = 0: expected"));
+  BOOST_TEST(mentions(problems, "f.ini:2: scheduler.max-threads = 0: expected a whole number"));
+  BOOST_TEST(mentions(problems, "f.ini:3: scheduler.max-throughput = 0: expected"));
+  BOOST_TEST(mentions(problems, "f.ini:5: work-stealing.aggressive-steal-interval = 0: expected"));
   BOOST_TEST(
       mentions(problems, "moderate-sleep-duration = -1ms: expected a duration from 0s to 1s"));
   phoenix_config good;

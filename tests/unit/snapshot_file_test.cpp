@@ -65,6 +65,12 @@ void reseal_header(std::string& bytes) {
 
 BOOST_AUTO_TEST_SUITE(snapshot_file_tests)
 
+BOOST_AUTO_TEST_CASE(crc32_is_the_zlib_checksum) {
+  BOOST_TEST(crc32("") == 0u);
+  BOOST_TEST(crc32("123456789") == 0xCBF43926u); // the standard check value
+  BOOST_TEST(crc32("The quick brown fox jumps over the lazy dog") == 0x414FA339u);
+}
+
 BOOST_AUTO_TEST_CASE(round_trip_rebases_ages_and_ttls) {
   uint64_t written = 0;
   auto bytes = encode_snapshot(sample_entries(), t0, w0, &written);
