@@ -49,6 +49,34 @@ template <class Fn> void for_each_object(const json& list, Fn&& visit) {
       visit(entry);
 }
 
+/// A statistic: int, "NN%", numeric string or null.
+stat_value read_stat_value(const json& value) {
+  stat_value out;
+  if (value.IsInt64()) {
+    out.k = stat_value::kind::integer;
+    out.number = static_cast<double>(value.GetInt64());
+    out.text = display_text(value);
+  } else if (value.IsNumber()) {
+    out.k = stat_value::kind::decimal;
+    out.number = value.GetDouble();
+    out.text = display_text(value);
+  } else if (value.IsString()) {
+    // Unrecognised text stays kind none but is still shown as sent.
+    out.text = text(value);
+    std::string_view shown = out.text;
+    if (!shown.empty() && shown.back() == '%') {
+      if (auto number = parse_number(shown.substr(0, shown.size() - 1))) {
+        out.k = stat_value::kind::percent;
+        out.number = *number;
+      }
+    } else if (auto number = parse_number(shown)) {
+      out.k = stat_value::kind::decimal;
+      out.number = *number;
+    }
+  }
+  return out;
+}
+
 team_statistics read_team_statistics(const json& item) {
   team_statistics out;
   out.team = read_team(field(item, "team"));

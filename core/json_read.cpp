@@ -56,33 +56,6 @@ std::optional<double> parse_number(std::string_view digits) {
   return number;
 }
 
-stat_value read_stat_value(const json& value) {
-  stat_value out;
-  if (value.IsInt64()) {
-    out.k = stat_value::kind::integer;
-    out.number = static_cast<double>(value.GetInt64());
-    out.text = std::to_string(value.GetInt64());
-  } else if (value.IsNumber()) {
-    out.k = stat_value::kind::decimal;
-    out.number = value.GetDouble();
-    out.text = format_number(out.number);
-  } else if (value.IsString()) {
-    // Unrecognised text stays kind none but is still shown as sent.
-    out.text = text(value);
-    std::string_view shown = out.text;
-    if (!shown.empty() && shown.back() == '%') {
-      if (auto number = parse_number(shown.substr(0, shown.size() - 1))) {
-        out.k = stat_value::kind::percent;
-        out.number = *number;
-      }
-    } else if (auto number = parse_number(shown)) {
-      out.k = stat_value::kind::decimal;
-      out.number = *number;
-    }
-  }
-  return out;
-}
-
 bool nesting_within(std::string_view body, std::size_t max_depth) {
   std::size_t depth = 0;
   bool in_string = false;

@@ -3,8 +3,6 @@
 // and falls back to a default instead of asserting.
 #pragma once
 
-#include "core/football_types.hpp"
-
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -26,8 +24,6 @@ std::optional<bool> optional_bool(const json& value);
 std::string display_text(const json& value);
 /// A number from text; ignores the process locale.
 std::optional<double> parse_number(std::string_view digits);
-/// A statistic: int, "NN%", numeric string or null.
-stat_value read_stat_value(const json& value);
 /// False when `body` opens more than `max_depth` arrays/objects at once
 /// (brackets inside strings skipped). Checked before parsing: RapidJSON
 /// recurses once per level, so a hostile body nested a million deep would
