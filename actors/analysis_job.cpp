@@ -1,9 +1,9 @@
 #include "actors/analysis_job.hpp"
 
-#include "core/analysis_report.hpp"
-#include "core/bot_text.hpp"
-#include "core/command_parser.hpp"
-#include "core/match_check.hpp"
+#include "core/bot/analysis_report.hpp"
+#include "core/bot/bot_text.hpp"
+#include "core/football/match_check.hpp"
+#include "core/telegram/command_parser.hpp"
 
 #include <caf/all.hpp>
 

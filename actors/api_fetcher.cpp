@@ -1,10 +1,10 @@
 #include "actors/api_fetcher.hpp"
 
 #include "actors/network_edge.hpp"
-#include "core/football_payload.hpp"
-#include "core/match_check.hpp"
-#include "core/quota_tracker.hpp"
-#include "core/upstream_answer.hpp"
+#include "core/football/football_payload.hpp"
+#include "core/football/match_check.hpp"
+#include "core/football/quota_tracker.hpp"
+#include "core/football/upstream_answer.hpp"
 
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>

@@ -2,8 +2,8 @@
 // shared HTTP client, retries what is worth retrying, and decodes answers.
 #pragma once
 
-#include "core/football_query.hpp"
-#include "core/http_client.hpp"
+#include "core/football/football_query.hpp"
+#include "core/http/http_client.hpp"
 #include "messages/actors.hpp"
 
 #include <caf/fwd.hpp>

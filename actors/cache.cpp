@@ -1,7 +1,7 @@
 #include "actors/cache.hpp"
 
 #include "actors/cache_writer.hpp"
-#include "core/snapshot_file.hpp"
+#include "core/cache/snapshot_file.hpp"
 
 #include <caf/all.hpp>
 #include <filesystem>

@@ -2,7 +2,7 @@
 // flush. Puts change memory only; a detached writer does all disk I/O.
 #pragma once
 
-#include "core/ttl_lru_store.hpp"
+#include "core/cache/ttl_lru_store.hpp"
 #include "messages/actors.hpp"
 
 #include <caf/fwd.hpp>

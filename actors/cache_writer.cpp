@@ -1,6 +1,6 @@
 #include "actors/cache_writer.hpp"
 
-#include "core/snapshot_file.hpp"
+#include "core/cache/snapshot_file.hpp"
 
 #include <caf/all.hpp>
 #include <chrono>

@@ -1,10 +1,10 @@
 #include "actors/conversation.hpp"
 
-#include "core/bot_text.hpp"
-#include "core/command_parser.hpp"
-#include "core/command_table.hpp"
-#include "core/html_text.hpp"
-#include "core/job_text.hpp"
+#include "core/bot/bot_text.hpp"
+#include "core/bot/command_table.hpp"
+#include "core/jobs/job_text.hpp"
+#include "core/telegram/command_parser.hpp"
+#include "core/text/html_text.hpp"
 
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>

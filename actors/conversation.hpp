@@ -2,9 +2,9 @@
 // chats run concurrently. Turns commands into football queries and replies.
 #pragma once
 
-#include "core/bot_api.hpp"
-#include "core/send_limiter.hpp"
-#include "core/time_zone.hpp"
+#include "core/football/time_zone.hpp"
+#include "core/telegram/bot_api.hpp"
+#include "core/telegram/send_limiter.hpp"
 #include "messages/actors.hpp"
 
 #include <caf/fwd.hpp>

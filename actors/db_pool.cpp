@@ -1,7 +1,7 @@
 #include "actors/db_pool.hpp"
 
 #include "actors/db_worker.hpp"
-#include "core/db_conninfo.hpp"
+#include "core/db/db_conninfo.hpp"
 
 #include <algorithm>
 #include <caf/all.hpp>

@@ -1,7 +1,7 @@
 #include "actors/db_worker.hpp"
 
-#include "core/db_migrations.hpp"
-#include "core/db_operations.hpp"
+#include "core/db/db_migrations.hpp"
+#include "core/db/db_operations.hpp"
 
 #include <caf/all.hpp>
 #include <pqxx/pqxx>

@@ -3,9 +3,9 @@
 // serves stale data (with its age) when the upstream fails.
 #pragma once
 
-#include "core/decoded_answers.hpp"
-#include "core/quota_tracker.hpp"
-#include "core/user_budget.hpp"
+#include "core/football/decoded_answers.hpp"
+#include "core/football/quota_tracker.hpp"
+#include "core/football/user_budget.hpp"
 #include "messages/actors.hpp"
 
 #include <caf/fwd.hpp>

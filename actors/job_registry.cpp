@@ -1,8 +1,8 @@
 #include "actors/job_registry.hpp"
 
-#include "core/bot_api.hpp"
-#include "core/html_text.hpp"
-#include "core/job_text.hpp"
+#include "core/jobs/job_text.hpp"
+#include "core/telegram/bot_api.hpp"
+#include "core/text/html_text.hpp"
 
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>

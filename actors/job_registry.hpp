@@ -3,7 +3,7 @@
 // jobs on a timer so that its memory stays bounded however long it runs.
 #pragma once
 
-#include "core/job_table.hpp"
+#include "core/jobs/job_table.hpp"
 #include "messages/actors.hpp"
 
 #include <caf/fwd.hpp>

@@ -1,8 +1,8 @@
 #include "actors/metrics.hpp"
 
 #include "actors/metrics_render.hpp"
-#include "core/health.hpp"
-#include "core/process_stats.hpp"
+#include "core/ops/health.hpp"
+#include "core/ops/process_stats.hpp"
 
 #include <caf/all.hpp>
 #include <functional>

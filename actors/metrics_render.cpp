@@ -1,6 +1,6 @@
 #include "actors/metrics_render.hpp"
 
-#include "core/metrics_text.hpp"
+#include "core/ops/metrics_text.hpp"
 
 namespace phoenix {
 

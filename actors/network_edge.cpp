@@ -1,6 +1,6 @@
 #include "actors/network_edge.hpp"
 
-#include "core/upstream_answer.hpp"
+#include "core/football/upstream_answer.hpp"
 
 #include <caf/all.hpp>
 #include <unordered_map>

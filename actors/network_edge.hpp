@@ -5,7 +5,7 @@
 // socket, so tests replace an edge with a scripted stand-in.
 #pragma once
 
-#include "core/http_client.hpp"
+#include "core/http/http_client.hpp"
 #include "messages/actors.hpp"
 
 #include <caf/fwd.hpp>

@@ -1,9 +1,9 @@
 #include "actors/telegram_poller.hpp"
 
 #include "actors/telegram_poller_steps.hpp"
-#include "core/bot_text.hpp"
-#include "core/quota_tracker.hpp"
-#include "core/update_record.hpp"
+#include "core/bot/bot_text.hpp"
+#include "core/football/quota_tracker.hpp"
+#include "core/telegram/update_record.hpp"
 
 #include <algorithm>
 #include <caf/all.hpp>

@@ -6,10 +6,10 @@
 // ones would hide every newer update.
 #pragma once
 
-#include "core/bot_api.hpp"
-#include "core/chat_queue_cap.hpp"
-#include "core/http_client.hpp"
-#include "core/update_intake.hpp"
+#include "core/http/http_client.hpp"
+#include "core/telegram/bot_api.hpp"
+#include "core/telegram/chat_queue_cap.hpp"
+#include "core/telegram/update_intake.hpp"
 #include "messages/actors.hpp"
 
 #include <caf/actor_clock.hpp>

@@ -2,7 +2,7 @@
 // confirmed while still being handled) and, after a restart, the inbox is
 // replayed before any new update. Internal to the poller.
 #include "actors/telegram_poller_steps.hpp"
-#include "core/update_record.hpp"
+#include "core/telegram/update_record.hpp"
 
 #include <algorithm>
 #include <caf/all.hpp>

@@ -2,8 +2,8 @@
 // offset and the inbox of updates from before a restart; and its Bot API calls.
 #include "actors/network_edge.hpp"
 #include "actors/telegram_poller_steps.hpp"
-#include "core/bot_text.hpp"
-#include "core/update_record.hpp"
+#include "core/bot/bot_text.hpp"
+#include "core/telegram/update_record.hpp"
 
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>

@@ -1,7 +1,7 @@
 #include "actors/telegram_sender.hpp"
 
 #include "actors/network_edge.hpp"
-#include "core/quota_tracker.hpp"
+#include "core/football/quota_tracker.hpp"
 
 #include <caf/all.hpp>
 #include <random>

@@ -2,8 +2,8 @@
 // within Telegram's limits; a 429 pauses everything for retry_after.
 #pragma once
 
-#include "core/http_client.hpp"
-#include "core/send_limiter.hpp"
+#include "core/http/http_client.hpp"
+#include "core/telegram/send_limiter.hpp"
 #include "messages/actors.hpp"
 
 #include <caf/fwd.hpp>

@@ -3,8 +3,8 @@
 #pragma once
 
 #include "app/config.hpp"
-#include "core/http_client.hpp"
-#include "core/metrics_server.hpp"
+#include "core/http/http_client.hpp"
+#include "core/http/metrics_server.hpp"
 #include "messages/actors.hpp"
 
 #include <atomic>

@@ -3,7 +3,7 @@
 #include "app/caf_keys.hpp"
 #include "app/config_check.hpp"
 #include "app/config_help.hpp"
-#include "core/time_zone.hpp"
+#include "core/football/time_zone.hpp"
 #include "messages/type_ids.hpp"
 
 #include <algorithm>

@@ -3,7 +3,7 @@
 #include "app/caf_keys.hpp"
 #include "app/config.hpp"
 #include "app/config_scan.hpp"
-#include "core/redaction.hpp"
+#include "core/ops/redaction.hpp"
 
 #include <algorithm>
 #include <caf/actor_system_config.hpp>

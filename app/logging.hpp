@@ -2,7 +2,7 @@
 // layer in front of every sink so no secret reaches a log line, whoever logs.
 #pragma once
 
-#include "core/redaction.hpp"
+#include "core/ops/redaction.hpp"
 
 #include <memory>
 #include <spdlog/logger.h>

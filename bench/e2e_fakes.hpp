@@ -4,7 +4,7 @@
 // API-Football's latency is set and its calls counted.
 #pragma once
 
-#include "core/http_client.hpp"
+#include "core/http/http_client.hpp"
 
 #include <chrono>
 #include <cstdint>

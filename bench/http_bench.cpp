@@ -3,7 +3,7 @@
 // requests in flight, with keep-alive connection reuse on and off.
 //
 // Usage: build/bin/http_bench [seconds-per-case=2]
-#include "core/http_client.hpp"
+#include "core/http/http_client.hpp"
 #include "tests/fakes/fake_api_football.hpp"
 
 #include <algorithm>

@@ -2,7 +2,7 @@
 // and the sender (see actors.hpp for the messages).
 #pragma once
 
-#include "core/bot_api.hpp"
+#include "core/telegram/bot_api.hpp"
 #include "messages/histogram.hpp"
 
 #include <caf/allowed_unsafe_message_type.hpp>
@@ -13,7 +13,7 @@
 
 namespace phoenix {
 
-/// One Bot API call, already encoded (core/bot_api.hpp builds the bodies).
+/// One Bot API call, already encoded (core/telegram/bot_api.hpp builds the bodies).
 struct outgoing_call {
   std::string method;  ///< sendMessage, answerCallbackQuery, editMessageText, setMyCommands, ...
   std::string body;    ///< JSON

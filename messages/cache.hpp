@@ -1,7 +1,7 @@
 // Payload types of the cache protocol (see actors.hpp for the messages).
 #pragma once
 
-#include "core/ttl_lru_store.hpp"
+#include "core/cache/ttl_lru_store.hpp"
 
 #include <caf/meta/type_name.hpp>
 #include <caf/timespan.hpp>

@@ -1,8 +1,8 @@
 // Payload types of the database protocol (see actors.hpp for the messages;
-// the operations themselves are in core/db_types.hpp).
+// the operations themselves are in core/db/db_types.hpp).
 #pragma once
 
-#include "core/db_types.hpp"
+#include "core/db/db_types.hpp"
 
 #include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/meta/type_name.hpp>

@@ -1,10 +1,10 @@
 // Payload types of the football protocol (see actors.hpp for the messages).
 #pragma once
 
-#include "core/football_payload.hpp"
-#include "core/football_query.hpp"
-#include "core/http_client.hpp"
-#include "core/upstream_answer.hpp"
+#include "core/football/football_payload.hpp"
+#include "core/football/football_query.hpp"
+#include "core/football/upstream_answer.hpp"
+#include "core/http/http_client.hpp"
 #include "messages/histogram.hpp"
 
 #include <caf/allowed_unsafe_message_type.hpp>

@@ -1,7 +1,7 @@
 // Latency histograms travel inside stats replies.
 #pragma once
 
-#include "core/histogram.hpp"
+#include "core/ops/histogram.hpp"
 
 #include <caf/meta/type_name.hpp>
 

@@ -1,7 +1,7 @@
 // Payload types of the job registry protocol (see actors.hpp for the messages).
 #pragma once
 
-#include "core/db_types.hpp"
+#include "core/db/db_types.hpp"
 
 #include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/meta/type_name.hpp>

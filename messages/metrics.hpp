@@ -1,7 +1,7 @@
 // Payload of the metrics actor: one HTTP request of the metrics server.
 #pragma once
 
-#include "core/metrics_server.hpp"
+#include "core/http/metrics_server.hpp"
 
 #include <caf/allowed_unsafe_message_type.hpp>
 #include <string>

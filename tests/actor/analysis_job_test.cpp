@@ -2,8 +2,8 @@
 // scripted job registry: the three steps asked in order, progress on each,
 // the report (or the user-facing reason) in job_done, the step timeout.
 #include "actors/analysis_job.hpp"
-#include "core/analysis_report.hpp"
-#include "core/bot_text.hpp"
+#include "core/bot/analysis_report.hpp"
+#include "core/bot/bot_text.hpp"
 #include "tests/actor/probes.hpp"
 
 namespace phoenix::test {

@@ -4,7 +4,7 @@
 
 #include "actors/cache.hpp"
 #include "app/lifecycle.hpp"
-#include "core/snapshot_file.hpp"
+#include "core/cache/snapshot_file.hpp"
 #include "tests/actor/kit/virtual_system.hpp"
 
 #include <boost/test/unit_test.hpp>

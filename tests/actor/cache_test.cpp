@@ -1,4 +1,4 @@
-#include "core/snapshot_file.hpp"
+#include "core/cache/snapshot_file.hpp"
 #include "tests/actor/cache_fixture.hpp"
 #include "tests/no_free_descriptors.hpp"
 

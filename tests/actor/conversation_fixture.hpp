@@ -5,8 +5,8 @@
 #pragma once
 
 #include "actors/conversation.hpp"
-#include "core/bot_text.hpp"
-#include "core/command_table.hpp"
+#include "core/bot/bot_text.hpp"
+#include "core/bot/command_table.hpp"
 #include "tests/actor/football_answers.hpp"
 #include "tests/actor/kit/scripted_actor.hpp"
 

@@ -2,8 +2,8 @@
 // football queries through the front, jobs through the registry; usage lines
 // for bad arguments, the command list for unknown commands and plain text,
 // buttons answered and shown, errors in the user's words.
-#include "core/html_text.hpp"
-#include "core/job_text.hpp"
+#include "core/jobs/job_text.hpp"
+#include "core/text/html_text.hpp"
 #include "tests/actor/conversation_fixture.hpp"
 
 namespace phoenix::test {

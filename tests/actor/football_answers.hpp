@@ -3,8 +3,8 @@
 // with quota headers, and what the edge makes of them (read_upstream_answer).
 #pragma once
 
-#include "core/football_payload.hpp"
-#include "core/upstream_answer.hpp"
+#include "core/football/football_payload.hpp"
+#include "core/football/upstream_answer.hpp"
 #include "messages/football.hpp"
 
 #include <boost/test/unit_test.hpp>

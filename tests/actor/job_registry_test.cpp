@@ -1,6 +1,6 @@
 // The job registry under virtual time: the reaper, limits, failing and slow workers.
 #include "actors/job_registry.hpp"
-#include "core/job_text.hpp"
+#include "core/jobs/job_text.hpp"
 #include "tests/actor/cache_fixture.hpp"
 #include "tests/actor/kit/scripted_actor.hpp"
 

@@ -2,7 +2,7 @@
 // not) its stats requests: the Prometheus page, /healthz and /readyz, and a
 // scrape that answers by its deadline whatever the others do.
 #include "actors/metrics.hpp"
-#include "core/metrics_text.hpp"
+#include "core/ops/metrics_text.hpp"
 #include "tests/actor/probes.hpp"
 
 namespace phoenix::test {

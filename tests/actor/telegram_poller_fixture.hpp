@@ -5,7 +5,7 @@
 #pragma once
 
 #include "actors/telegram_poller.hpp"
-#include "core/update_record.hpp"
+#include "core/telegram/update_record.hpp"
 #include "tests/actor/kit/scripted_actor.hpp"
 #include "tests/actor/kit/telegram_answers.hpp"
 

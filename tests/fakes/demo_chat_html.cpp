@@ -1,5 +1,5 @@
 // Telegram HTML for a terminal: see render_html in demo_chat_text.hpp.
-#include "core/html_text.hpp"
+#include "core/text/html_text.hpp"
 #include "tests/fakes/demo_chat_text.hpp"
 
 #include <algorithm>

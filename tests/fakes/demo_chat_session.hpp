@@ -5,7 +5,7 @@
 // for replies. Used by demo_chat.cpp only.
 #pragma once
 
-#include "core/http_client.hpp"
+#include "core/http/http_client.hpp"
 #include "tests/fakes/demo_chat_text.hpp"
 
 #include <chrono>

@@ -1,6 +1,6 @@
 #include "tests/fakes/demo_chat_text.hpp"
 
-#include "core/json_read.hpp"
+#include "core/text/json_read.hpp"
 
 #include <algorithm>
 #include <cctype>

@@ -4,7 +4,7 @@
 // Included only by fake_api_football.cpp.
 #pragma once
 
-#include "core/time_zone.hpp"
+#include "core/football/time_zone.hpp"
 #include "tests/fakes/fake_api_football_json.hpp"
 #include "tests/fakes/fake_api_football_squads.hpp"
 

@@ -6,7 +6,7 @@
 // fake's detail classes live in the same library.)
 #pragma once
 
-#include "core/html_text.hpp"
+#include "core/text/html_text.hpp"
 #include "tests/fakes/query_string.hpp"
 
 #include <algorithm>

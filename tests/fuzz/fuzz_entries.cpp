@@ -1,15 +1,15 @@
 #include "tests/fuzz/fuzz_entries.hpp"
 
-#include "core/analysis_report.hpp"
-#include "core/bot_api.hpp"
-#include "core/bot_text.hpp"
-#include "core/command_parser.hpp"
-#include "core/command_table.hpp"
-#include "core/crc32.hpp"
-#include "core/football_payload.hpp"
-#include "core/html_text.hpp"
-#include "core/snapshot_file.hpp"
-#include "core/update_record.hpp"
+#include "core/bot/analysis_report.hpp"
+#include "core/bot/bot_text.hpp"
+#include "core/bot/command_table.hpp"
+#include "core/cache/crc32.hpp"
+#include "core/cache/snapshot_file.hpp"
+#include "core/football/football_payload.hpp"
+#include "core/telegram/bot_api.hpp"
+#include "core/telegram/command_parser.hpp"
+#include "core/telegram/update_record.hpp"
+#include "core/text/html_text.hpp"
 
 #include <algorithm>
 #include <cstring>

@@ -12,10 +12,10 @@
 //                   commands target's layout (see fuzz_entries.hpp);
 // OUT_DIR/football: every API-Football sample behind its query-kind byte;
 // OUT_DIR/snapshot: cache snapshots holding sample answers, as the cache writes them.
-#include "core/bot_api.hpp"
-#include "core/football_query.hpp"
-#include "core/snapshot_file.hpp"
-#include "core/update_record.hpp"
+#include "core/cache/snapshot_file.hpp"
+#include "core/football/football_query.hpp"
+#include "core/telegram/bot_api.hpp"
+#include "core/telegram/update_record.hpp"
 
 #include <algorithm>
 #include <filesystem>

@@ -1,7 +1,7 @@
 // A bot whose database is unreachable from the start: users still get
 // answers that need no database, jobs are refused rather than numbered over
 // stored ones, and /healthz names the database.
-#include "core/metrics_text.hpp"
+#include "core/ops/metrics_text.hpp"
 #include "tests/integration/bot_fixture.hpp"
 
 #include <future>

@@ -2,9 +2,9 @@
 // restart lower (or jump ahead), a database reused by another bot, sends
 // refused for longer than the sender's attempts, updates too old to answer,
 // and a database that is down when Phoenix starts.
-#include "core/db_migrations.hpp"
-#include "core/db_operations.hpp"
-#include "core/update_record.hpp"
+#include "core/db/db_migrations.hpp"
+#include "core/db/db_operations.hpp"
+#include "core/telegram/update_record.hpp"
 #include "tests/integration/bot_fixture.hpp"
 
 #include <pqxx/connection>

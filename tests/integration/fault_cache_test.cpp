@@ -2,7 +2,7 @@
 // Tests run as root, who ignores permissions, so "read-only" is the
 // immutable attribute (chattr +i) on the folder, which stops root too; on a
 // filesystem without it, a directory where the writer's temp file goes.
-#include "core/snapshot_file.hpp"
+#include "core/cache/snapshot_file.hpp"
 #include "tests/integration/bot_fixture.hpp"
 #include "tests/integration/log_watch.hpp"
 

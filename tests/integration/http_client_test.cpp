@@ -1,6 +1,6 @@
 // The HTTP client against the fake API-Football over loopback: concurrency,
 // keep-alive, stale connections, deadlines, size cap, HTTPS verification.
-#include "core/http_client.hpp"
+#include "core/http/http_client.hpp"
 #include "tests/fakes/fake_api_football.hpp"
 
 #include <boost/test/unit_test.hpp>

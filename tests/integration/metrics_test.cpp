@@ -1,6 +1,6 @@
 // /metrics, /healthz and /readyz of a running bot (real actors, both fakes,
 // PostgreSQL), read over HTTP like Prometheus or a load balancer would.
-#include "core/metrics_text.hpp"
+#include "core/ops/metrics_text.hpp"
 #include "tests/integration/bot_fixture.hpp"
 
 #include <future>

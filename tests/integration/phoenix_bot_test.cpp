@@ -1,5 +1,5 @@
 // phoenix-bot as a process: configuration errors, start-up, SIGTERM.
-#include "core/snapshot_file.hpp"
+#include "core/cache/snapshot_file.hpp"
 #include "tests/fakes/fake_api_football.hpp"
 #include "tests/fakes/fake_telegram.hpp"
 #include "tests/integration/child_process.hpp"

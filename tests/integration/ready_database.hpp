@@ -2,8 +2,8 @@
 // core::db operations on one connection.
 #pragma once
 
-#include "core/db_migrations.hpp"
-#include "core/db_operations.hpp"
+#include "core/db/db_migrations.hpp"
+#include "core/db/db_operations.hpp"
 #include "tests/integration/test_database.hpp"
 
 #include <boost/test/unit_test.hpp>

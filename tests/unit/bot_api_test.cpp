@@ -1,5 +1,5 @@
-#include "core/bot_api.hpp"
-#include "core/bot_text.hpp"
+#include "core/bot/bot_text.hpp"
+#include "core/telegram/bot_api.hpp"
 
 #include <boost/test/unit_test.hpp>
 #include <fstream>

@@ -1,6 +1,6 @@
-#include "core/bot_text.hpp"
-#include "core/command_table.hpp"
-#include "core/html_text.hpp"
+#include "core/bot/bot_text.hpp"
+#include "core/bot/command_table.hpp"
+#include "core/text/html_text.hpp"
 #include "tests/unit/football_samples.hpp"
 
 #include <boost/test/unit_test.hpp>

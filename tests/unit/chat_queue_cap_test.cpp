@@ -1,4 +1,4 @@
-#include "core/chat_queue_cap.hpp"
+#include "core/telegram/chat_queue_cap.hpp"
 
 #include <boost/test/unit_test.hpp>
 

@@ -1,4 +1,4 @@
-#include "core/command_parser.hpp"
+#include "core/telegram/command_parser.hpp"
 
 #include <boost/test/unit_test.hpp>
 #include <random>

@@ -1,10 +1,10 @@
 // The command table: /help, the menu, usage lines and the unknown-command reply
 // come from it, and every entry's handler turns its arguments into work.
-#include "core/analysis_report.hpp"
-#include "core/bot_text.hpp"
-#include "core/command_table.hpp"
-#include "core/html_text.hpp"
-#include "core/job_text.hpp"
+#include "core/bot/analysis_report.hpp"
+#include "core/bot/bot_text.hpp"
+#include "core/bot/command_table.hpp"
+#include "core/jobs/job_text.hpp"
+#include "core/text/html_text.hpp"
 
 #include <boost/test/unit_test.hpp>
 #include <fstream>

@@ -1,4 +1,4 @@
-#include "core/db_types.hpp"
+#include "core/db/db_types.hpp"
 
 #include <boost/test/unit_test.hpp>
 

@@ -1,5 +1,5 @@
-#include "core/db_conninfo.hpp"
-#include "core/db_types.hpp"
+#include "core/db/db_conninfo.hpp"
+#include "core/db/db_types.hpp"
 
 #include <boost/test/unit_test.hpp>
 #include <libpq-fe.h>

@@ -1,4 +1,4 @@
-#include "core/db_text.hpp"
+#include "core/db/db_text.hpp"
 
 #include <boost/test/unit_test.hpp>
 

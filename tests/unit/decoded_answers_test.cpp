@@ -1,4 +1,4 @@
-#include "core/decoded_answers.hpp"
+#include "core/football/decoded_answers.hpp"
 
 #include <boost/test/unit_test.hpp>
 

@@ -1,5 +1,5 @@
-#include "core/bot_text.hpp"
-#include "core/command_table.hpp"
+#include "core/bot/bot_text.hpp"
+#include "core/bot/command_table.hpp"
 #include "tests/fakes/demo_chat_text.hpp"
 
 #include <boost/test/unit_test.hpp>

@@ -1,7 +1,7 @@
 // What the cache keeps of an API answer: lighter, and decoded exactly as the
 // full answer (a cache hit decodes the kept body again).
-#include "core/bot_text.hpp"
-#include "core/football_payload.hpp"
+#include "core/bot/bot_text.hpp"
+#include "core/football/football_payload.hpp"
 #include "tests/unit/football_samples.hpp"
 
 using namespace phoenix::test;

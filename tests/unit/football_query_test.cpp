@@ -1,4 +1,4 @@
-#include "core/football_query.hpp"
+#include "core/football/football_query.hpp"
 
 #include <boost/test/unit_test.hpp>
 

@@ -4,7 +4,7 @@
 // when ../shared is not beside the project), and helpers that run every decoder.
 #pragma once
 
-#include "core/football_decode.hpp"
+#include "core/football/football_decode.hpp"
 
 #include <boost/test/unit_test.hpp>
 #include <filesystem>

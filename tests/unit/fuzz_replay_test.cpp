@@ -1,7 +1,7 @@
 // Replays every committed fuzz input (tests/fuzz/regressions: crashes found and
 // fixed; tests/fuzz/seeds: hand-written seeds) through the fuzz targets' entry
 // functions, so the normal build and scripts/test --sanitize keep them fixed.
-#include "core/snapshot_file.hpp"
+#include "core/cache/snapshot_file.hpp"
 #include "tests/fuzz/fuzz_entries.hpp"
 
 #include <boost/test/unit_test.hpp>

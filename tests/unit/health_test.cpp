@@ -1,4 +1,4 @@
-#include "core/health.hpp"
+#include "core/ops/health.hpp"
 
 #include <boost/test/unit_test.hpp>
 

@@ -1,4 +1,4 @@
-#include "core/html_text.hpp"
+#include "core/text/html_text.hpp"
 
 #include <boost/test/unit_test.hpp>
 #include <iterator>

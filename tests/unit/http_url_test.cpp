@@ -1,4 +1,4 @@
-#include "core/http_client.hpp"
+#include "core/http/http_client.hpp"
 
 #include <boost/test/unit_test.hpp>
 

@@ -1,7 +1,7 @@
 // Answers about another fixture or other teams are never shown as this match's.
-#include "core/analysis_report.hpp"
-#include "core/bot_text.hpp"
-#include "core/match_check.hpp"
+#include "core/bot/analysis_report.hpp"
+#include "core/bot/bot_text.hpp"
+#include "core/football/match_check.hpp"
 
 #include <boost/test/unit_test.hpp>
 

@@ -1,6 +1,6 @@
 // The metrics HTTP server on loopback: its connection cap and its pause after
 // accept errors. Plain POSIX sockets as the client.
-#include "core/metrics_server.hpp"
+#include "core/http/metrics_server.hpp"
 #include "tests/no_free_descriptors.hpp"
 
 #include <arpa/inet.h>

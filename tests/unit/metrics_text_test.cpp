@@ -1,5 +1,5 @@
 #include "actors/metrics_render.hpp"
-#include "core/metrics_text.hpp"
+#include "core/ops/metrics_text.hpp"
 
 #include <boost/test/unit_test.hpp>
 

@@ -1,9 +1,9 @@
 // The project's own API-Football answers (tests/fakes/data/api-football, what
 // the fakes and the demo serve): each decodes, and each holds the facts the
 // integration tests and the demo conversation rely on.
-#include "core/analysis_report.hpp"
-#include "core/bot_text.hpp"
-#include "core/match_check.hpp"
+#include "core/bot/analysis_report.hpp"
+#include "core/bot/bot_text.hpp"
+#include "core/football/match_check.hpp"
 #include "tests/unit/football_samples.hpp"
 
 using namespace phoenix::test;

@@ -1,4 +1,4 @@
-#include "core/quota_tracker.hpp"
+#include "core/football/quota_tracker.hpp"
 
 #include <boost/test/unit_test.hpp>
 

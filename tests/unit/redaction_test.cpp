@@ -1,5 +1,5 @@
 #include "app/logging.hpp"
-#include "core/redaction.hpp"
+#include "core/ops/redaction.hpp"
 
 #include <boost/test/unit_test.hpp>
 #include <spdlog/sinks/ostream_sink.h>

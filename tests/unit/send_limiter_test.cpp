@@ -1,4 +1,4 @@
-#include "core/send_limiter.hpp"
+#include "core/telegram/send_limiter.hpp"
 
 #include <algorithm>
 #include <boost/test/unit_test.hpp>

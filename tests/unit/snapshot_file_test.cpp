@@ -1,5 +1,5 @@
-#include "core/crc32.hpp"
-#include "core/snapshot_file.hpp"
+#include "core/cache/crc32.hpp"
+#include "core/cache/snapshot_file.hpp"
 
 #include <boost/test/unit_test.hpp>
 #include <filesystem>

@@ -1,4 +1,4 @@
-#include "core/time_zone.hpp"
+#include "core/football/time_zone.hpp"
 
 #include <boost/test/unit_test.hpp>
 #include <fstream>

@@ -1,4 +1,4 @@
-#include "core/ttl_lru_store.hpp"
+#include "core/cache/ttl_lru_store.hpp"
 
 #include <algorithm>
 #include <boost/test/unit_test.hpp>

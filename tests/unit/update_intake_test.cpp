@@ -1,4 +1,4 @@
-#include "core/update_intake.hpp"
+#include "core/telegram/update_intake.hpp"
 
 #include <boost/test/unit_test.hpp>
 

@@ -1,4 +1,4 @@
-#include "core/update_window.hpp"
+#include "core/telegram/update_window.hpp"
 
 #include <boost/test/unit_test.hpp>
 

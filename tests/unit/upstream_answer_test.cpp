@@ -1,6 +1,6 @@
 // An API-Football exchange read completely where it lands (the football
 // client's io thread): data and the body to cache, or a typed error.
-#include "core/upstream_answer.hpp"
+#include "core/football/upstream_answer.hpp"
 #include "tests/unit/football_samples.hpp"
 
 using namespace phoenix::test;

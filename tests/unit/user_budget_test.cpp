@@ -1,4 +1,4 @@
-#include "core/user_budget.hpp"
+#include "core/football/user_budget.hpp"
 
 #include <boost/test/unit_test.hpp>
 

@@ -1,7 +1,7 @@
 // HTTP results as Telegram's Bot API gives them, for scripted network edges.
 #pragma once
 
-#include "core/http_client.hpp"
+#include "core/http/http_client.hpp"
 
 #include <string>
 

@@ -1,0 +1,377 @@
+#include "core/db/db_operations.hpp"
+
+#include <map>
+#include <pqxx/except>
+#include <pqxx/nontransaction>
+#include <pqxx/result>
+#include <pqxx/transaction>
+#include <stdexcept>
+
+namespace phoenix::core::db {
+
+namespace {
+
+// Times travel as unix seconds; 0 means NULL (not yet).
+#define PHOENIX_JOB_COLUMNS                                                                        \
+  "id, owner_chat, kind, parameters, status, progress, result,"                                    \
+  " coalesce(floor(extract(epoch FROM created_at))::bigint, 0),"                                   \
+  " coalesce(floor(extract(epoch FROM started_at))::bigint, 0),"                                   \
+  " coalesce(floor(extract(epoch FROM finished_at))::bigint, 0)"
+
+struct statement {
+  const char* name;
+  const char* sql;
+};
+
+// Every statement run() uses. Parameters carry all data; the SQL is fixed.
+constexpr statement statements[] = {
+    // One row per chat (exec folds repeats into the count): ON CONFLICT may
+    // not touch a row twice in one statement.
+    {"upsert_users",
+     "INSERT INTO users (chat_id, username, language, first_seen, last_seen, request_count, active)"
+     " SELECT c, u, l, now(), now(), n, true"
+     " FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[]) AS seen(c, u, l, n)"
+     " ON CONFLICT (chat_id) DO UPDATE SET username = EXCLUDED.username,"
+     " language = EXCLUDED.language, last_seen = now(),"
+     " request_count = users.request_count + EXCLUDED.request_count, active = true"},
+    {"set_user_active", "UPDATE users SET active = $2 WHERE chat_id = $1"},
+    {"load_user", "SELECT chat_id, username, language,"
+                  " floor(extract(epoch FROM first_seen))::bigint,"
+                  " floor(extract(epoch FROM last_seen))::bigint, request_count, active"
+                  " FROM users WHERE chat_id = $1"},
+    {"log_requests",
+     "INSERT INTO request_log (chat_id, command, arguments, latency_ms, outcome)"
+     " SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::text[])"},
+    {"subscribe",
+     "INSERT INTO subscriptions (chat_id, team_id) VALUES ($1, $2) ON CONFLICT DO NOTHING"},
+    {"unsubscribe", "DELETE FROM subscriptions WHERE chat_id = $1 AND team_id = $2"},
+    {"list_subscriptions", "SELECT team_id FROM subscriptions WHERE chat_id = $1 ORDER BY team_id"},
+    {"insert_job",
+     "INSERT INTO jobs (owner_chat, kind, parameters, status, progress, result,"
+     " created_at, started_at, finished_at)"
+     " VALUES ($1, $2, $3, $4, $5, $6, coalesce(to_timestamp(nullif($7::bigint, 0)), now()),"
+     " to_timestamp(nullif($8::bigint, 0)), to_timestamp(nullif($9::bigint, 0)))"
+     " RETURNING id"},
+    // A job with its id (the registry numbers jobs itself): inserted the first
+    // time, updated after. created 0 keeps the stored creation time. Saves are
+    // fire and forget and may overtake each other on different connections, so
+    // a status never goes back (queued < running < done/failed/cancelled).
+    {"update_job",
+     "INSERT INTO jobs (id, owner_chat, kind, parameters, status, progress, result,"
+     " created_at, started_at, finished_at)"
+     " VALUES ($1, $2, $3, $4, $5, $6, $7, coalesce(to_timestamp(nullif($8::bigint, 0)), now()),"
+     " to_timestamp(nullif($9::bigint, 0)), to_timestamp(nullif($10::bigint, 0)))"
+     " ON CONFLICT (id) DO UPDATE SET owner_chat = $2, kind = $3, parameters = $4, status = $5,"
+     " progress = $6, result = $7,"
+     " created_at = coalesce(to_timestamp(nullif($8::bigint, 0)), jobs.created_at),"
+     " started_at = to_timestamp(nullif($9::bigint, 0)),"
+     " finished_at = to_timestamp(nullif($10::bigint, 0))"
+     " WHERE (CASE jobs.status WHEN 'queued' THEN 0 WHEN 'running' THEN 1 ELSE 2 END)"
+     " <= (CASE EXCLUDED.status WHEN 'queued' THEN 0 WHEN 'running' THEN 1 ELSE 2 END)"},
+    {"max_job_id", "SELECT coalesce(max(id), 0) FROM jobs"},
+    {"load_job", "SELECT " PHOENIX_JOB_COLUMNS " FROM jobs WHERE id = $1"},
+    {"list_jobs",
+     "SELECT " PHOENIX_JOB_COLUMNS " FROM jobs WHERE owner_chat = $1 ORDER BY id DESC LIMIT $2"},
+    {"fail_interrupted_jobs",
+     "UPDATE jobs SET status = 'failed', result = 'interrupted', finished_at = now()"
+     " WHERE status IN ('queued', 'running')"},
+    {"get_offset",
+     "SELECT value::bigint FROM bot_state WHERE key = 'update_offset:' || $1::bigint"},
+    // May go down: Telegram renumbers its ids after a week without updates.
+    {"set_offset",
+     "INSERT INTO bot_state (key, value)"
+     " VALUES ('update_offset:' || $1::bigint, $2::bigint::text)"
+     " ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value RETURNING value::bigint"},
+    {"store_updates", "INSERT INTO update_inbox (bot_id, update_id, body)"
+                      " SELECT $1::bigint, * FROM unnest($2::bigint[], $3::text[])"
+                      " ON CONFLICT DO NOTHING"},
+    // A row written after its update was handled (the write and the record
+    // raced on two connections, or the process stopped before the poller
+    // saw the write's answer) is no work left: never replayed.
+    {"load_inbox", "SELECT update_id, body FROM update_inbox i WHERE bot_id = $1 AND NOT EXISTS"
+                   " (SELECT 1 FROM processed_updates p"
+                   "  WHERE p.bot_id = i.bot_id AND p.update_id = i.update_id)"
+                   " ORDER BY received_at, update_id"},
+    {"mark_processed", "WITH done AS (DELETE FROM update_inbox"
+                       "  WHERE bot_id = $1 AND update_id = ANY($2::bigint[]))"
+                       " INSERT INTO processed_updates (bot_id, update_id)"
+                       " SELECT $1::bigint, unnest($2::bigint[]) ON CONFLICT DO NOTHING"},
+    {"filter_processed", "SELECT update_id FROM processed_updates"
+                         " WHERE bot_id = $1 AND update_id = ANY($2::bigint[]) ORDER BY update_id"},
+    {"max_processed",
+     "SELECT coalesce(max(update_id), 0) FROM processed_updates WHERE bot_id = $1"},
+    {"prune_request_log",
+     "DELETE FROM request_log WHERE at < now() - make_interval(days => $1::int)"},
+    // Before processed_updates: its rows tell which inbox rows are done.
+    {"prune_update_inbox",
+     "DELETE FROM update_inbox i WHERE received_at < now() - make_interval(secs => $1::float8)"
+     " OR EXISTS (SELECT 1 FROM processed_updates p"
+     "  WHERE p.bot_id = i.bot_id AND p.update_id = i.update_id)"},
+    {"prune_processed_updates",
+     "DELETE FROM processed_updates WHERE at < now() - make_interval(days => $1::int)"},
+    // The newest job stays: the registry numbers new jobs on from max(id).
+    {"prune_jobs", "DELETE FROM jobs WHERE status IN ('done', 'failed', 'cancelled')"
+                   " AND finished_at < now() - make_interval(days => $1::int)"
+                   " AND id < (SELECT max(id) FROM jobs)"},
+    {"ping", "SELECT 1"},
+    {"ping_sleep", "SELECT pg_sleep($1::float8)"},
+};
+
+#undef PHOENIX_JOB_COLUMNS
+
+int64_t affected(const pqxx::result& r) {
+  return static_cast<int64_t>(r.affected_rows());
+}
+
+reply counted(int64_t n) {
+  reply out;
+  out.count = n;
+  return out;
+}
+
+reply listed(std::vector<int64_t> ids) {
+  reply out;
+  out.ids = std::move(ids);
+  return out;
+}
+
+reply failed(std::string message) {
+  reply out;
+  out.error = errc::statement;
+  out.message = std::move(message);
+  return out;
+}
+
+job_row read_job(const pqxx::row& r) {
+  job_row j;
+  j.id = r[0].as<int64_t>();
+  j.owner_chat = r[1].as<int64_t>();
+  j.kind = r[2].as<std::string>();
+  j.parameters = r[3].as<std::string>();
+  j.status = r[4].as<std::string>();
+  j.progress = r[5].as<std::string>();
+  j.result = r[6].as<std::string>();
+  j.created = r[7].as<int64_t>();
+  j.started = r[8].as<int64_t>();
+  j.finished = r[9].as<int64_t>();
+  return j;
+}
+
+std::vector<int64_t> read_ids(const pqxx::result& r) {
+  std::vector<int64_t> ids;
+  ids.reserve(r.size());
+  for (const auto& row : r)
+    ids.push_back(row[0].as<int64_t>());
+  return ids;
+}
+
+// One function per operation: a new operation without one does not compile.
+reply exec(pqxx::transaction_base& tx, const upsert_users& op) {
+  if (op.users.empty())
+    return {};
+  // By chat id (also a fixed lock order), repeats folded into one row.
+  std::map<int64_t, std::pair<const user_seen*, int64_t>> seen;
+  for (const auto& u : op.users) {
+    auto& [last, count] = seen[u.chat_id];
+    last = &u;
+    ++count;
+  }
+  std::vector<int64_t> chats, counts;
+  std::vector<std::string> names, languages;
+  for (const auto& [chat, row] : seen) {
+    chats.push_back(chat);
+    names.push_back(row.first->username);
+    languages.push_back(row.first->language);
+    counts.push_back(row.second);
+  }
+  return counted(
+      affected(tx.exec_prepared("upsert_users", array_literal(chats), array_literal(names),
+                                array_literal(languages), array_literal(counts))));
+}
+
+reply exec(pqxx::transaction_base& tx, const set_user_active& op) {
+  return counted(affected(tx.exec_prepared("set_user_active", op.chat_id, op.active)));
+}
+
+reply exec(pqxx::transaction_base& tx, const load_user& op) {
+  reply out;
+  const auto r = tx.exec_prepared("load_user", op.chat_id);
+  if (!r.empty()) {
+    user_row u;
+    u.chat_id = r[0][0].as<int64_t>();
+    u.username = r[0][1].as<std::string>();
+    u.language = r[0][2].as<std::string>();
+    u.first_seen = r[0][3].as<int64_t>();
+    u.last_seen = r[0][4].as<int64_t>();
+    u.request_count = r[0][5].as<int64_t>();
+    u.active = r[0][6].as<bool>();
+    out.user = std::move(u);
+  }
+  return out;
+}
+
+reply exec(pqxx::transaction_base& tx, const log_requests& op) {
+  if (op.rows.empty())
+    return {};
+  std::vector<int64_t> chats, latencies;
+  std::vector<std::string> commands, arguments, outcomes;
+  for (const auto& row : op.rows) {
+    chats.push_back(row.chat_id);
+    commands.push_back(row.command);
+    arguments.push_back(row.arguments);
+    latencies.push_back(row.latency_ms);
+    outcomes.push_back(row.outcome);
+  }
+  return counted(affected(tx.exec_prepared("log_requests", array_literal(chats),
+                                           array_literal(commands), array_literal(arguments),
+                                           array_literal(latencies), array_literal(outcomes))));
+}
+
+reply exec(pqxx::transaction_base& tx, const subscribe& op) {
+  return counted(affected(tx.exec_prepared("subscribe", op.chat_id, op.team_id)));
+}
+
+reply exec(pqxx::transaction_base& tx, const unsubscribe& op) {
+  return counted(affected(tx.exec_prepared("unsubscribe", op.chat_id, op.team_id)));
+}
+
+reply exec(pqxx::transaction_base& tx, const list_subscriptions& op) {
+  return listed(read_ids(tx.exec_prepared("list_subscriptions", op.chat_id)));
+}
+
+reply exec(pqxx::transaction_base& tx, const save_job& op) {
+  // Text parameters go NUL-terminated (a NUL would cut them short) and must
+  // be UTF-8: storable_text replaces what would fail.
+  const auto& j = op.job;
+  if (j.id == 0)
+    return counted(tx.exec_prepared1("insert_job", j.owner_chat, storable_text(j.kind),
+                                     storable_text(j.parameters), storable_text(j.status),
+                                     storable_text(j.progress), storable_text(j.result), j.created,
+                                     j.started, j.finished)[0]
+                       .as<int64_t>());
+  // 0 rows affected: an older state arrived late and was ignored.
+  tx.exec_prepared("update_job", j.id, j.owner_chat, storable_text(j.kind),
+                   storable_text(j.parameters), storable_text(j.status), storable_text(j.progress),
+                   storable_text(j.result), j.created, j.started, j.finished);
+  return counted(j.id);
+}
+
+reply exec(pqxx::transaction_base& tx, const max_job_id&) {
+  return counted(tx.exec_prepared1("max_job_id")[0].as<int64_t>());
+}
+
+reply exec(pqxx::transaction_base& tx, const load_job& op) {
+  reply out;
+  for (const auto& row : tx.exec_prepared("load_job", op.id))
+    out.jobs.push_back(read_job(row));
+  return out;
+}
+
+reply exec(pqxx::transaction_base& tx, const list_jobs& op) {
+  reply out;
+  for (const auto& row : tx.exec_prepared("list_jobs", op.owner_chat, op.limit))
+    out.jobs.push_back(read_job(row));
+  return out;
+}
+
+reply exec(pqxx::transaction_base& tx, const fail_interrupted_jobs&) {
+  return counted(affected(tx.exec_prepared("fail_interrupted_jobs")));
+}
+
+reply exec(pqxx::transaction_base& tx, const max_processed& op) {
+  return counted(tx.exec_prepared1("max_processed", op.bot_id)[0].as<int64_t>());
+}
+
+reply exec(pqxx::transaction_base& tx, const get_offset& op) {
+  const auto r = tx.exec_prepared("get_offset", op.bot_id);
+  return counted(r.empty() ? 0 : r[0][0].as<int64_t>());
+}
+
+reply exec(pqxx::transaction_base& tx, const set_offset& op) {
+  return counted(tx.exec_prepared1("set_offset", op.bot_id, op.offset)[0].as<int64_t>());
+}
+
+reply exec(pqxx::transaction_base& tx, const store_updates& op) {
+  if (op.update_ids.empty() || op.update_ids.size() != op.bodies.size())
+    return {};
+  return counted(affected(tx.exec_prepared("store_updates", op.bot_id, array_literal(op.update_ids),
+                                           array_literal(op.bodies))));
+}
+
+reply exec(pqxx::transaction_base& tx, const load_inbox& op) {
+  reply out;
+  for (const auto& row : tx.exec_prepared("load_inbox", op.bot_id)) {
+    out.ids.push_back(row[0].as<int64_t>());
+    out.bodies.push_back(row[1].as<std::string>());
+  }
+  out.count = static_cast<int64_t>(out.ids.size());
+  return out;
+}
+
+reply exec(pqxx::transaction_base& tx, const mark_processed& op) {
+  if (op.update_ids.empty())
+    return {};
+  return counted(
+      affected(tx.exec_prepared("mark_processed", op.bot_id, array_literal(op.update_ids))));
+}
+
+reply exec(pqxx::transaction_base& tx, const filter_processed& op) {
+  if (op.update_ids.empty())
+    return {};
+  return listed(
+      read_ids(tx.exec_prepared("filter_processed", op.bot_id, array_literal(op.update_ids))));
+}
+
+reply exec(pqxx::transaction_base& tx, const prune& op) {
+  // A negative age would put the cut-off in the future and delete everything.
+  if (op.request_log_days < 0 || op.processed_updates_days < 0 || op.inbox_max_age_s < 0 ||
+      op.jobs_keep_days < 0)
+    throw std::invalid_argument{"prune: negative retention"};
+  // One after the other (operands of + have no order): the inbox before the
+  // processed ids that mark its rows done.
+  int64_t deleted = affected(tx.exec_prepared("prune_request_log", op.request_log_days));
+  deleted += affected(tx.exec_prepared("prune_update_inbox", op.inbox_max_age_s));
+  deleted += affected(tx.exec_prepared("prune_processed_updates", op.processed_updates_days));
+  deleted += affected(tx.exec_prepared("prune_jobs", op.jobs_keep_days));
+  return counted(deleted);
+}
+
+reply exec(pqxx::transaction_base& tx, const ping& op) {
+  if (op.sleep_ms > 0)
+    tx.exec_prepared("ping_sleep", static_cast<double>(op.sleep_ms) / 1000.0);
+  else
+    tx.exec_prepared("ping");
+  return {};
+}
+
+} // namespace
+
+void prepare_statements(pqxx::connection& c) {
+  // prepare_now: a broken statement fails at start-up, not at first use.
+  for (const auto& s : statements) {
+    c.prepare(s.name, s.sql);
+    c.prepare_now(s.name);
+  }
+}
+
+reply run(pqxx::connection& c, const operation& op) {
+  try {
+    // Every operation is one statement (prune: four independent ones), so
+    // autocommit is as safe as a transaction and saves the BEGIN and COMMIT
+    // round trips: 1 instead of 3 per operation.
+    pqxx::nontransaction tx{c, name_of(op)};
+    auto out = std::visit([&tx](const auto& o) { return exec(tx, o); }, op);
+    if (out.ok())
+      tx.commit();
+    return out;
+  } catch (const pqxx::broken_connection&) {
+    throw; // the worker reconnects
+  } catch (const pqxx::in_doubt_error&) {
+    throw; // the commit may or may not have happened: the caller decides
+  } catch (const std::exception& e) {
+    // The statement failed on its own; the connection is still good.
+    return failed(std::string{name_of(op)} + ": " + e.what());
+  }
+}
+
+} // namespace phoenix::core::db

@@ -1,0 +1,188 @@
+#include "core/db/db_types.hpp"
+
+namespace phoenix::core::db {
+
+namespace {
+
+// One overload per operation: a new operation without one does not compile.
+// Idempotent: running it twice leaves the same state (and answer) as once.
+bool idempotent(const upsert_users&) {
+  return false;
+} // request_count + 1
+bool idempotent(const set_user_active&) {
+  return true;
+}
+bool idempotent(const load_user&) {
+  return true;
+}
+bool idempotent(const log_requests&) {
+  return false;
+} // appends rows
+bool idempotent(const subscribe&) {
+  return true;
+} // ON CONFLICT DO NOTHING
+bool idempotent(const unsubscribe&) {
+  return true;
+}
+bool idempotent(const list_subscriptions&) {
+  return true;
+}
+bool idempotent(const save_job& op) {
+  return op.job.id != 0;
+} // id 0 inserts a new job
+bool idempotent(const load_job&) {
+  return true;
+}
+bool idempotent(const list_jobs&) {
+  return true;
+}
+bool idempotent(const fail_interrupted_jobs&) {
+  return true;
+}
+bool idempotent(const get_offset&) {
+  return true;
+}
+bool idempotent(const max_processed&) {
+  return true;
+}
+bool idempotent(const set_offset&) {
+  return true;
+} // keeps the greater offset
+bool idempotent(const max_job_id&) {
+  return true;
+}
+bool idempotent(const store_updates&) {
+  return true;
+} // ON CONFLICT DO NOTHING
+bool idempotent(const load_inbox&) {
+  return true;
+}
+bool idempotent(const mark_processed&) {
+  return true;
+} // ON CONFLICT DO NOTHING
+bool idempotent(const filter_processed&) {
+  return true;
+}
+bool idempotent(const prune&) {
+  return true;
+}
+bool idempotent(const ping&) {
+  return true;
+}
+
+const char* name(const upsert_users&) {
+  return "upsert_users";
+}
+const char* name(const set_user_active&) {
+  return "set_user_active";
+}
+const char* name(const load_user&) {
+  return "load_user";
+}
+const char* name(const log_requests&) {
+  return "log_requests";
+}
+const char* name(const subscribe&) {
+  return "subscribe";
+}
+const char* name(const unsubscribe&) {
+  return "unsubscribe";
+}
+const char* name(const list_subscriptions&) {
+  return "list_subscriptions";
+}
+const char* name(const save_job&) {
+  return "save_job";
+}
+const char* name(const load_job&) {
+  return "load_job";
+}
+const char* name(const list_jobs&) {
+  return "list_jobs";
+}
+const char* name(const fail_interrupted_jobs&) {
+  return "fail_interrupted_jobs";
+}
+const char* name(const get_offset&) {
+  return "get_offset";
+}
+const char* name(const max_processed&) {
+  return "max_processed";
+}
+const char* name(const set_offset&) {
+  return "set_offset";
+}
+const char* name(const max_job_id&) {
+  return "max_job_id";
+}
+const char* name(const store_updates&) {
+  return "store_updates";
+}
+const char* name(const load_inbox&) {
+  return "load_inbox";
+}
+const char* name(const mark_processed&) {
+  return "mark_processed";
+}
+const char* name(const filter_processed&) {
+  return "filter_processed";
+}
+const char* name(const prune&) {
+  return "prune";
+}
+const char* name(const ping&) {
+  return "ping";
+}
+
+} // namespace
+
+bool is_idempotent(const operation& op) {
+  return std::visit([](const auto& o) { return idempotent(o); }, op);
+}
+
+const char* name_of(const operation& op) {
+  return std::visit([](const auto& o) { return name(o); }, op);
+}
+
+namespace {
+
+template <class T> void append(std::vector<T>& to, std::vector<T>& from) {
+  to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
+}
+
+} // namespace
+
+int64_t statement_count(const operation& op) {
+  // prune: request log, inbox, processed ids, jobs.
+  return std::holds_alternative<prune>(op) ? 4 : 1;
+}
+
+std::chrono::nanoseconds answer_deadline(const operation& op,
+                                         std::chrono::nanoseconds statement_timeout,
+                                         std::chrono::nanoseconds margin) {
+  return statement_timeout * statement_count(op) + margin;
+}
+
+bool is_batchable(const operation& op) {
+  return std::holds_alternative<upsert_users>(op) || std::holds_alternative<log_requests>(op) ||
+         std::holds_alternative<mark_processed>(op);
+}
+
+bool append_batch(operation& batch, operation&& more) {
+  if (batch.index() != more.index())
+    return false;
+  if (auto* users = std::get_if<upsert_users>(&more))
+    append(std::get<upsert_users>(batch).users, users->users);
+  else if (auto* rows = std::get_if<log_requests>(&more))
+    append(std::get<log_requests>(batch).rows, rows->rows);
+  else if (auto* ids = std::get_if<mark_processed>(&more)) {
+    auto& into = std::get<mark_processed>(batch);
+    if (into.bot_id != ids->bot_id)
+      return false;
+    append(into.update_ids, ids->update_ids);
+  } else
+    return false;
+  return true;
+}
+
+} // namespace phoenix::core::db

@@ -1,0 +1,209 @@
+// The database's typed operations and their answers. Actors send these (never
+// SQL text); core/db/db_operations.cpp runs each as a prepared statement.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace phoenix::core::db {
+
+/// A Telegram user as Phoenix remembers them.
+struct user_row {
+  int64_t chat_id = 0;
+  std::string username;
+  std::string language;
+  int64_t first_seen = 0; ///< unix seconds
+  int64_t last_seen = 0;
+  int64_t request_count = 0;
+  bool active = true;
+};
+
+/// One handled command, for the request log.
+struct request_row {
+  int64_t chat_id = 0;
+  std::string command;
+  std::string arguments;
+  int64_t latency_ms = 0;
+  std::string outcome; ///< ok, error, busy, ...
+};
+
+/// A background job (the job registry's durable copy).
+struct job_row {
+  int64_t id = 0; ///< 0 on insert: the database assigns it
+  int64_t owner_chat = 0;
+  std::string kind;
+  std::string parameters;
+  std::string status; ///< queued, running, done, failed, cancelled
+  std::string progress;
+  std::string result;
+  int64_t created = 0; ///< unix seconds; 0: not yet
+  int64_t started = 0;
+  int64_t finished = 0;
+};
+
+// --- operations -------------------------------------------------------------
+
+/// A user seen in an update.
+struct user_seen {
+  int64_t chat_id = 0;
+  std::string username;
+  std::string language;
+};
+/// Inserts or refreshes users in one round trip: last_seen = now, active
+/// again, request_count + 1 per row (a chat seen twice counts twice; its last
+/// row's name and language win).
+struct upsert_users {
+  std::vector<user_seen> users;
+};
+/// Marks a user (in)active, e.g. after Telegram's 403 "blocked by the user".
+struct set_user_active {
+  int64_t chat_id = 0;
+  bool active = true;
+};
+struct load_user {
+  int64_t chat_id = 0;
+};
+/// Appends many request log rows in one round trip.
+struct log_requests {
+  std::vector<request_row> rows;
+};
+struct subscribe {
+  int64_t chat_id = 0;
+  int64_t team_id = 0;
+};
+struct unsubscribe {
+  int64_t chat_id = 0;
+  int64_t team_id = 0;
+};
+struct list_subscriptions {
+  int64_t chat_id = 0;
+};
+/// Inserts (id 0) or updates a job; answers its id.
+struct save_job {
+  job_row job;
+};
+struct load_job {
+  int64_t id = 0;
+};
+/// The newest jobs of one chat.
+struct list_jobs {
+  int64_t owner_chat = 0;
+  int64_t limit = 10;
+};
+/// The highest job id used so far (0 if none): the registry numbers on from it.
+struct max_job_id {};
+/// Start-up: jobs left queued or running by a crash become failed ("interrupted").
+struct fail_interrupted_jobs {};
+// Update state is kept per bot (its numeric id, from getMe): a database
+// reused with another token starts clean instead of skipping that bot's
+// updates as repeats.
+
+/// The last offset confirmed to Telegram (0 if none yet). For operators only:
+/// the poller never sends a stored offset (Telegram may renumber its ids).
+struct get_offset {
+  int64_t bot_id = 0;
+};
+struct set_offset {
+  int64_t bot_id = 0;
+  int64_t offset = 0;
+};
+/// Records many handled update ids in one round trip (the dedupe window) and
+/// removes them from the inbox.
+struct mark_processed {
+  int64_t bot_id = 0;
+  std::vector<int64_t> update_ids;
+};
+/// Keeps received updates (id, encoded update) until they are handled.
+struct store_updates {
+  int64_t bot_id = 0;
+  std::vector<int64_t> update_ids;
+  std::vector<std::string> bodies;
+};
+/// The updates received but not handled before (a restart's work), oldest first.
+struct load_inbox {
+  int64_t bot_id = 0;
+};
+/// Which of these update ids were handled already.
+struct filter_processed {
+  int64_t bot_id = 0;
+  std::vector<int64_t> update_ids;
+};
+/// The highest update id recorded as handled (0 if none): read at start, so
+/// that later ids, which this process is the first to see, skip filter_processed.
+struct max_processed {
+  int64_t bot_id = 0;
+};
+/// Retention: deletes what is older than these. Inbox rows go once their
+/// update is done (its id in processed_updates) or older than
+/// inbox_max_age_s (handlers.max-update-age: never handled any more); jobs
+/// once finished (done, failed, cancelled) more than jobs_keep_days ago
+/// (jobs.keep-days; the newest job always stays, job numbers go on from it).
+struct prune {
+  int64_t request_log_days = 30;
+  int64_t processed_updates_days = 2;
+  int64_t inbox_max_age_s = 3600;
+  int64_t jobs_keep_days = 30;
+};
+/// Health check; `sleep_ms` > 0 holds the connection that long (tests, diagnostics).
+struct ping {
+  int64_t sleep_ms = 0;
+};
+
+using operation =
+    std::variant<upsert_users, set_user_active, load_user, log_requests, subscribe, unsubscribe,
+                 list_subscriptions, save_job, load_job, list_jobs, max_job_id,
+                 fail_interrupted_jobs, get_offset, set_offset, store_updates, load_inbox,
+                 mark_processed, filter_processed, max_processed, prune, ping>;
+
+/// Whether the operation may run twice without harm (then a call that met a
+/// broken connection is retried once on a fresh one).
+bool is_idempotent(const operation& op);
+
+/// The operation's name, for logs and stats.
+const char* name_of(const operation& op);
+
+/// Statements the operation runs (each may take up to the statement timeout).
+int64_t statement_count(const operation& op);
+
+/// How long a worker may take to answer `op` before the pool gives it up as
+/// lost: statement_timeout per statement plus `margin` (connecting,
+/// preparing, the round trips).
+std::chrono::nanoseconds answer_deadline(const operation& op,
+                                         std::chrono::nanoseconds statement_timeout,
+                                         std::chrono::nanoseconds margin);
+
+/// Whether rows of this operation may join others of its kind in one
+/// statement: users seen, request log rows, processed update ids.
+bool is_batchable(const operation& op);
+
+/// Appends the rows of `more` to `batch` when both are the same batchable
+/// kind, and says whether it did.
+bool append_batch(operation& batch, operation&& more);
+
+// --- answers ----------------------------------------------------------------
+
+/// How an operation failed.
+enum class errc : uint8_t {
+  none,
+  busy,        ///< pool and queue full, or no connection within db.acquire-timeout
+  unavailable, ///< no connection to the server (down, restarting, refused)
+  statement,   ///< the statement failed (constraint, bad value): not retried
+};
+
+struct reply {
+  errc error = errc::none;
+  std::string message; ///< for logs; user-facing text is the caller's choice
+  int64_t count = 0;   ///< rows affected, ids returned, offset, ...
+  std::vector<int64_t> ids;
+  std::optional<user_row> user;
+  std::vector<job_row> jobs;
+  std::vector<std::string> bodies; ///< load_inbox: the encoded updates, as `ids`
+
+  bool ok() const { return error == errc::none; }
+};
+
+} // namespace phoenix::core::db

@@ -1,0 +1,131 @@
+#include "core/telegram/send_limiter.hpp"
+
+#include <algorithm>
+
+namespace phoenix::core {
+namespace {
+
+using namespace std::chrono_literals;
+using time_point = std::chrono::steady_clock::time_point;
+
+// Longest window kept: after this much idle time a user has no history that
+// could still matter (a chat: this plus the jitter margin).
+constexpr auto idle_after = 60s;
+// Scanning for idle entries at most this often keeps the cost amortized.
+constexpr auto cleanup_every = 1s;
+
+// The log holds the last `limit` sends; the oldest one leaving its window
+// frees the next slot.
+time_point window_slot(const std::deque<time_point>& log, int limit,
+                       std::chrono::steady_clock::duration window, time_point now) {
+  if (limit <= 0 || log.size() < static_cast<std::size_t>(limit))
+    return now;
+  return std::max(now, log.front() + window);
+}
+
+void record(std::deque<time_point>& log, int limit, time_point now) {
+  if (limit <= 0)
+    return;
+  // Sorted even if sends are reported out of order, so the front is the oldest.
+  log.insert(std::upper_bound(log.begin(), log.end(), now), now);
+  while (log.size() > static_cast<std::size_t>(limit))
+    log.pop_front();
+}
+
+} // namespace
+
+send_limiter::send_limiter(send_limits limits)
+    : limits_(limits), second_window_(1s + limits.jitter_margin),
+      minute_window_(60s + limits.jitter_margin), idle_after_(idle_after + limits.jitter_margin) {}
+
+send_limiter::time_point send_limiter::next_slot(int64_t chat_id, bool is_group,
+                                                 time_point now) const {
+  time_point slot = std::max(now, paused_until_);
+  slot = std::max(slot, window_slot(global_, limits_.global_per_second, second_window_, now));
+  auto found = chats_.find(chat_id);
+  if (found != chats_.end()) {
+    const chat_log& chat = found->second;
+    slot =
+        std::max(slot, window_slot(chat.last_second, limits_.chat_per_second, second_window_, now));
+    if (is_group)
+      slot = std::max(slot,
+                      window_slot(chat.last_minute, limits_.group_per_minute, minute_window_, now));
+  }
+  return slot;
+}
+
+void send_limiter::on_send(int64_t chat_id, bool is_group, time_point now) {
+  forget_idle_chats(now);
+  record(global_, limits_.global_per_second, now);
+  chat_log& chat = chats_[chat_id];
+  chat.last_send = now;
+  record(chat.last_second, limits_.chat_per_second, now);
+  if (is_group)
+    record(chat.last_minute, limits_.group_per_minute, now);
+}
+
+void send_limiter::pause_all_until(time_point until) {
+  paused_until_ = std::max(paused_until_, until);
+}
+
+void send_limiter::forget_idle_chats(time_point now) {
+  if (now - last_cleanup_ < cleanup_every)
+    return;
+  last_cleanup_ = now;
+  for (auto it = chats_.begin(); it != chats_.end();) {
+    if (now - it->second.last_send >= idle_after_)
+      it = chats_.erase(it);
+    else
+      ++it;
+  }
+}
+
+flood_guard::flood_guard(int commands_per_minute) : per_minute_(commands_per_minute) {}
+
+flood_guard::user_log& flood_guard::seen(int64_t user_id, time_point now) {
+  forget_idle_users(now);
+  user_log& user = users_[user_id];
+  user.last_seen = now;
+  return user;
+}
+
+flood_guard::verdict flood_guard::warn_once(user_log& user) {
+  if (user.warned)
+    return verdict::ignore;
+  user.warned = true;
+  return verdict::warn;
+}
+
+flood_guard::verdict flood_guard::on_command(int64_t user_id, time_point now) {
+  if (per_minute_ <= 0)
+    return verdict::allow;
+  user_log& user = seen(user_id, now);
+  while (!user.allowed.empty() && now - user.allowed.front() >= 60s)
+    user.allowed.pop_front();
+  if (user.allowed.size() < static_cast<std::size_t>(per_minute_)) {
+    user.allowed.push_back(now);
+    user.warned = false; // calm again: a later burst earns a new notice
+    return verdict::allow;
+  }
+  return warn_once(user);
+}
+
+flood_guard::verdict flood_guard::on_queue_full(int64_t user_id, time_point now) {
+  if (per_minute_ <= 0)
+    return verdict::warn;
+  return warn_once(seen(user_id, now));
+}
+
+void flood_guard::forget_idle_users(time_point now) {
+  if (now - last_cleanup_ < cleanup_every)
+    return;
+  last_cleanup_ = now;
+  for (auto it = users_.begin(); it != users_.end();) {
+    if (now - it->second.last_seen >= idle_after)
+      it = users_.erase(it);
+    else
+      ++it;
+  }
+}
+
+} // namespace phoenix::core
