@@ -147,7 +147,7 @@ BOOST_AUTO_TEST_CASE(a_transient_failure_is_given_up_after_max_attempts) {
 BOOST_AUTO_TEST_CASE(an_edge_that_never_answers_counts_as_a_timeout_and_is_retried) {
   start();
   send(4, "silence");
-  edge.next(); // held: no answer ever
+  edge.next();                             // held: no answer ever
   vs.advance(config.request_timeout + 6s); // past the edge's margin: a timeout
   vs.advance(100ms);                       // the first backoff (full jitter, at most 100 ms)
   BOOST_TEST(edge.count() == 2u);
