@@ -22,7 +22,9 @@ db::reply error_reply(db::errc code, std::string message) {
   return r;
 }
 
-db_connection_slot& open_slot(self_pointer self) {
+// `intake`: the connection becomes the intake's if the pool has none yet
+// (a pool of one connection shares it).
+db_connection_slot& open_slot(self_pointer self, bool intake = false) {
   auto& st = self->state;
   db_worker_actor worker;
   if (st.config.spawn_worker) {
@@ -33,8 +35,27 @@ db_connection_slot& open_slot(self_pointer self) {
                                                       caf::actor_cast<caf::actor>(self));
   }
   auto now = self->clock().now();
-  st.slots.push_back(db_connection_slot{worker, now, now, false});
+  intake = intake && st.config.pool_max >= 2 &&
+           std::none_of(st.slots.begin(), st.slots.end(), [](auto& s) { return s.intake; });
+  st.slots.push_back(db_connection_slot{worker, now, now, false, intake});
   return st.slots.back();
+}
+
+// The update intake takes its own connection, else any free one; other work
+// takes any but the intake's, which it gets only when the pool is full. Null:
+// open a connection if the pool may grow, else queue.
+db_connection_slot* free_slot(self_pointer self, bool intake) {
+  auto& st = self->state;
+  db_connection_slot* other = nullptr;
+  for (auto& s : st.slots) {
+    if (s.busy)
+      continue;
+    if (s.intake == intake)
+      return &s;
+    if (!other)
+      other = &s;
+  }
+  return intake || st.slots.size() >= st.config.pool_max ? other : nullptr;
 }
 
 void run_on(self_pointer self, db_worker_actor worker, db::operation op, promise_list waiters);
@@ -167,14 +188,16 @@ void run_on(self_pointer self, db_worker_actor worker, db::operation op, promise
           });
 }
 
-// Queued requests all wait the same acquire-timeout, so the front of the FIFO
-// queue always expires first: one timer for it is enough.
+// Queued requests all wait the same acquire-timeout: one timer, for the
+// earliest deadline (the intake's steps queue ahead of older requests).
 void arm_expiry(self_pointer self) {
   auto& st = self->state;
   if (st.expiry_armed || st.queue.empty())
     return;
   st.expiry_armed = true;
-  auto wait = st.queue.front().deadline - self->clock().now();
+  auto first = std::min_element(st.queue.begin(), st.queue.end(),
+                                [](auto& a, auto& b) { return a.deadline < b.deadline; });
+  auto wait = first->deadline - self->clock().now();
   self->delayed_send(self, std::max(wait, caf::timespan::zero()), db_expire_atom::value);
 }
 
@@ -206,7 +229,11 @@ void enqueue(self_pointer self, db::operation op, caf::typed_response_promise<db
     ++st.stats.batched;
   } else if (st.queue.size() < st.config.queue_max) {
     auto deadline = self->clock().now() + st.config.acquire_timeout;
-    st.queue.push_back(db_queued{deadline, std::move(op), {promise}});
+    bool intake = db::is_intake(op);
+    auto pos = st.queue.end();
+    if (intake) // behind the intake's earlier steps, ahead of the rest
+      pos = std::find_if(st.queue.begin(), st.queue.end(), [](auto& q) { return !q.intake; });
+    st.queue.insert(pos, db_queued{deadline, std::move(op), {promise}, intake});
     arm_expiry(self);
   } else {
     ++st.stats.timeouts;
@@ -259,8 +286,8 @@ db_pool_actor::behavior_type db_pool(self_pointer self, db_pool_config config) {
   st.conninfo = core::db::with_connection_defaults(st.config.uri, limits);
   st.config.pool_max = std::max<size_t>(1, st.config.pool_max);
   st.config.pool_min = std::min(st.config.pool_min, st.config.pool_max);
-  for (size_t i = 0; i < st.config.pool_min; ++i)
-    self->send(open_slot(self).worker, db_connect_atom::value);
+  for (size_t i = 0; i < st.config.pool_min; ++i) // the first is the intake's
+    self->send(open_slot(self, true).worker, db_connect_atom::value);
   // Workers are linked so that they stop with the pool; one that dies alone
   // (its slot already answered by run_on's error path) must not take the pool down.
   self->set_exit_handler([self](caf::exit_msg& msg) {
@@ -280,13 +307,13 @@ db_pool_actor::behavior_type db_pool(self_pointer self, db_pool_config config) {
       [self](db_atom, db::operation& op) -> caf::result<db::reply> {
         auto& st = self->state;
         auto promise = self->make_response_promise<db::reply>();
-        auto free = std::find_if(st.slots.begin(), st.slots.end(), [](auto& s) { return !s.busy; });
+        bool intake = db::is_intake(op);
         if (waits_for_its_batch(st, op))
           enqueue(self, std::move(op), promise);
-        else if (free != st.slots.end())
+        else if (auto* free = free_slot(self, intake))
           run_on(self, free->worker, std::move(op), {promise});
         else if (st.slots.size() < st.config.pool_max)
-          run_on(self, open_slot(self).worker, std::move(op), {promise});
+          run_on(self, open_slot(self, intake).worker, std::move(op), {promise});
         else
           enqueue(self, std::move(op), promise);
         return promise;
@@ -295,14 +322,15 @@ db_pool_actor::behavior_type db_pool(self_pointer self, db_pool_config config) {
         auto& st = self->state;
         st.expiry_armed = false;
         auto now = self->clock().now();
-        while (!st.queue.empty() && st.queue.front().deadline <= now) {
-          auto& expired = st.queue.front();
-          st.stats.timeouts += expired.waiters.size();
-          for (auto& w : expired.waiters)
-            w.deliver(
-                error_reply(db::errc::busy, "database busy: no connection within the timeout"));
-          st.queue.pop_front();
-        }
+        auto expired = [now](const db_queued& q) { return q.deadline <= now; };
+        for (auto& q : st.queue)
+          if (expired(q)) {
+            st.stats.timeouts += q.waiters.size();
+            for (auto& w : q.waiters)
+              w.deliver(
+                  error_reply(db::errc::busy, "database busy: no connection within the timeout"));
+          }
+        st.queue.erase(std::remove_if(st.queue.begin(), st.queue.end(), expired), st.queue.end());
         arm_expiry(self);
       },
       [self, tick](db_tick_atom) {

@@ -45,6 +45,10 @@ struct db_connection_slot {
   caf::actor_clock::time_point opened;
   caf::actor_clock::time_point idle_since;
   bool busy = false;
+  /// Kept warm for the update intake (core::db::is_intake): its server process
+  /// has run the intake's statements before, and bookkeeping rows take it only
+  /// when no other connection is free or can be opened.
+  bool intake = false;
 };
 
 /// Requests waiting for a connection. Batchable operations (users seen, request
@@ -54,6 +58,7 @@ struct db_queued {
   caf::actor_clock::time_point deadline;
   core::db::operation op;
   std::vector<caf::typed_response_promise<core::db::reply>> waiters;
+  bool intake = false; ///< queued ahead of all but other intake steps
 };
 
 struct db_pool_state {

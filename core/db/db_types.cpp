@@ -168,6 +168,13 @@ bool is_batchable(const operation& op) {
          std::holds_alternative<mark_processed>(op);
 }
 
+bool is_intake(const operation& op) {
+  return std::holds_alternative<store_updates>(op) ||
+         std::holds_alternative<filter_processed>(op) || std::holds_alternative<get_offset>(op) ||
+         std::holds_alternative<set_offset>(op) || std::holds_alternative<max_processed>(op) ||
+         std::holds_alternative<load_inbox>(op);
+}
+
 bool append_batch(operation& batch, operation&& more) {
   if (batch.index() != more.index())
     return false;

@@ -180,6 +180,11 @@ std::chrono::nanoseconds answer_deadline(const operation& op,
 /// statement: users seen, request log rows, processed update ids.
 bool is_batchable(const operation& op);
 
+/// Whether the operation is a step of the update intake (inbox writes, the
+/// check for updates handled before a restart, offsets, the inbox at start):
+/// every update waits for these, so the pool runs them first.
+bool is_intake(const operation& op);
+
 /// Appends the rows of `more` to `batch` when both are the same batchable
 /// kind, and says whether it did.
 bool append_batch(operation& batch, operation&& more);

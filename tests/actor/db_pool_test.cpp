@@ -27,13 +27,15 @@ BOOST_AUTO_TEST_CASE(pool_min_connections_are_opened_at_start) {
 BOOST_AUTO_TEST_CASE(an_operation_runs_on_a_free_worker_and_its_reply_comes_back) {
   start();
   request_user(7);
-  BOOST_TEST(workers.size() == 1u); // the connection opened at start
-  BOOST_TEST(next_user(0) == 7);
+  // The connection opened at start is kept for the update intake; other work
+  // opens another while the pool may grow.
+  BOOST_TEST(workers.size() == 2u);
+  BOOST_TEST(next_user(1) == 7);
   BOOST_TEST(stats().in_use == 1u);
   BOOST_TEST(user.count() == 0u); // not before the worker answers
   db::reply found;
   found.user = db::user_row{7, "ann", "en", 1, 2, 3, true};
-  worker(0).reply(worker(0).last(), found);
+  worker(1).reply(worker(1).last(), found);
   BOOST_REQUIRE_EQUAL(user.count(), 1u);
   BOOST_REQUIRE(user.last().ok());
   BOOST_TEST(user.last().user->username == "ann");
@@ -47,19 +49,38 @@ BOOST_AUTO_TEST_CASE(operations_beyond_pool_max_queue_and_run_in_fifo_order) {
   for (int64_t chat = 1; chat <= 5; ++chat)
     request_user(chat);
   BOOST_REQUIRE_EQUAL(workers.size(), 2u); // pool-max
-  BOOST_TEST(next_user(0) == 1);
-  BOOST_TEST(next_user(1) == 2);
+  BOOST_TEST(next_user(1) == 1);
+  BOOST_TEST(next_user(0) == 2); // the intake's connection, lent as the pool is full
   BOOST_TEST(stats().waiting == 3u);
-  answer(1, 2);
-  BOOST_TEST(next_user(1) == 3); // the oldest queued goes to the worker freed first
-  answer(0, 1);
-  BOOST_TEST(next_user(0) == 4);
-  answer(1, 3);
-  BOOST_TEST(next_user(1) == 5);
-  answer(1, 5);
-  answer(0, 4);
+  answer(0, 2);
+  BOOST_TEST(next_user(0) == 3); // the oldest queued goes to the worker freed first
+  answer(1, 1);
+  BOOST_TEST(next_user(1) == 4);
+  answer(0, 3);
+  BOOST_TEST(next_user(0) == 5);
+  answer(0, 5);
+  answer(1, 4);
   BOOST_TEST(answered_counts() == (counts{2, 1, 3, 5, 4}));
   BOOST_TEST(stats().waiting == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(the_update_intake_keeps_its_connection_and_queues_ahead_of_other_work) {
+  config.pool_min = 2;
+  start();
+  request(db::store_updates{1, {10}, {"{}"}});
+  BOOST_TEST(std::holds_alternative<db::store_updates>(next_op(0))); // the warm one
+  answer(0, 1);
+  request_user(1); // the pool is full: both connections busy, then a queue
+  request_user(2);
+  request_user(3);
+  BOOST_TEST(next_user(1) == 1);
+  BOOST_TEST(next_user(0) == 2);
+  request(db::store_updates{1, {11}, {"{}"}}); // after user 3, but first to go
+  BOOST_TEST(stats().waiting == 2u);
+  answer(1, 1);
+  BOOST_TEST(std::holds_alternative<db::store_updates>(next_op(1)));
+  answer(0, 2);
+  BOOST_TEST(next_user(0) == 3);
 }
 
 BOOST_AUTO_TEST_CASE(a_full_queue_answers_busy_at_once) {
@@ -116,16 +137,16 @@ BOOST_AUTO_TEST_CASE(batchable_operations_queued_together_run_as_one) {
 
 BOOST_AUTO_TEST_CASE(rows_of_a_batch_in_flight_wait_for_it_while_other_work_runs) {
   start();
-  request(db::mark_processed{1, {1}}); // runs on the open connection
+  request(db::mark_processed{1, {1}}); // opens a connection (the first is the intake's)
   request(db::mark_processed{1, {2}}); // waits for its kind's batch, though a slot is free
-  request_user(5);                     // other work takes a second connection
+  request_user(5);                     // other work takes the free one
   request(db::mark_processed{1, {3}}); // joins the waiting row
   BOOST_REQUIRE_EQUAL(workers.size(), 2u);
-  BOOST_TEST(std::holds_alternative<db::mark_processed>(next_op(0)));
-  BOOST_TEST(next_user(1) == 5);
+  BOOST_TEST(std::holds_alternative<db::mark_processed>(next_op(1)));
+  BOOST_TEST(next_user(0) == 5);
   BOOST_TEST(stats().waiting == 2u);
-  answer(0, 1);
-  auto op = next_op(0);
+  answer(1, 1);
+  auto op = next_op(1);
   BOOST_REQUIRE(std::holds_alternative<db::mark_processed>(op));
   BOOST_TEST(std::get<db::mark_processed>(op).update_ids == (counts{2, 3}));
 }

@@ -35,4 +35,14 @@ BOOST_AUTO_TEST_CASE(other_kinds_and_mixed_kinds_do_not) {
   BOOST_TEST(!is_batchable(filter_processed{}));
 }
 
+BOOST_AUTO_TEST_CASE(the_update_intake_is_told_apart_from_bookkeeping) {
+  for (operation op :
+       {operation{store_updates{}}, operation{filter_processed{}}, operation{get_offset{}},
+        operation{set_offset{}}, operation{max_processed{}}, operation{load_inbox{}}})
+    BOOST_TEST(is_intake(op), name_of(op));
+  for (operation op : {operation{upsert_users{}}, operation{log_requests{}},
+                       operation{mark_processed{}}, operation{load_user{}}, operation{ping{}}})
+    BOOST_TEST(!is_intake(op), name_of(op));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
