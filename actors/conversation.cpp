@@ -1,9 +1,10 @@
 #include "actors/conversation.hpp"
 
+#include "actors/reply_steps.hpp"
 #include "core/bot/bot_text.hpp"
 #include "core/bot/command_table.hpp"
+#include "core/bot/update_plan.hpp"
 #include "core/jobs/job_text.hpp"
-#include "core/telegram/command_parser.hpp"
 #include "core/text/html_text.hpp"
 
 #include <caf/all.hpp>
@@ -18,84 +19,46 @@ namespace db = core::db;
 
 void next(self_pointer self);
 
-bool is_group(const core::telegram_update& u) {
-  return u.chat_type == "group" || u.chat_type == "supergroup";
-}
-
 // The update is handled: log it, tell the dispatcher, take the next one.
 void finish(self_pointer self, const std::string& command, const std::string& arguments,
             const std::string& outcome) {
   auto& st = self->state;
   if (!st.current)
     return;
-  auto& u = *st.current;
   auto latency =
       std::chrono::duration_cast<std::chrono::milliseconds>(self->clock().now() - st.started);
-  if (!command.empty()) // fire and forget: a database outage never stops a reply
-    caf::anon_send(
-        st.config->db, db_atom::value,
-        db::operation{db::log_requests{{db::request_row{
-            st.chat_id, command, arguments, static_cast<int64_t>(latency.count()), outcome}}}});
-  self->send(st.dispatcher, tg_done_atom::value, u.update_id, st.chat_id);
+  if (!command.empty())
+    log_request(st.config->db, st.chat_id, command, arguments, latency, outcome);
+  self->send(st.dispatcher, tg_done_atom::value, st.current->update_id, st.chat_id);
   st.current.reset();
   next(self);
 }
 
-// How long a failing reply may still be retried: until the update (its
-// message date; a callback has none) is handlers.max-update-age old. At least
-// one try, even for an update replayed after a long outage.
-std::chrono::milliseconds retry_time(self_pointer self) {
+// Sends the calls of a reply one after another, then finishes. Transient
+// failures are the sender's to retry; a part that fails for good (or
+// expires) ends the update: the rest would fail alike.
+void send_parts(self_pointer self, std::shared_ptr<std::vector<outgoing_call>> calls, size_t index,
+                std::string command, std::string arguments, std::string outcome) {
   auto& st = self->state;
-  auto age = std::chrono::milliseconds{0};
-  if (st.current->date > 0)
-    age = std::chrono::duration_cast<std::chrono::milliseconds>(
-        std::chrono::system_clock::now().time_since_epoch() -
-        std::chrono::seconds{st.current->date});
-  auto left =
-      std::chrono::duration_cast<std::chrono::milliseconds>(st.config->update_max_age) - age;
-  return std::max(left, std::chrono::milliseconds{1});
-}
-
-// What became of a reply that Telegram did not take.
-std::string failed_outcome(const send_report& report) {
-  if (report.expired)
-    return "expired";
-  return report.error_code == 403 ? "blocked" : "refused";
-}
-
-// Sends the parts of a reply one after another (keyboard on the last), then
-// finishes. Transient failures are the sender's to retry; a part that fails
-// for good (or expires) ends the update: the rest would fail alike.
-void send_parts(self_pointer self, std::shared_ptr<std::vector<std::string>> parts, size_t index,
-                core::inline_keyboard keyboard, std::string command, std::string arguments,
-                std::string outcome) {
-  auto& st = self->state;
-  if (index >= parts->size())
+  if (index >= calls->size())
     return finish(self, command, arguments, outcome);
-  auto& u = *st.current;
-  bool last = index + 1 == parts->size();
-  outgoing_call call{"sendMessage",
-                     core::send_message_body(st.chat_id, (*parts)[index],
-                                             index == 0 ? u.message_id : 0,
-                                             last ? keyboard : core::inline_keyboard{}),
-                     st.chat_id,
-                     is_group(u),
-                     retry_time(self),
-                     !st.waited_for_data};
-  self->request(st.config->sender, caf::infinite, tg_send_atom::value, std::move(call))
+  self->request(st.config->sender, caf::infinite, tg_send_atom::value, (*calls)[index])
       .then(
           [=](send_report& report) {
             if (!report.ok)
               return finish(self, command, arguments, failed_outcome(report));
-            send_parts(self, parts, index + 1, keyboard, command, arguments, outcome);
+            send_parts(self, calls, index + 1, command, arguments, outcome);
           },
           [=](const caf::error&) { finish(self, command, arguments, "send failed"); });
 }
 
 void reply(self_pointer self, const std::string& html, core::inline_keyboard keyboard,
            const std::string& command, const std::string& arguments, const std::string& outcome) {
-  auto parts = std::make_shared<std::vector<std::string>>(core::split_message(html));
-  send_parts(self, std::move(parts), 0, std::move(keyboard), command, arguments, outcome);
+  auto& st = self->state;
+  auto calls = std::make_shared<std::vector<outgoing_call>>(
+      reply_calls(*st.current, st.chat_id, html, keyboard,
+                  retry_window(*st.current, st.config->update_max_age), !st.waited_for_data));
+  send_parts(self, std::move(calls), 0, command, arguments, outcome);
 }
 
 // Asks the football front, then renders; upstream errors become one sentence.
@@ -181,16 +144,7 @@ void run(self_pointer self, core::command_work work) {
   std::visit(runner{self, work.command, work.arguments}, work.action);
 }
 
-core::command_context context_of(self_pointer self) {
-  auto& config = *self->state.config;
-  auto now = std::chrono::duration_cast<std::chrono::seconds>(
-                 std::chrono::system_clock::now().time_since_epoch())
-                 .count();
-  return {self->state.current->first_name, now, config.zone.offset_minutes_at(now),
-          config.timezone};
-}
-
-void callback(self_pointer self) {
+void callback(self_pointer self, core::command_work work) {
   auto& st = self->state;
   auto& u = *st.current;
   // Always answered, or the user's client shows a spinner.
@@ -198,37 +152,24 @@ void callback(self_pointer self) {
                  outgoing_call{"answerCallbackQuery",
                                core::answer_callback_query_body(u.callback_id, ""), 0, false,
                                std::chrono::milliseconds{0}, true});
-  run(self, core::work_for_callback(u.callback_data));
+  run(self, std::move(work));
 }
 
+// The dispatcher screened the update (flood guard); its plan says the rest.
 void handle(self_pointer self) {
   auto& st = self->state;
   auto& u = *st.current;
-  caf::anon_send(st.config->db, db_atom::value,
-                 db::operation{db::upsert_users{
-                     {{u.user_id != 0 ? u.user_id : st.chat_id, u.username, u.language}}}});
-  auto now = self->clock().now();
-  if (u.flood_notice) { // the chat's queue was full: one notice covers both limits
-    if (st.flood->on_queue_full(u.user_id, now) == core::flood_guard::verdict::ignore)
-      return finish(self, "", "", "");
-    return reply(self, core::queue_full_text(), {}, "flood", "", "queue full");
-  }
-  bool is_callback = u.type == core::telegram_update::kind::callback_query;
-  auto cmd = is_callback ? std::nullopt : core::parse_command(u.text, st.config->bot_username);
-  if (is_callback || cmd) { // flood control counts commands only, never chatter
-    auto verdict = st.flood->on_command(u.user_id, now);
-    if (verdict == core::flood_guard::verdict::ignore)
-      return finish(self, "", "", "");
-    if (verdict == core::flood_guard::verdict::warn)
-      return reply(self, core::flood_warning_text(), {}, "flood", "", "flood");
-  }
-  if (is_callback)
-    return callback(self);
-  if (cmd)
-    return run(self, core::work_for_command(*cmd, context_of(self)));
-  if (is_group(u)) // plain chatter in a group is not for us
+  note_user(st.config->db, u, st.chat_id);
+  auto plan = core::plan_update(u, st.config->bot_username, context_for(*st.config, u));
+  switch (plan.what) {
+  case core::update_plan::kind::nothing:
     return finish(self, "", "", "");
-  reply(self, core::not_a_command_text(), {}, "text", "", "not a command");
+  case core::update_plan::kind::callback:
+    return callback(self, std::move(plan.work));
+  case core::update_plan::kind::reply:
+  case core::update_plan::kind::work:
+    return run(self, std::move(plan.work));
+  }
 }
 
 void arm_idle(self_pointer self) {
@@ -263,7 +204,6 @@ conversation_actor::behavior_type conversation(self_pointer self,
                                                std::shared_ptr<const conversation_config> config,
                                                int64_t chat_id, dispatcher_actor dispatcher) {
   auto& st = self->state;
-  st.flood = std::make_unique<core::flood_guard>(config->commands_per_minute);
   st.config = std::move(config);
   st.chat_id = chat_id;
   st.dispatcher = std::move(dispatcher);

@@ -40,7 +40,6 @@ struct conversation_state {
   std::optional<core::telegram_update> current;
   caf::actor_clock::time_point started{};
   bool waited_for_data = false; ///< the current reply waited for API-Football
-  std::unique_ptr<core::flood_guard> flood;
   uint64_t idle_generation = 0; ///< only the newest idle timer counts
 };
 

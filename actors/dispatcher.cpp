@@ -1,5 +1,8 @@
 #include "actors/dispatcher.hpp"
 
+#include "actors/reply_steps.hpp"
+#include "core/bot/update_plan.hpp"
+
 #include <algorithm>
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
@@ -29,6 +32,79 @@ void report_done(self_pointer self, int64_t update_id, int64_t chat_id) {
                chat_id);
 }
 
+// The chat's updates that waited for a reply made from memory go to its
+// conversation, in order.
+void hand_on_waiting(self_pointer self, int64_t chat_id) {
+  auto& st = self->state;
+  auto pos = st.held.find(chat_id);
+  if (pos == st.held.end())
+    return;
+  if (pos->second.empty()) {
+    st.held.erase(pos);
+    return;
+  }
+  auto& chat = conversation_of(self, chat_id);
+  for (auto& h : pos->second)
+    self->send(chat, tg_update_atom::value, h.update);
+}
+
+// The reply from memory is out (or failed for good): logged, reported done.
+void answered(self_pointer self, const core::telegram_update& update,
+              const core::command_work& work, caf::actor_clock::time_point started,
+              const std::string& outcome) {
+  auto& st = self->state;
+  auto latency =
+      std::chrono::duration_cast<std::chrono::milliseconds>(self->clock().now() - started);
+  log_request(st.config->db, update.chat_id, work.command, work.arguments, latency, outcome);
+  if (auto pos = st.held.find(update.chat_id); pos != st.held.end() && !pos->second.empty())
+    pos->second.pop_front();
+  report_done(self, update.update_id, update.chat_id);
+  hand_on_waiting(self, update.chat_id);
+}
+
+// Sends a reply made from memory part by part, as a conversation would.
+void send_from_memory(self_pointer self, std::shared_ptr<std::vector<outgoing_call>> calls,
+                      size_t index, core::telegram_update update,
+                      std::shared_ptr<const core::command_work> work,
+                      caf::actor_clock::time_point started) {
+  auto& st = self->state;
+  auto outcome = std::get<core::reply_action>(work->action).outcome;
+  if (index >= calls->size())
+    return answered(self, update, *work, started, outcome);
+  self->request(st.config->sender, caf::infinite, tg_send_atom::value, (*calls)[index])
+      .then(
+          [=](send_report& report) {
+            if (!report.ok)
+              return answered(self, update, *work, started, failed_outcome(report));
+            send_from_memory(self, calls, index + 1, update, work, started);
+          },
+          [=](const caf::error&) { answered(self, update, *work, started, "send failed"); });
+}
+
+// A chat with nothing in flight whose update needs no data: answered here,
+// on the dispatcher's own thread, without waking its conversation. Returns
+// whether it was.
+bool answer_from_memory(self_pointer self, core::telegram_update& update) {
+  auto& st = self->state;
+  if (update.type != core::telegram_update::kind::message || st.held.count(update.chat_id) != 0)
+    return false;
+  auto plan = core::plan_update(update, st.config->bot_username, context_for(*st.config, update));
+  if (plan.what != core::update_plan::kind::reply && plan.what != core::update_plan::kind::nothing)
+    return false;
+  note_user(st.config->db, update, update.chat_id);
+  if (plan.what == core::update_plan::kind::nothing) {
+    report_done(self, update.update_id, update.chat_id);
+    return true;
+  }
+  auto work = std::make_shared<const core::command_work>(std::move(plan.work));
+  auto calls = std::make_shared<std::vector<outgoing_call>>(
+      reply_calls(update, update.chat_id, std::get<core::reply_action>(work->action).html, {},
+                  retry_window(update, st.config->update_max_age), true));
+  st.held[update.chat_id].push_back(held_update{update, 0, true});
+  send_from_memory(self, std::move(calls), 0, update, std::move(work), self->clock().now());
+  return true;
+}
+
 // A conversation ended while it held updates: they go, in order, to a new
 // one; the update it was handling counts a death, and after the second it
 // is given up (reported done and counted) so that it cannot stall the chat
@@ -42,6 +118,8 @@ void recover_chat(self_pointer self, int64_t chat_id, const caf::error& reason) 
   }
   auto& queue = pos->second;
   auto& first = queue.front();
+  if (first.from_memory)
+    return; // not the conversation's: the rest follow once it is answered
   if (++first.deaths >= deaths_before_giving_up) {
     ++st.failed;
     spdlog::error("dispatcher: update {} of chat {} given up: its conversation failed on it "
@@ -67,6 +145,7 @@ void recover_chat(self_pointer self, int64_t chat_id, const caf::error& reason) 
 
 dispatcher_actor::behavior_type dispatcher(self_pointer self,
                                            std::shared_ptr<const conversation_config> config) {
+  self->state.flood = core::flood_guard{config->commands_per_minute};
   self->state.config = std::move(config);
   // Conversations are linked so that they stop with the dispatcher; one that
   // stopped alone (it failed) leaves the map, and its updates are recovered.
@@ -85,9 +164,17 @@ dispatcher_actor::behavior_type dispatcher(self_pointer self,
         auto& st = self->state;
         if (!st.poller)
           st.poller = caf::actor_cast<caf::actor>(self->current_sender());
-        auto& chat = conversation_of(self, update.chat_id);
-        st.held[update.chat_id].push_back(held_update{update, 0});
-        self->send(chat, tg_update_atom::value, std::move(update));
+        auto verdict =
+            core::screen_update(st.flood, update, st.config->bot_username, self->clock().now());
+        if (verdict == core::flood_guard::verdict::ignore)
+          return report_done(self, update.update_id, update.chat_id);
+        if (answer_from_memory(self, update))
+          return;
+        auto& queue = st.held[update.chat_id];
+        queue.push_back(held_update{update, 0});
+        if (queue.front().from_memory)
+          return; // goes on once the reply ahead of it is out
+        self->send(conversation_of(self, update.chat_id), tg_update_atom::value, std::move(update));
       },
       [self](tg_done_atom, int64_t update_id, int64_t chat_id) {
         auto& st = self->state;

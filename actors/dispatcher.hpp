@@ -1,8 +1,12 @@
-// The dispatcher: one conversation per active chat, spawned on demand; idle
-// conversations stop themselves and leave the map.
+// The dispatcher: screens every update with the flood guard (one for all
+// chats, by user), answers replies made from memory itself when the chat has
+// nothing in flight (so that /help never waits behind other chats' work on
+// the shared workers), and hands the rest to one conversation per active
+// chat, spawned on demand; idle conversations stop themselves.
 #pragma once
 
 #include "actors/conversation.hpp"
+#include "core/telegram/send_limiter.hpp"
 #include "messages/actors.hpp"
 
 #include <caf/fwd.hpp>
@@ -17,6 +21,8 @@ namespace phoenix {
 struct held_update {
   core::telegram_update update;
   int deaths = 0; ///< conversations that died while handling it
+  /// Answered by the dispatcher itself: the chat's later updates wait for it.
+  bool from_memory = false;
 };
 
 struct dispatcher_state {
@@ -24,8 +30,9 @@ struct dispatcher_state {
   std::shared_ptr<const conversation_config> config;
   std::unordered_map<int64_t, conversation_actor> chats;
   std::unordered_map<int64_t, std::deque<held_update>> held; ///< per chat, in order
-  caf::actor poller;   ///< where handled updates are reported (the sender of updates)
-  uint64_t failed = 0; ///< updates given up: their conversation died twice on them
+  core::flood_guard flood{0}; ///< limits.user-commands-per-minute, by user
+  caf::actor poller;          ///< where handled updates are reported (the sender of updates)
+  uint64_t failed = 0;        ///< updates given up: their conversation died twice on them
 };
 
 dispatcher_actor::behavior_type

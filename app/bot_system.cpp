@@ -155,7 +155,7 @@ running_bot start_bot(caf::actor_system& sys, const settings& values) {
   // As many calls in flight as the HTTP client keeps connections to Telegram.
   sender.max_concurrent = static_cast<size_t>(values.net_max_connections_per_host);
   sender.db = bot.db;
-  bot.sender = sys.spawn(telegram_sender, sender);
+  bot.sender = sys.spawn<caf::detached>(telegram_sender, sender);
 
   job_registry_config jobs;
   jobs.limits = {static_cast<size_t>(values.jobs_max_running),
@@ -183,7 +183,7 @@ running_bot start_bot(caf::actor_system& sys, const settings& values) {
   conversations->sender = bot.sender;
   conversations->db = bot.db;
   conversations->jobs = bot.jobs;
-  bot.dispatcher = sys.spawn(dispatcher, conversations);
+  bot.dispatcher = sys.spawn<caf::detached>(dispatcher, conversations);
 
   lifecycle_parts parts;
   parts.workers = {caf::actor_cast<caf::actor>(bot.dispatcher),
@@ -205,7 +205,7 @@ running_bot start_bot(caf::actor_system& sys, const settings& values) {
   poller.dispatcher = bot.dispatcher;
   poller.db = bot.db;
   poller.lifecycle = bot.root;
-  bot.poller = sys.spawn(telegram_poller, poller);
+  bot.poller = sys.spawn<caf::detached>(telegram_poller, poller);
   caf::anon_send(bot.root, manage_atom::value, bot.poller);
   start_metrics(sys, values, bot);
   return bot;

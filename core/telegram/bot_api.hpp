@@ -52,6 +52,9 @@ struct telegram_update {
   /// Phoenix's own mark, not Telegram's: the chat's queue was full
   /// (handlers.max-queued-per-chat); answer with the flood notice instead.
   bool flood_notice = false;
+  /// Phoenix's own mark: the user is over limits.user-commands-per-minute
+  /// (the dispatcher's flood guard); answer with the warning instead.
+  bool too_fast = false;
 };
 
 struct decoded_updates {

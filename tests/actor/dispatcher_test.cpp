@@ -1,15 +1,21 @@
 // The dispatcher under virtual time: a conversation that dies reports its
 // updates (handed to a new one, or given up after a second death), so the
-// poller's low watermark keeps moving.
+// poller's low watermark keeps moving; replies made from memory for a chat
+// with nothing in flight come from the dispatcher itself, in the chat's
+// order; the flood guard screens every chat's commands by user.
 #include "actors/dispatcher.hpp"
+#include "core/bot/bot_text.hpp"
 #include "tests/actor/cache_fixture.hpp"
+#include "tests/actor/football_answers.hpp"
 #include "tests/actor/kit/scripted_actor.hpp"
 
 namespace phoenix::test {
 
 namespace {
 
-core::telegram_update help_update(int64_t update_id, int64_t chat_id) {
+// /live needs API-Football: its chat's conversation carries it out.
+core::telegram_update message_update(int64_t update_id, int64_t chat_id,
+                                     const std::string& text = "/live") {
   core::telegram_update u;
   u.update_id = update_id;
   u.type = core::telegram_update::kind::message;
@@ -17,7 +23,7 @@ core::telegram_update help_update(int64_t update_id, int64_t chat_id) {
   u.chat_type = "private";
   u.user_id = chat_id;
   u.message_id = update_id;
-  u.text = "/help";
+  u.text = text;
   return u;
 }
 
@@ -26,6 +32,7 @@ struct dispatcher_fixture {
   virtual_system vs;
   scripted<telegram_sender_actor> sender{vs};
   scripted<db_pool_actor> db{vs};
+  scripted<football_actor> football{vs};
   int hold_next = 0; ///< replies the sender holds (never answers) before it answers ok
   dispatcher_actor dispatcher;
   caf::scoped_actor poller{*vs.sys, true}; ///< sends the updates, gets tg_done
@@ -39,8 +46,13 @@ struct dispatcher_fixture {
       return caf::make_message(send_report{true, 0, {}, 1});
     });
     db.answer_with([](const caf::message&) { return caf::make_message(core::db::reply{}); });
+    football.answer_with([](const caf::message&) -> std::optional<caf::message> {
+      return caf::make_message(error_answer(core::football_errc::http_status, "503"));
+    });
     auto config = std::make_shared<conversation_config>();
+    config->commands_per_minute = 3;
     config->sender = sender.handle();
+    config->football = football.handle();
     config->db = db.handle();
     dispatcher = vs.sys->spawn(phoenix::dispatcher, config);
     vs.run();
@@ -51,8 +63,8 @@ struct dispatcher_fixture {
     vs.run();
   }
 
-  void push(int64_t update_id, int64_t chat_id) {
-    poller->send(dispatcher, tg_update_atom::value, help_update(update_id, chat_id));
+  void push(int64_t update_id, int64_t chat_id, const std::string& text = "/live") {
+    poller->send(dispatcher, tg_update_atom::value, message_update(update_id, chat_id, text));
     vs.run();
   }
 
@@ -119,6 +131,62 @@ BOOST_AUTO_TEST_CASE(other_chats_are_not_touched) {
   kill_conversation(0); // chat 42's, not 43's
   BOOST_TEST((done() == std::vector<int64_t>{1}));
   BOOST_TEST(stats().chats == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(a_quick_command_of_an_idle_chat_is_answered_without_a_conversation) {
+  hold_next = 1;
+  push(1, 42, "/help");
+  BOOST_REQUIRE_EQUAL(sender.count(), 1u);
+  auto& call = sender.all()[0];
+  BOOST_TEST((call.from == dispatcher.address())); // not a conversation
+  auto sent = call.get<outgoing_call>(1);
+  BOOST_TEST(sent.quick);
+  BOOST_TEST(sent.body == core::send_message_body(42, core::help_text(), 1, {}));
+  BOOST_TEST(stats().chats == 0u);
+  BOOST_TEST(done().empty()); // done once Telegram took it
+  sender.reply(sender.all()[0], send_report{true, 0, {}, 1});
+  vs.run();
+  BOOST_TEST((done() == std::vector<int64_t>{1}));
+  BOOST_TEST(stats().queued == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(a_chats_next_update_waits_for_its_reply_from_memory) {
+  hold_next = 1;
+  push(1, 42, "/help");
+  push(2, 42, "/live");
+  push(3, 42, "/help"); // behind /live now: the conversation's
+  BOOST_TEST(!football.has_next());
+  BOOST_TEST(stats().queued == 3u);
+  sender.reply(sender.all()[0], send_report{true, 0, {}, 1});
+  vs.run();
+  BOOST_REQUIRE(football.has_next()); // /live went on, then /help after it
+  BOOST_REQUIRE_EQUAL(sender.count(), 3u);
+  BOOST_TEST((sender.all()[2].from == sender.all()[1].from));
+  BOOST_TEST((done() == std::vector<int64_t>{1, 2, 3}));
+}
+
+BOOST_AUTO_TEST_CASE(the_flood_guard_counts_a_users_commands_in_every_chat_not_chatter) {
+  auto in_group = [&](int64_t id, const std::string& text) {
+    auto u = message_update(id, -100, text);
+    u.chat_type = "group";
+    u.user_id = 7;
+    poller->send(dispatcher, tg_update_atom::value, u);
+    vs.run();
+  };
+  for (int i = 1; i <= 3; ++i)
+    in_group(i, "what a goal"); // not for the bot, not counted
+  in_group(4, "/help");
+  in_group(5, "/help");
+  push(6, 7, "/help");  // the same user in a private chat: the third command
+  in_group(7, "/help"); // warned once
+  in_group(8, "/help"); // then ignored
+  BOOST_REQUIRE_EQUAL(sender.count(), 4u);
+  BOOST_TEST(sender.all()[3].get<outgoing_call>(1).body ==
+             core::send_message_body(-100, core::flood_warning_text(), 7, {}));
+  BOOST_TEST(done().size() == 8u); // every update is done, answered or not
+  vs.advance(std::chrono::seconds{60});
+  in_group(9, "/help");
+  BOOST_TEST(sender.count() == 5u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
