@@ -21,8 +21,8 @@ struct leadership_config {
   /// A standby waits this long in the lock's queue per try; the active one
   /// checks its connection this often.
   caf::timespan lock_retry = std::chrono::seconds{1};
-  int64_t bot_id = 0;   ///< from the token: the epoch row and the lock key
-  std::string holder;   ///< host:pid, shown to operators in the leadership table
+  int64_t bot_id = 0;        ///< from the token: the epoch row and the lock key
+  std::string holder;        ///< host:pid, shown to operators in the leadership table
   lifecycle_actor lifecycle; ///< told leader_atom(epoch) and lead_lost_atom
   metrics_actor metrics;     ///< told each role (may be invalid)
 };

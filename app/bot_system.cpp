@@ -142,7 +142,8 @@ std::string this_instance() {
 // the poller when it is held, and stops the instance when it is lost.
 void start_leadership(caf::actor_system& sys, const settings& values, running_bot& bot) {
   leadership_config config;
-  config.keepalive.idle = std::chrono::duration_cast<std::chrono::seconds>(values.ha_keepalive_idle);
+  config.keepalive.idle =
+      std::chrono::duration_cast<std::chrono::seconds>(values.ha_keepalive_idle);
   config.keepalive.interval =
       std::chrono::duration_cast<std::chrono::seconds>(values.ha_keepalive_interval);
   config.keepalive.count = static_cast<int>(values.ha_keepalive_count);

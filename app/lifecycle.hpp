@@ -20,7 +20,7 @@ struct lifecycle_parts {
   cache_actor cache;               ///< then flushed and stopped
   std::vector<caf::actor> last;    ///< then these (the database pool)
   db_pool_actor db;                ///< drained (pending writes done) before `last` stop
-  caf::actor sender; ///< stopped at once, with the poller, when leadership is lost
+  caf::actor sender;               ///< stopped at once, with the poller, when leadership is lost
 };
 
 /// Exit code of an instance that lost its leadership (systemd restarts it as a standby).

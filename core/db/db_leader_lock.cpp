@@ -73,13 +73,13 @@ int64_t leader_lock::take_over(int64_t bot_id, const std::string& holder) {
     pqxx::work tx{*impl_->connection, "leader_take_over"};
     // Row-locked until commit: a fenced write (FOR SHARE) waits for it, then
     // sees the new epoch.
-    auto epoch = tx.exec_params1(
-                       "INSERT INTO leadership (bot_id, epoch, holder, since)"
-                       " VALUES ($1, 1, $2, now()) ON CONFLICT (bot_id) DO UPDATE"
-                       " SET epoch = leadership.epoch + 1, holder = EXCLUDED.holder, since = now()"
-                       " RETURNING epoch",
-                       bot_id, holder)[0]
-                     .as<int64_t>();
+    auto epoch =
+        tx.exec_params1("INSERT INTO leadership (bot_id, epoch, holder, since)"
+                        " VALUES ($1, 1, $2, now()) ON CONFLICT (bot_id) DO UPDATE"
+                        " SET epoch = leadership.epoch + 1, holder = EXCLUDED.holder, since = now()"
+                        " RETURNING epoch",
+                        bot_id, holder)[0]
+            .as<int64_t>();
     tx.commit();
     return epoch;
   } catch (...) {

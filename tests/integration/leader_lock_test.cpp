@@ -16,7 +16,8 @@ namespace {
 
 constexpr int64_t bot = 123456;
 
-leader_lock lock_on(const phoenix::test::test_database& db, std::chrono::milliseconds wait = 200ms) {
+leader_lock lock_on(const phoenix::test::test_database& db,
+                    std::chrono::milliseconds wait = 200ms) {
   return leader_lock{leader_conninfo(db.uri(), {}, 10000ms), {}, wait};
 }
 
@@ -87,7 +88,8 @@ BOOST_AUTO_TEST_CASE(writes_of_an_older_epoch_are_refused_and_change_nothing) {
   BOOST_TEST((run(*c, mark_processed{bot, {8}, 1}).error == errc::fenced));
   BOOST_TEST((run(*c, store_updates{bot, {9}, {"z"}, 1}).error == errc::fenced));
   BOOST_TEST(run(*c, get_offset{bot}).count == 100);
-  BOOST_TEST(run(*c, load_inbox{bot}).ids == (std::vector<int64_t>{8})); // 8 not marked, 9 not stored
+  BOOST_TEST(run(*c, load_inbox{bot}).ids ==
+             (std::vector<int64_t>{8})); // 8 not marked, 9 not stored
   // The new leader's writes go through; so do those without leadership (epoch 0).
   BOOST_TEST(run(*c, mark_processed{bot, {8}, 2}).ok());
   BOOST_TEST(run(*c, set_offset{bot, 200, 2}).count == 200);

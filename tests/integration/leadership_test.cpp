@@ -143,8 +143,8 @@ BOOST_AUTO_TEST_CASE(kill_9_of_the_active_under_load_a_standby_answers_everythin
   BOOST_TEST(takeover < 5.0);
   BOOST_TEST(active.wait_exit(10s) == 128 + SIGKILL);
   auto answered = g.ledger.wait_until_answered(60s);
-  BOOST_TEST_MESSAGE("kill -9 after " << at_kill << " replies; takeover " << takeover
-                                      << " s; " << answered);
+  BOOST_TEST_MESSAGE("kill -9 after " << at_kill << " replies; takeover " << takeover << " s; "
+                                      << answered);
   BOOST_TEST(at_kill < 3000u); // the kill came under load
   BOOST_TEST(answered.lost == 0u);
   BOOST_TEST(answered.strays == 0u);
@@ -152,8 +152,8 @@ BOOST_AUTO_TEST_CASE(kill_9_of_the_active_under_load_a_standby_answers_everythin
   // database (the sends in flight, and records still in the pool's batch).
   BOOST_TEST(answered.duplicated <= static_cast<size_t>(2 * in_flight_sends));
   auto repeats = g.ledger.first_copies_of_repeats();
-  BOOST_TEST(std::count_if(repeats.begin(), repeats.end(),
-                           [&](auto at) { return at >= killed_at; }) == 0);
+  BOOST_TEST(
+      std::count_if(repeats.begin(), repeats.end(), [&](auto at) { return at >= killed_at; }) == 0);
   BOOST_TEST(g.telegram.getupdates_conflicts() == 0u);
   BOOST_TEST(g.stored_epoch() == 2);
   BOOST_TEST(g.stop(standby));
