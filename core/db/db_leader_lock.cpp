@@ -58,7 +58,9 @@ bool leader_lock::try_acquire(int64_t key) {
     tx.exec_params("SELECT pg_advisory_lock($1)", key);
     return true;
   } catch (const pqxx::sql_error& e) {
-    if (e.sqlstate() == lock_not_available)
+    // Seen without its SQLSTATE through libpqxx 6: the server's words then.
+    if (e.sqlstate() == lock_not_available ||
+        std::string{e.what()}.find("lock timeout") != std::string::npos)
       return false;
     close();
     throw;
