@@ -48,6 +48,7 @@ int64_t unix_now() {
 
 core::health_inputs health_inputs_of(const metrics_snapshot& s, caf::timespan poll_timeout) {
   core::health_inputs in;
+  in.standby = s.role == "standby";
   in.now_unix = unix_now();
   in.poll_timeout_seconds = std::chrono::duration_cast<std::chrono::seconds>(poll_timeout).count();
   in.poller_answered = s.poller.has_value();
@@ -80,6 +81,8 @@ void answer(self_pointer self, metrics_request request) {
   auto job = std::make_shared<scrape>();
   auto& cfg = self->state.config;
   auto respond = std::move(request.respond);
+  job->snapshot.role = self->state.role;
+  job->snapshot.epoch = self->state.epoch;
   if (path == "/healthz" || path == "/readyz") {
     job->finish = [self, respond, path,
                    poll_timeout = cfg.poll_timeout](const metrics_snapshot& s) {
@@ -111,6 +114,7 @@ void answer(self_pointer self, metrics_request request) {
 
 metrics_actor::behavior_type metrics(self_pointer self, metrics_config config) {
   self->state.config = std::move(config);
+  self->state.role = self->state.config.role;
   self->send(self, health_ping_atom::value);
   return {
       [self](scrape_atom, metrics_request& request) { answer(self, std::move(request)); },
@@ -122,6 +126,11 @@ metrics_actor::behavior_type metrics(self_pointer self, metrics_config config) {
             .then([](core::db::reply&) {}, [](const caf::error&) {});
         self->delayed_send(self, cfg.ping_interval, health_ping_atom::value);
       },
+      [self](leader_atom, std::string& role, int64_t epoch) {
+        self->state.role = std::move(role);
+        self->state.epoch = epoch;
+      },
+
   };
 }
 

@@ -20,12 +20,15 @@ struct metrics_config {
   caf::timespan poll_timeout = std::chrono::seconds{30};  ///< telegram.poll-timeout
   caf::timespan stats_deadline = std::chrono::seconds{1}; ///< per actor and request
   caf::timespan ping_interval = std::chrono::seconds{5};  ///< database health ping
+  std::string role = "off"; ///< until the leadership actor tells: "standby" with ha.leader-lock on
 };
 
 struct metrics_state {
   static inline const char* name = "metrics";
   metrics_config config;
   std::string logged_db_error; ///< the database error /healthz last put in the log
+  std::string role = "off";    ///< leadership role, as the leadership actor last told
+  int64_t epoch = 0;
 };
 
 metrics_actor::behavior_type metrics(metrics_actor::stateful_pointer<metrics_state> self,

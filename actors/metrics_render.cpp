@@ -155,6 +155,13 @@ void render_jobs(exposition& out, const job_stats& s) {
 
 std::string render_metrics(const metrics_snapshot& s) {
   exposition out;
+  out.family("phoenix_role", "gauge",
+             "1 for this instance's leadership role (active polls; standby waits for the lock).");
+  for (const char* role : {"active", "standby", "lost", "off"})
+    out.sample("phoenix_role", s.role == role ? 1 : 0, {{"role", role}});
+  out.gauge("phoenix_leader_epoch",
+            "Leadership epoch of this instance (raised at every takeover; 0: none).",
+            static_cast<double>(s.epoch));
   out.family("phoenix_scrape_ok", "gauge", "1 if the actor answered this scrape in time.");
   auto up = [&](const char* actor, bool answered) {
     out.sample("phoenix_scrape_ok", answered ? 1 : 0, {{"actor", actor}});

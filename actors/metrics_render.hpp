@@ -17,6 +17,9 @@ struct metrics_snapshot {
   std::optional<cache_stats> cache;
   std::optional<db_stats> db;
   std::optional<job_stats> jobs;
+  /// Leadership: "active", "standby", "lost" (or "off": ha.leader-lock off) and the epoch.
+  std::string role = "off";
+  int64_t epoch = 0;
   uint64_t resident_bytes = 0;
   uint64_t open_fds = 0;
 };

@@ -33,11 +33,22 @@ void save_offset(self_pointer self) {
   if (!offset)
     return;
   self->request(st.config.db, std::chrono::seconds{30}, db_atom::value,
-                db::operation{db::set_offset{st.bot_id, *offset}})
-      .then([](db::reply&) {}, [](const caf::error&) {});
+                db::operation{db::set_offset{st.bot_id, *offset, st.config.epoch}})
+      .then([self](db::reply& r) { telegram_poller_steps::fenced(self, r); },
+            [](const caf::error&) {});
 }
 
 } // namespace
+
+bool telegram_poller_steps::fenced(self_pointer self, const db::reply& r) {
+  if (r.error != db::errc::fenced)
+    return false;
+  auto& st = self->state;
+  spdlog::error("telegram_poller: {}: another instance leads now", r.message);
+  st.intake.stop(); // no more polls while the lifecycle stops the instance
+  self->send(st.config.lifecycle, lead_lost_atom::value);
+  return true;
+}
 
 void telegram_poller_steps::schedule_poll(self_pointer self, caf::timespan after) {
   auto& st = self->state;
@@ -55,10 +66,10 @@ void telegram_poller_steps::record_processed(self_pointer self, std::vector<int6
   ids = st.intake.to_record(std::move(ids));
   auto keep = [self, ids] { self->state.intake.record_failed(ids); };
   self->request(st.config.db, caf::infinite, db_atom::value,
-                db::operation{db::mark_processed{st.bot_id, ids}})
+                db::operation{db::mark_processed{st.bot_id, ids, st.config.epoch}})
       .then(
-          [keep](db::reply& r) {
-            if (!r.ok())
+          [self, keep](db::reply& r) {
+            if (!r.ok() && !fenced(self, r))
               keep();
           },
           [keep](const caf::error&) { keep(); });
@@ -211,8 +222,17 @@ telegram_poller_actor::behavior_type telegram_poller(self_pointer self,
   st.config = std::move(config);
   st.intake = core::update_intake{st.config.max_in_flight, st.config.inbox_wait};
   st.queue_cap = core::chat_queue_cap{st.config.max_queued_per_chat};
-  start(self);
+  if (!st.config.await_leadership)
+    start(self);
   return {
+      [self](leader_atom, int64_t epoch) {
+        auto& st = self->state;
+        if (!st.config.await_leadership || st.intake.stopping())
+          return;
+        st.config.await_leadership = false; // once
+        st.config.epoch = epoch;
+        start(self);
+      },
       [self](tg_poll_atom) {
         auto& st = self->state;
         st.poll_armed = false;

@@ -36,6 +36,14 @@ struct telegram_poller_config {
   dispatcher_actor dispatcher;
   db_pool_actor db;
   lifecycle_actor lifecycle; ///< told when the token is rejected (exit code 3)
+  /// The leadership epoch its writes carry (refused once a newer one is
+  /// stored; the lifecycle is then told lead_lost). 0: no leadership.
+  int64_t epoch = 0;
+  /// With leadership: the bot id its epoch row is kept under (the token's);
+  /// getMe must agree, else the fence would guard another row.
+  int64_t leader_bot_id = 0;
+  /// Start only on leader_atom (a standby's poller waits, never calling Telegram).
+  bool await_leadership = false;
 };
 
 using bot_api_continuation = std::function<void(const core::bot_api_answer&)>;

@@ -24,8 +24,10 @@ void keep_in_inbox(self_pointer self, db::store_updates inbox) {
                 db::operation{std::move(inbox)})
       .then(
           [self, ids](db::reply& r) {
-            if (!r.ok())
+            if (!r.ok()) {
+              fenced(self, r);
               return;
+            }
             auto finished = self->state.intake.stored(ids);
             if (!finished.empty())
               record_processed(self, std::move(finished));
@@ -50,6 +52,7 @@ void release(self_pointer self, std::vector<core::telegram_update> updates) {
     std::set<int64_t> skip(already.begin(), already.end());
     db::store_updates inbox;
     inbox.bot_id = st.bot_id;
+    inbox.epoch = st.config.epoch;
     std::vector<int64_t> dropped;
     for (auto& u : *shared) {
       if (skip.count(u.update_id) != 0) {

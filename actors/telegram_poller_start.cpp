@@ -61,6 +61,13 @@ void start(self_pointer self) {
     }
     st.bot_username = core::get_me_username(me.result_json);
     st.bot_id = core::get_me_id(me.result_json);
+    if (st.config.epoch > 0 && st.bot_id != st.config.leader_bot_id) {
+      spdlog::critical("telegram_poller: getMe says bot {}, the token's number is {}: the "
+                       "leadership fence would guard another bot's row",
+                       st.bot_id, st.config.leader_bot_id);
+      self->send(st.config.lifecycle, fatal_atom::value, exit_token_rejected);
+      return;
+    }
     self->send(st.config.dispatcher, bot_name_atom::value, st.bot_username);
     spdlog::info("telegram_poller: polling as @{}", st.bot_username);
     st.intake.start();

@@ -38,6 +38,11 @@ bool admit(self_pointer self, core::telegram_update& update);
 /// (one record for all of them), never handled.
 void drop(self_pointer self, std::vector<int64_t> update_ids);
 
+/// A database reply to one of the poller's writes: a newer leadership epoch
+/// refused it, so another instance leads: the lifecycle stops this one.
+/// True if it was such a refusal.
+bool fenced(self_pointer self, const core::db::reply& r);
+
 /// Records handled updates (processed ids; their inbox rows go).
 void record_processed(self_pointer self, std::vector<int64_t> ids);
 

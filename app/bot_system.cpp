@@ -7,6 +7,7 @@
 #include "actors/dispatcher.hpp"
 #include "actors/football.hpp"
 #include "actors/job_registry.hpp"
+#include "actors/leadership.hpp"
 #include "actors/metrics.hpp"
 #include "actors/network_edge.hpp"
 #include "actors/telegram_poller.hpp"
@@ -15,6 +16,7 @@
 
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 namespace phoenix {
 
@@ -104,6 +106,8 @@ void start_metrics(caf::actor_system& sys, const settings& values, running_bot& 
   config.db = bot.db;
   config.jobs = bot.jobs;
   config.poll_timeout = values.telegram_poll_timeout;
+  if (values.ha_leader_lock == "on")
+    config.role = "standby";
   bot.metrics = sys.spawn(metrics, config);
   bot.root->attach_functor(
       [actor = bot.metrics](const caf::error&) { // it lives as long as the root
@@ -121,6 +125,38 @@ void start_metrics(caf::actor_system& sys, const settings& values, running_bot& 
   } catch (const std::exception& e) {
     spdlog::error("metrics: {}; /metrics and /healthz are off", e.what());
   }
+}
+
+bool leadership_on(const settings& values) {
+  return values.ha_leader_lock == "on";
+}
+
+std::string this_instance() {
+  char host[256] = {};
+  if (::gethostname(host, sizeof host - 1) != 0)
+    host[0] = '\0';
+  return std::string{host} + ":" + std::to_string(::getpid());
+}
+
+// Waits for the bot's lock on a connection of its own; the lifecycle starts
+// the poller when it is held, and stops the instance when it is lost.
+void start_leadership(caf::actor_system& sys, const settings& values, running_bot& bot) {
+  leadership_config config;
+  config.keepalive.idle =
+      std::chrono::duration_cast<std::chrono::seconds>(values.ha_keepalive_idle);
+  config.keepalive.interval =
+      std::chrono::duration_cast<std::chrono::seconds>(values.ha_keepalive_interval);
+  config.keepalive.count = static_cast<int>(values.ha_keepalive_count);
+  config.conninfo = core::db::leader_conninfo(
+      values.db_uri, config.keepalive,
+      std::chrono::duration_cast<std::chrono::milliseconds>(values.db_statement_timeout));
+  config.lock_retry = values.ha_lock_retry;
+  config.bot_id = core::db::bot_id_of_token(values.telegram_token);
+  config.holder = this_instance();
+  config.lifecycle = bot.root;
+  config.metrics = bot.metrics;
+  auto leader = sys.spawn<caf::detached>(leadership, std::move(config));
+  caf::anon_send(bot.root, manage_atom::value, leader);
 }
 
 } // namespace
@@ -156,6 +192,7 @@ running_bot start_bot(caf::actor_system& sys, const settings& values) {
   sender.max_concurrent = static_cast<size_t>(values.net_max_connections_per_host);
   sender.db = bot.db;
   bot.sender = sys.spawn<caf::detached>(telegram_sender, sender);
+  const bool leader_lock = leadership_on(values);
 
   job_registry_config jobs;
   jobs.limits = {static_cast<size_t>(values.jobs_max_running),
@@ -192,6 +229,7 @@ running_bot start_bot(caf::actor_system& sys, const settings& values) {
   parts.cache = bot.cache;
   parts.last = {caf::actor_cast<caf::actor>(bot.db)};
   parts.db = bot.db;
+  parts.sender = caf::actor_cast<caf::actor>(bot.sender);
   bot.root = sys.spawn(lifecycle, parts, caf::timespan{shutdown_deadline}, bot.exit_code);
 
   telegram_poller_config poller;
@@ -205,9 +243,14 @@ running_bot start_bot(caf::actor_system& sys, const settings& values) {
   poller.dispatcher = bot.dispatcher;
   poller.db = bot.db;
   poller.lifecycle = bot.root;
+  // With the lock on, the poller waits for it: a standby never calls Telegram.
+  poller.await_leadership = leader_lock;
+  poller.leader_bot_id = core::db::bot_id_of_token(values.telegram_token);
   bot.poller = sys.spawn<caf::detached>(telegram_poller, poller);
   caf::anon_send(bot.root, manage_atom::value, bot.poller);
   start_metrics(sys, values, bot);
+  if (leader_lock)
+    start_leadership(sys, values, bot);
   return bot;
 }
 

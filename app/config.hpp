@@ -80,6 +80,12 @@ struct settings {
 
   std::string metrics_listen = "127.0.0.1:9464";
 
+  std::string ha_leader_lock = "on";
+  caf::timespan ha_lock_retry = 1s;
+  caf::timespan ha_keepalive_idle = 2s;
+  caf::timespan ha_keepalive_interval = 1s;
+  int64_t ha_keepalive_count = 3;
+
   std::string log_level = "info";
   std::string log_format = "text";
 };

@@ -23,6 +23,8 @@ void flush_and_close(self_pointer self, caf::timespan deadline) {
     self->send_exit(st.parts.cache, caf::exit_reason::user_shutdown);
     auto finish = [self] {
       stop_all(self, self->state.parts.last);
+      if (self->state.leadership)
+        self->send_exit(self->state.leadership, caf::exit_reason::user_shutdown);
       self->quit();
     };
     if (!st.parts.db)
@@ -52,13 +54,30 @@ void flush_and_close(self_pointer self, caf::timespan deadline) {
           });
 }
 
+// A standby takes over as soon as the lock is free: only after the poller's
+// last records reached the database (else it would replay what was handled).
+void resign_then_close(self_pointer self, caf::timespan deadline) {
+  auto& st = self->state;
+  if (!st.leadership)
+    return flush_and_close(self, deadline);
+  auto resign = [self, deadline] {
+    self->request(self->state.leadership, deadline, resign_atom::value)
+        .then([self, deadline](bool) { flush_and_close(self, deadline); },
+              [self, deadline](const caf::error&) { flush_and_close(self, deadline); });
+  };
+  if (!st.parts.db || !st.poller)
+    return resign();
+  self->request(st.parts.db, deadline, db_drain_atom::value)
+      .then([resign](bool) { resign(); }, [resign](const caf::error&) { resign(); });
+}
+
 void shutdown(self_pointer self, caf::timespan deadline) {
   auto& st = self->state;
   if (st.stopping)
     return;
   st.stopping = true;
   if (!st.poller)
-    return flush_and_close(self, deadline);
+    return resign_then_close(self, deadline);
   spdlog::info("shutdown: stopping the poller, letting updates in flight finish");
   // The poller's own drain deadline comes first; this one only guards against a hang.
   self->request(st.poller, deadline + deadline, tg_stop_atom::value)
@@ -66,13 +85,32 @@ void shutdown(self_pointer self, caf::timespan deadline) {
           [self, deadline](int64_t offset) {
             spdlog::info("shutdown: updates confirmed up to offset {}", offset);
             self->send_exit(self->state.poller, caf::exit_reason::user_shutdown);
-            flush_and_close(self, deadline);
+            resign_then_close(self, deadline);
           },
           [self, deadline](const caf::error& err) {
             spdlog::error("shutdown: poller did not stop cleanly: {}", self->system().render(err));
             self->send_exit(self->state.poller, caf::exit_reason::user_shutdown);
-            flush_and_close(self, deadline);
+            resign_then_close(self, deadline);
           });
+}
+
+// Another instance leads: nothing more may reach Telegram from here. The
+// rest stops in order (the records are refused anyway: fenced).
+void leadership_lost(self_pointer self, caf::timespan deadline) {
+  auto& st = self->state;
+  if (st.lost)
+    return;
+  st.lost = true;
+  spdlog::error("leadership: lost; stopping the poller and the sender now (exit code {})",
+                exit_leadership_lost);
+  if (st.exit_code)
+    *st.exit_code = exit_leadership_lost;
+  if (st.poller)
+    self->send_exit(st.poller, caf::exit_reason::kill);
+  if (st.parts.sender)
+    self->send_exit(st.parts.sender, caf::exit_reason::kill);
+  st.poller = telegram_poller_actor{};
+  shutdown(self, deadline);
 }
 
 } // namespace
@@ -91,6 +129,16 @@ lifecycle_actor::behavior_type lifecycle(self_pointer self, lifecycle_parts part
       },
       [self](manage_atom, telegram_poller_actor& poller) {
         self->state.poller = std::move(poller);
+      },
+      [self](leader_atom, int64_t epoch) {
+        auto& st = self->state;
+        if (st.stopping || st.lost || !st.poller)
+          return; // the lock goes with the leadership actor at the end
+        self->send(st.poller, leader_atom::value, epoch);
+      },
+      [self, flush_deadline](lead_lost_atom) { leadership_lost(self, flush_deadline); },
+      [self](manage_atom, leadership_actor& leadership) {
+        self->state.leadership = std::move(leadership);
       },
   };
 }

@@ -1,6 +1,8 @@
 // The application's root actor: holds the top-level actors and runs the
 // shutdown order of DESIGN.md: stop polling and drain the updates in flight
-// (the offset is confirmed), stop the workers, flush the cache, close the pool.
+// (the offset is confirmed), release the leadership lock, stop the workers,
+// flush the cache, close the pool. It spawns the poller when the instance
+// becomes active, and stops polling and sending at once when it loses that.
 #pragma once
 
 #include "messages/actors.hpp"
@@ -18,12 +20,18 @@ struct lifecycle_parts {
   cache_actor cache;               ///< then flushed and stopped
   std::vector<caf::actor> last;    ///< then these (the database pool)
   db_pool_actor db;                ///< drained (pending writes done) before `last` stop
+  caf::actor sender;               ///< stopped at once, with the poller, when leadership is lost
 };
+
+/// Exit code of an instance that lost its leadership (systemd restarts it as a standby).
+inline constexpr int exit_leadership_lost = 4;
 
 struct lifecycle_state {
   static inline const char* name = "lifecycle";
   lifecycle_parts parts;
   telegram_poller_actor poller;
+  leadership_actor leadership; ///< resigned after the poller's last writes; stopped last
+  bool lost = false;
   std::shared_ptr<std::atomic<int>> exit_code;
   bool stopping = false;
 };

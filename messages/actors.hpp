@@ -160,6 +160,10 @@ using telegram_poller_actor = caf::typed_actor<
     // Internal: read the database inbox of before the restart again (the
     // database did not answer); new updates wait for it, at most 30 s.
     caf::reacts_to<tg_inbox_atom>,
+    // From the lifecycle, when this instance became the active one: start
+    // (deleteWebhook, getMe, inbox replay, polling) with this leadership
+    // epoch on its writes. A poller configured to wait for it does nothing before.
+    caf::reacts_to<leader_atom, int64_t>,
     // Counters: polls, errors, updates received/handled/duplicate, in flight.
     caf::replies_to<stats_atom>::with<poller_stats>>;
 
@@ -198,7 +202,21 @@ using metrics_actor = caf::typed_actor<
     caf::reacts_to<scrape_atom, metrics_request>,
     // Periodic (5 s): a cheap query to the database pool, so that a quiet bot
     // still knows whether the database answers.
-    caf::reacts_to<health_ping_atom>>;
+    caf::reacts_to<health_ping_atom>,
+    // From the leadership actor: this instance's role ("active", "standby",
+    // "lost") and epoch, for /metrics and /healthz (a standby does not poll).
+    caf::reacts_to<leader_atom, std::string, int64_t>>;
+
+/// Leadership (detached: blocking libpq on a connection of its own): waits
+/// for the bot's session advisory lock, raises the epoch when it gets it and
+/// tells the lifecycle; then checks the lock's connection every ha.lock-retry
+/// and reports its loss.
+using leadership_actor = caf::typed_actor<
+    // Internal: try for the lock (standby) or check it (active).
+    caf::reacts_to<lead_tick_atom>,
+    // Orderly stop (after the poller's last writes): close the lock's
+    // connection, so that a standby takes over at once; answers true.
+    caf::replies_to<resign_atom>::with<bool>>;
 
 /// The application's root: owns the other actors and the shutdown order.
 using lifecycle_actor = caf::typed_actor<
@@ -210,6 +228,15 @@ using lifecycle_actor = caf::typed_actor<
     caf::reacts_to<fatal_atom, int>,
     // The poller to stop (and drain) first; spawned after the lifecycle actor
     // because it reports fatal errors to it.
-    caf::reacts_to<manage_atom, telegram_poller_actor>>;
+    caf::reacts_to<manage_atom, telegram_poller_actor>,
+    // From the leadership actor: this instance is active with this epoch:
+    // passed on to the poller, which starts (inbox replay, then polling).
+    caf::reacts_to<leader_atom, int64_t>,
+    // From the leadership actor (lock connection broken) or the poller (a
+    // write refused for an older epoch): another instance leads. Stops the
+    // poller and the sender at once, then the rest; exit code 4.
+    caf::reacts_to<lead_lost_atom>,
+    // The leadership actor, told to resign once the poller stopped.
+    caf::reacts_to<manage_atom, leadership_actor>>;
 
 } // namespace phoenix

@@ -91,5 +91,14 @@ using scrape_atom = caf::atom_constant<caf::atom("scrape")>;
 using health_ping_atom = caf::atom_constant<caf::atom("hping")>;
 /// Starts the orderly shutdown sequence.
 using shutdown_atom = caf::atom_constant<caf::atom("shutdown")>;
+/// Leadership: this instance became the active one (with its epoch), or
+/// (to the metrics actor) its role changed.
+using leader_atom = caf::atom_constant<caf::atom("leader")>;
+/// Leadership: the lock (or a fenced write) says another instance leads now.
+using lead_lost_atom = caf::atom_constant<caf::atom("lead_lost")>;
+/// Leadership's own loop: try for the lock, or check the held one.
+using lead_tick_atom = caf::atom_constant<caf::atom("lead_tick")>;
+/// Orderly stop: release the lock (close its connection) and stop trying.
+using resign_atom = caf::atom_constant<caf::atom("resign")>;
 
 } // namespace phoenix

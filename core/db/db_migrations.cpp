@@ -96,6 +96,17 @@ ALTER TABLE update_inbox ADD PRIMARY KEY (bot_id, update_id);
     {4, "jobs by finish time", R"sql(
 CREATE INDEX jobs_finished_at ON jobs (finished_at) WHERE finished_at IS NOT NULL;
 )sql"},
+    // Leadership among instances sharing the database: the epoch is raised at
+    // every takeover; the poller's writes carry theirs and are refused once a
+    // newer one is stored (a paused former leader confirms nothing).
+    {5, "leadership epochs", R"sql(
+CREATE TABLE leadership (
+  bot_id bigint PRIMARY KEY,
+  epoch  bigint NOT NULL,
+  holder text NOT NULL DEFAULT '',
+  since  timestamptz NOT NULL DEFAULT now()
+);
+)sql"},
 };
 
 constexpr bool strictly_increasing() {

@@ -113,6 +113,9 @@ constexpr statement statements[] = {
     {"prune_jobs", "DELETE FROM jobs WHERE status IN ('done', 'failed', 'cancelled')"
                    " AND finished_at < now() - make_interval(days => $1::int)"
                    " AND id < (SELECT max(id) FROM jobs)"},
+    // FOR SHARE: a takeover's epoch update (a row lock) and this check
+    // serialize; after waiting for one, the check sees its new epoch.
+    {"fence_epoch", "SELECT epoch FROM leadership WHERE bot_id = $1 FOR SHARE"},
     {"ping", "SELECT 1"},
     {"ping_sleep", "SELECT pg_sleep($1::float8)"},
 };
@@ -354,8 +357,32 @@ void prepare_statements(pqxx::connection& c) {
   }
 }
 
+namespace {
+
+// A fenced write: the epoch check and the write in one transaction, the
+// leadership row share-locked until the write commits.
+reply run_fenced(pqxx::connection& c, const operation& op, const fence& f) {
+  pqxx::work tx{c, name_of(op)};
+  const auto stored = tx.exec_prepared("fence_epoch", f.bot_id);
+  if (!stored.empty() && stored[0][0].as<int64_t>() > f.epoch) {
+    reply out;
+    out.error = errc::fenced;
+    out.message = std::string{name_of(op)} + ": refused, epoch " + std::to_string(f.epoch) +
+                  " is older than the stored " + stored[0][0].as<std::string>();
+    return out; // rolled back
+  }
+  auto out = std::visit([&tx](const auto& o) { return exec(tx, o); }, op);
+  if (out.ok())
+    tx.commit();
+  return out;
+}
+
+} // namespace
+
 reply run(pqxx::connection& c, const operation& op) {
   try {
+    if (auto f = fence_of(op); f.epoch > 0)
+      return run_fenced(c, op, f);
     // Every operation is one statement (prune: four independent ones), so
     // autocommit is as safe as a transaction and saves the BEGIN and COMMIT
     // round trips: 1 instead of 3 per operation.

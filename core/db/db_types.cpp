@@ -152,9 +152,21 @@ template <class T> void append(std::vector<T>& to, std::vector<T>& from) {
 
 } // namespace
 
+fence fence_of(const operation& op) {
+  if (auto* o = std::get_if<set_offset>(&op))
+    return {o->bot_id, o->epoch};
+  if (auto* o = std::get_if<mark_processed>(&op))
+    return {o->bot_id, o->epoch};
+  if (auto* o = std::get_if<store_updates>(&op))
+    return {o->bot_id, o->epoch};
+  return {};
+}
+
 int64_t statement_count(const operation& op) {
-  // prune: request log, inbox, processed ids, jobs.
-  return std::holds_alternative<prune>(op) ? 4 : 1;
+  // prune: request log, inbox, processed ids, jobs; a fenced write: its epoch check first.
+  if (std::holds_alternative<prune>(op))
+    return 4;
+  return fence_of(op).epoch > 0 ? 2 : 1;
 }
 
 std::chrono::nanoseconds answer_deadline(const operation& op,
@@ -184,7 +196,7 @@ bool append_batch(operation& batch, operation&& more) {
     append(std::get<log_requests>(batch).rows, rows->rows);
   else if (auto* ids = std::get_if<mark_processed>(&more)) {
     auto& into = std::get<mark_processed>(batch);
-    if (into.bot_id != ids->bot_id)
+    if (into.bot_id != ids->bot_id || into.epoch != ids->epoch)
       return false;
     append(into.update_ids, ids->update_ids);
   } else

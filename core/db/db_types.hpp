@@ -107,21 +107,27 @@ struct fail_interrupted_jobs {};
 struct get_offset {
   int64_t bot_id = 0;
 };
+// The poller's writes carry its leadership epoch: refused (errc::fenced) once
+// the database stores a newer one for the bot. 0: not fenced (no leadership).
+
 struct set_offset {
   int64_t bot_id = 0;
   int64_t offset = 0;
+  int64_t epoch = 0;
 };
 /// Records many handled update ids in one round trip (the dedupe window) and
 /// removes them from the inbox.
 struct mark_processed {
   int64_t bot_id = 0;
   std::vector<int64_t> update_ids;
+  int64_t epoch = 0;
 };
 /// Keeps received updates (id, encoded update) until they are handled.
 struct store_updates {
   int64_t bot_id = 0;
   std::vector<int64_t> update_ids;
   std::vector<std::string> bodies;
+  int64_t epoch = 0;
 };
 /// The updates received but not handled before (a restart's work), oldest first.
 struct load_inbox {
@@ -158,6 +164,13 @@ using operation =
                  list_subscriptions, save_job, load_job, list_jobs, max_job_id,
                  fail_interrupted_jobs, get_offset, set_offset, store_updates, load_inbox,
                  mark_processed, filter_processed, max_processed, prune, ping>;
+
+/// The epoch a write carries (0: none), with the bot it is fenced for.
+struct fence {
+  int64_t bot_id = 0;
+  int64_t epoch = 0;
+};
+fence fence_of(const operation& op);
 
 /// Whether the operation may run twice without harm (then a call that met a
 /// broken connection is retried once on a fresh one).
@@ -197,6 +210,7 @@ enum class errc : uint8_t {
   busy,        ///< pool and queue full, or no connection within db.acquire-timeout
   unavailable, ///< no connection to the server (down, restarting, refused)
   statement,   ///< the statement failed (constraint, bad value): not retried
+  fenced,      ///< a newer leadership epoch is stored: this instance is no longer the leader
 };
 
 struct reply {

@@ -26,7 +26,9 @@ void add(std::string& reasons, const std::string& line) {
 health_verdict check_health(const health_inputs& in) {
   std::string reasons;
   auto poll_limit = poll_age_limit(in.poll_timeout_seconds);
-  if (!in.poller_answered)
+  if (in.standby)
+    ; // polling is the active instance's part
+  else if (!in.poller_answered)
     add(reasons, "telegram: the poller did not answer");
   else if (in.last_poll_ok_unix == 0)
     add(reasons, "telegram: no successful getUpdates yet");
@@ -49,7 +51,7 @@ health_verdict check_ready(const health_inputs& in) {
   std::string reasons;
   if (!in.db_answered || in.db_last_ok_unix == 0)
     add(reasons, "starting: migrations have not run yet (no database answer)");
-  if (!in.poller_answered || in.last_poll_ok_unix == 0)
+  if (!in.standby && (!in.poller_answered || in.last_poll_ok_unix == 0))
     add(reasons, "starting: no successful getUpdates yet");
   return verdict(reasons, "ready\n");
 }

@@ -14,6 +14,9 @@ struct health_inputs {
   int64_t last_poll_ok_unix = 0;     ///< 0: no successful getUpdates yet
   bool db_answered = false;          ///< the pool answered this check
   int64_t db_last_ok_unix = 0;       ///< 0: the database never answered
+  /// A standby (another instance holds the leadership) does not poll: its
+  /// health and readiness are the database's alone.
+  bool standby = false;
 };
 
 struct health_verdict {

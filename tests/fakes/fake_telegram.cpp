@@ -265,6 +265,9 @@ int fake_telegram::getupdates_in_flight() const {
 int fake_telegram::max_concurrent_getupdates() const {
   return impl_->state.max_in_flight();
 }
+std::size_t fake_telegram::getupdates_conflicts() const {
+  return impl_->state.conflicts();
+}
 std::int64_t fake_telegram::confirmed_offset() const {
   return impl_->state.confirmed_offset();
 }

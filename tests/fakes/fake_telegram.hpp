@@ -180,6 +180,9 @@ public:
   std::size_t sent_count() const; ///< successful sendMessage calls
   int getupdates_in_flight() const;
   int max_concurrent_getupdates() const; ///< 2+ means two pollers overlapped
+  /// getUpdates long polls ended with 409 Conflict by a newer getUpdates (two
+  /// pollers); a poll whose client closed its connection ends without one.
+  std::size_t getupdates_conflicts() const;
   std::int64_t confirmed_offset() const; ///< the highest getUpdates offset seen
   std::size_t answered_callbacks() const;
   /// reply_to_message_id, disable_web_page_preview, allow_sending_without_reply

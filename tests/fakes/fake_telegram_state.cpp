@@ -153,8 +153,10 @@ server_state::poll_start server_state::begin_poll(bool has_offset, int64_t offse
   {
     std::lock_guard lock(mutex_);
     if (poll_) {
+      // As Telegram: the waiting poll ends with 409, the new one goes on.
       to_wake.add(poll_->wake, wait_end::conflict);
       poll_.reset();
+      ++conflicts_;
     }
     if (has_offset) {
       apply_offset(offset);

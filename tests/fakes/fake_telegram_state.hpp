@@ -176,6 +176,8 @@ public:
   std::shared_ptr<void> enter_getupdates();
   int in_flight() const { return in_flight_.load(); }
   int max_in_flight() const { return max_in_flight_.load(); }
+  /// Long polls ended by a newer getUpdates (409 "terminated by other getUpdates request").
+  size_t conflicts() const { return conflicts_.load(); }
 
   /// Sticky, as Telegram's; an empty list means the default.
   void set_allowed_updates(std::vector<std::string> types);
@@ -383,6 +385,7 @@ private:
   std::unordered_map<std::string, size_t> calls_;
   int64_t confirmed_offset_ = 0;
   std::atomic<int> in_flight_{0}, max_in_flight_{0};
+  std::atomic<size_t> conflicts_{0};
   std::atomic<size_t> connections_{0};
 };
 

@@ -14,6 +14,9 @@ struct database_down_fixture : bot_fixture {
   database_down_fixture() {
     values.db_uri = "postgresql://phoenix@127.0.0.1:1/nothing?connect_timeout=2";
     values.handlers_inbox_wait = std::chrono::seconds{1}; // no inbox to wait for
+    // Polling without a database is the single-instance mode: with the lock
+    // on, an instance without its database stays a standby.
+    values.ha_leader_lock = "off";
     start();
   }
 };

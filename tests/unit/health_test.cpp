@@ -73,4 +73,20 @@ BOOST_AUTO_TEST_CASE(not_ready_before_the_first_poll_and_database_answer) {
   BOOST_TEST(!check_health(in).ok);
 }
 
+BOOST_AUTO_TEST_CASE(a_standby_is_healthy_and_ready_without_polling_but_not_without_the_database) {
+  auto in = healthy();
+  in.standby = true;
+  in.poller_answered = true;
+  in.last_poll_ok_unix = 0; // it never polls: another instance holds the leadership
+  BOOST_TEST(check_health(in).ok);
+  BOOST_TEST(check_ready(in).ok);
+  in.db_last_ok_unix = in.now_unix - 60;
+  auto v = check_health(in);
+  BOOST_TEST(!v.ok);
+  BOOST_TEST(says(v, "database: unavailable"));
+  BOOST_TEST(!says(v, "telegram"));
+  in.standby = false; // the same instance as the active one would need its polls
+  BOOST_TEST(says(check_health(in), "telegram: no successful getUpdates yet"));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
