@@ -82,7 +82,7 @@ void send_from_memory(self_pointer self, std::shared_ptr<std::vector<outgoing_ca
 }
 
 // A chat with nothing in flight whose update needs no data: answered here,
-// on the dispatcher's own thread, without waking its conversation. Returns
+// without waking its conversation (one turn fewer behind other chats' work). Returns
 // whether it was.
 bool answer_from_memory(self_pointer self, core::telegram_update& update) {
   auto& st = self->state;

@@ -1,8 +1,8 @@
 // The dispatcher: screens every update with the flood guard (one for all
 // chats, by user), answers replies made from memory itself when the chat has
-// nothing in flight (so that /help never waits behind other chats' work on
-// the shared workers), and hands the rest to one conversation per active
-// chat, spawned on demand; idle conversations stop themselves.
+// nothing in flight (a /help does not queue a conversation turn behind other
+// chats' work), and hands the rest to one conversation per active chat,
+// spawned on demand; idle conversations stop themselves.
 #pragma once
 
 #include "actors/conversation.hpp"

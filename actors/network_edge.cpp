@@ -78,7 +78,7 @@ football_edge_actor::behavior_type football_edge(football_self self,
 
 telegram_edge_actor spawn_telegram_edge(caf::actor_system& sys,
                                         std::shared_ptr<core::http_client> client) {
-  return sys.spawn<caf::detached>(telegram_edge, std::move(client));
+  return sys.spawn(telegram_edge, std::move(client));
 }
 
 football_edge_actor spawn_football_edge(caf::actor_system& sys,

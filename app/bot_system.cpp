@@ -191,7 +191,7 @@ running_bot start_bot(caf::actor_system& sys, const settings& values) {
   // As many calls in flight as the HTTP client keeps connections to Telegram.
   sender.max_concurrent = static_cast<size_t>(values.net_max_connections_per_host);
   sender.db = bot.db;
-  bot.sender = sys.spawn<caf::detached>(telegram_sender, sender);
+  bot.sender = sys.spawn(telegram_sender, sender);
   const bool leader_lock = leadership_on(values);
 
   job_registry_config jobs;
@@ -220,7 +220,7 @@ running_bot start_bot(caf::actor_system& sys, const settings& values) {
   conversations->sender = bot.sender;
   conversations->db = bot.db;
   conversations->jobs = bot.jobs;
-  bot.dispatcher = sys.spawn<caf::detached>(dispatcher, conversations);
+  bot.dispatcher = sys.spawn(dispatcher, conversations);
 
   lifecycle_parts parts;
   parts.workers = {caf::actor_cast<caf::actor>(bot.dispatcher),
@@ -246,7 +246,7 @@ running_bot start_bot(caf::actor_system& sys, const settings& values) {
   // With the lock on, the poller waits for it: a standby never calls Telegram.
   poller.await_leadership = leader_lock;
   poller.leader_bot_id = core::db::bot_id_of_token(values.telegram_token);
-  bot.poller = sys.spawn<caf::detached>(telegram_poller, poller);
+  bot.poller = sys.spawn(telegram_poller, poller);
   caf::anon_send(bot.root, manage_atom::value, bot.poller);
   start_metrics(sys, values, bot);
   if (leader_lock)
