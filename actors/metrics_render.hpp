@@ -17,6 +17,7 @@ struct metrics_snapshot {
   std::optional<cache_stats> cache;
   std::optional<db_stats> db;
   std::optional<job_stats> jobs;
+  std::optional<webhook_stats> webhook; ///< webhook mode only
   uint64_t resident_bytes = 0;
   uint64_t open_fds = 0;
 };

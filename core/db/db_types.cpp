@@ -54,6 +54,9 @@ bool idempotent(const max_job_id&) {
 bool idempotent(const store_updates&) {
   return true;
 } // ON CONFLICT DO NOTHING
+bool idempotent(const keep_pushed_update&) {
+  return true;
+} // ON CONFLICT DO NOTHING; a second run answers the same
 bool idempotent(const load_inbox&) {
   return true;
 }
@@ -118,6 +121,9 @@ const char* name(const max_job_id&) {
 const char* name(const store_updates&) {
   return "store_updates";
 }
+const char* name(const keep_pushed_update&) {
+  return "keep_pushed_update";
+}
 const char* name(const load_inbox&) {
   return "load_inbox";
 }
@@ -153,8 +159,10 @@ template <class T> void append(std::vector<T>& to, std::vector<T>& from) {
 } // namespace
 
 int64_t statement_count(const operation& op) {
-  // prune: request log, inbox, processed ids, jobs.
-  return std::holds_alternative<prune>(op) ? 4 : 1;
+  // prune: request log, inbox, processed ids, jobs; a pushed update: check, insert.
+  if (std::holds_alternative<prune>(op))
+    return 4;
+  return std::holds_alternative<keep_pushed_update>(op) ? 2 : 1;
 }
 
 std::chrono::nanoseconds answer_deadline(const operation& op,

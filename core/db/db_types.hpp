@@ -123,6 +123,14 @@ struct store_updates {
   std::vector<int64_t> update_ids;
   std::vector<std::string> bodies;
 };
+/// One update a webhook delivered, kept in the inbox unless it was handled
+/// already: count 1 when it is work (new, or in the inbox and not yet
+/// handled), 0 when it was handled (a repeat delivery).
+struct keep_pushed_update {
+  int64_t bot_id = 0;
+  int64_t update_id = 0;
+  std::string body;
+};
 /// The updates received but not handled before (a restart's work), oldest first.
 struct load_inbox {
   int64_t bot_id = 0;
@@ -156,8 +164,8 @@ struct ping {
 using operation =
     std::variant<upsert_users, set_user_active, load_user, log_requests, subscribe, unsubscribe,
                  list_subscriptions, save_job, load_job, list_jobs, max_job_id,
-                 fail_interrupted_jobs, get_offset, set_offset, store_updates, load_inbox,
-                 mark_processed, filter_processed, max_processed, prune, ping>;
+                 fail_interrupted_jobs, get_offset, set_offset, store_updates, keep_pushed_update,
+                 load_inbox, mark_processed, filter_processed, max_processed, prune, ping>;
 
 /// Whether the operation may run twice without harm (then a call that met a
 /// broken connection is retried once on a fresh one).
