@@ -2,10 +2,12 @@
 
 #include "core/http/server_parts.hpp"
 
+#include <array>
 #include <atomic>
 #include <boost/asio/post.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <limits>
 #include <optional>
 
 namespace phoenix::core {
@@ -48,7 +50,9 @@ private:
   void read_head() {
     parser_.emplace();
     parser_->header_limit(16 * 1024);
-    parser_->body_limit(parts_.options.max_body);
+    // Beast refuses a long Content-Length while reading the head; the checks
+    // below go first (a request without the secret gets 401, not 413).
+    parser_->body_limit(std::numeric_limits<std::uint64_t>::max()); // not none: 1.74 compares it
     stream_.expires_after(exchange_deadline);
     http::async_read_header(
         stream_, buffer_, *parser_,
@@ -76,6 +80,7 @@ private:
       return refuse(401, "wrong secret token");
     if (auto length = parser_->content_length(); length && *length > parts_.options.max_body)
       return refuse(413, "body of " + std::to_string(*length) + " bytes over webhook.max-body");
+    parser_->body_limit(parts_.options.max_body); // a chunked body counts as it arrives
     http::async_read(
         stream_, buffer_, *parser_,
         [self = shared_from_this()](beast::error_code ec, size_t) { self->on_body_read(ec); });
@@ -129,9 +134,32 @@ private:
   void on_answer_written(beast::error_code ec, bool keep_alive) {
     if (parts_.on_outcome)
       parts_.on_outcome(outcome_);
-    if (ec || !keep_alive)
+    if (ec)
       return close();
+    if (!keep_alive)
+      return drain_and_close();
     read_head();
+  }
+
+  // A refused request's body may still be arriving: closing at once would
+  // reset the connection before the client reads the answer. Stop sending,
+  // read and discard for a moment (bounded), then close.
+  void drain_and_close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.expires_after(std::chrono::seconds{2});
+    drain_some();
+  }
+
+  void drain_some() {
+    constexpr size_t most_drained = 1u << 20;
+    stream_.async_read_some(asio::buffer(discard_),
+                            [self = shared_from_this()](beast::error_code ec, size_t n) {
+                              self->drained_ += n;
+                              if (ec || self->drained_ > most_drained)
+                                return self->close();
+                              self->drain_some();
+                            });
   }
 
   void close() {
@@ -149,6 +177,8 @@ private:
   steady::time_point started_{};
   bool keep_alive_ = false;
   webhook_outcome outcome_;
+  std::array<char, 4096> discard_{};
+  size_t drained_ = 0;
 };
 
 } // namespace

@@ -235,6 +235,11 @@ void fake_telegram::renumber_updates(std::int64_t next_id) {
   impl_->state.renumber_updates(next_id);
 }
 
+std::size_t fake_telegram::wait_for_pending(std::size_t at_most,
+                                            std::chrono::milliseconds deadline) {
+  return impl_->state.wait_for_pending(at_most, deadline);
+}
+
 std::size_t fake_telegram::webhook_deliveries() const {
   return impl_->pusher.delivered();
 }

@@ -106,6 +106,9 @@ public:
   /// a fresh update_id. Returns it; throws std::invalid_argument if unknown.
   std::int64_t push_sample(const std::string& name);
   std::size_t pending_updates() const;
+  /// Waits until at most `at_most` updates are queued (webhook mode: until
+  /// the bot acknowledged the rest); returns how many are.
+  std::size_t wait_for_pending(std::size_t at_most, std::chrono::milliseconds deadline);
   /// Telegram's renumbering: the next update gets `next_id`, which may be
   /// below every id so far (as after a week without updates) or far above.
   /// An offset above the new ids then confirms and drops them, as Telegram does.

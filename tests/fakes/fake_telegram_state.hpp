@@ -196,6 +196,9 @@ public:
   std::vector<std::pair<int64_t, std::string>> webhook_pending() const;
   /// Answered 2xx: Telegram forgets it.
   void webhook_delivered(int64_t id);
+  /// Waits until at most `at_most` updates are queued (webhook deliveries
+  /// wake it); returns how many are.
+  size_t wait_for_pending(size_t at_most, milliseconds deadline);
   /// Not delivered: getWebhookInfo's last_error_message.
   void webhook_failed(std::string message);
   std::string webhook_info_json() const;

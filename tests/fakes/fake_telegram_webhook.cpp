@@ -226,10 +226,19 @@ std::vector<std::pair<int64_t, std::string>> server_state::webhook_pending() con
 }
 
 void server_state::webhook_delivered(int64_t id) {
-  std::lock_guard lock(mutex_);
-  queue_.erase(std::remove_if(queue_.begin(), queue_.end(),
-                              [id](const queued_update& u) { return u.id == id; }),
-               queue_.end());
+  {
+    std::lock_guard lock(mutex_);
+    queue_.erase(std::remove_if(queue_.begin(), queue_.end(),
+                                [id](const queued_update& u) { return u.id == id; }),
+                 queue_.end());
+  }
+  changed_.notify_all();
+}
+
+size_t server_state::wait_for_pending(size_t at_most, milliseconds deadline) {
+  std::unique_lock lock(mutex_);
+  changed_.wait_for(lock, deadline, [&] { return queue_.size() <= at_most; });
+  return queue_.size();
 }
 
 void server_state::webhook_failed(std::string message) {
