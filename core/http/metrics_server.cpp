@@ -54,19 +54,11 @@ private:
     request_ = parser_->release();
     if (request_.method() != http::verb::get && request_.method() != http::verb::head)
       return write_answer({405, "text/plain; charset=utf-8", "only GET\n"});
-    auto answered = std::make_shared<std::atomic<bool>>(false);
-    auto executor = stream_.get_executor();
-    // The responder owns the session until it answers (or is dropped). An
-    // actor may answer after the server stopped: then the io_context is gone.
     on_request_(std::string(request_.target()),
-                [self = shared_from_this(), executor, answered, io = io_](http_answer answer) {
-                  if (answered->exchange(true))
-                    return;
-                  if (auto alive = io.lock())
-                    asio::post(executor, [self, answer = std::move(answer)]() mutable {
-                      self->write_answer(std::move(answer));
-                    });
-                });
+                server_parts::answer_once(stream_.get_executor(), io_,
+                                          [self = shared_from_this()](http_answer answer) {
+                                            self->write_answer(std::move(answer));
+                                          }));
   }
 
   void write_answer(http_answer answer) {

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <functional>
@@ -36,6 +37,21 @@ public:
 private:
   std::shared_ptr<std::atomic<size_t>> open_;
 };
+
+/// A responder for an actor: runs `answer(args...)` on the session's
+/// executor, once (later calls are ignored), from any thread; not at all once
+/// the server stopped (its io_context is gone). It owns what `answer` holds
+/// (the session) until it answers or is dropped.
+template <class Executor, class Answer>
+auto answer_once(Executor executor, std::weak_ptr<boost::asio::io_context> io, Answer answer) {
+  auto answered = std::make_shared<std::atomic<bool>>(false);
+  return [executor, io = std::move(io), answered, answer = std::move(answer)](auto... args) {
+    if (answered->exchange(true))
+      return;
+    if (auto alive = io.lock())
+      boost::asio::post(executor, [answer, args...]() mutable { answer(std::move(args)...); });
+  };
+}
 
 /// Accepts connections on its own io thread and hands each to `on_accept`
 /// (on a strand of its own) while fewer than `max_connections` are open;

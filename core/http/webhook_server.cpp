@@ -92,20 +92,12 @@ private:
     if (ec)
       return close();
     keep_alive_ = parser_->get().keep_alive();
-    auto answered = std::make_shared<std::atomic<bool>>(false);
-    auto executor = stream_.get_executor();
-    // The responder owns the session until it answers (or is dropped). An
-    // actor may answer after the server stopped: then the io_context is gone.
     parts_.on_update(
         std::move(parser_->get().body()),
-        [self = shared_from_this(), executor, answered, io = io_](int status, std::string why) {
-          if (answered->exchange(true))
-            return;
-          if (auto alive = io.lock())
-            asio::post(executor, [self, status, why = std::move(why)]() mutable {
-              self->write_answer(status, std::move(why));
-            });
-        });
+        server_parts::answer_once(stream_.get_executor(), io_,
+                                  [self = shared_from_this()](int status, std::string why) {
+                                    self->write_answer(status, std::move(why));
+                                  }));
   }
 
   void refuse(int status, std::string why) {
