@@ -143,8 +143,8 @@ BOOST_AUTO_TEST_CASE(a_pushed_update_goes_once_and_waits_for_the_inbox_of_before
   BOOST_TEST(intake.finish(6, t0 + 1s).has_value());
   BOOST_TEST(intake.pushed(pushed_message(6), t0).empty()); // its record may be on its way
   BOOST_TEST(intake.in_flight() == 2u);                     // 4 and 5
-  BOOST_TEST(!intake.offset_to_send().has_value()); // confirmed by their 200, not an offset
-  BOOST_TEST(intake.counted().received == 2u); // 5 and 6; 4 came from the inbox
+  BOOST_TEST(!intake.offset_to_send().has_value());         // confirmed by their 200, not an offset
+  BOOST_TEST(intake.counted().received == 2u);              // 5 and 6; 4 came from the inbox
 }
 
 BOOST_AUTO_TEST_SUITE_END()
