@@ -102,6 +102,8 @@ void answer(self_pointer self, metrics_request request) {
     ask(self, cfg.football, job, &metrics_snapshot::football);
     ask(self, cfg.cache, job, &metrics_snapshot::cache);
     ask(self, cfg.jobs, job, &metrics_snapshot::jobs);
+    if (cfg.webhook)
+      ask(self, cfg.webhook, job, &metrics_snapshot::webhook);
   } else {
     respond({404, "text/plain; charset=utf-8", "not found: try /metrics, /healthz or /readyz\n"});
     return;

@@ -17,7 +17,8 @@ struct metrics_config {
   cache_actor cache;
   db_pool_actor db;
   job_registry_actor jobs;
-  caf::timespan poll_timeout = std::chrono::seconds{30};  ///< telegram.poll-timeout
+  telegram_webhook_actor webhook;                        ///< invalid unless telegram.mode = webhook
+  caf::timespan poll_timeout = std::chrono::seconds{30}; ///< telegram.poll-timeout
   caf::timespan stats_deadline = std::chrono::seconds{1}; ///< per actor and request
   caf::timespan ping_interval = std::chrono::seconds{5};  ///< database health ping
   std::string role = "off"; ///< until the leadership actor tells: "standby" with ha.leader-lock on

@@ -37,6 +37,26 @@ void render_poller(exposition& out, const poller_stats& s) {
                 s.latency);
 }
 
+void render_webhook(exposition& out, const webhook_stats& s) {
+  out.family("phoenix_webhook_requests_total", "counter",
+             "Webhook requests by the status answered (200: committed to the inbox or a repeat).");
+  for (auto [code, n] : {std::pair{"200", s.ok},
+                         {"400", s.bad_request},
+                         {"401", s.unauthorized},
+                         {"403", s.forbidden},
+                         {"404", s.not_found},
+                         {"405", s.not_allowed},
+                         {"413", s.too_large},
+                         {"503", s.unavailable}})
+    out.sample("phoenix_webhook_requests_total", number(n), {{"code", code}});
+  out.counter("phoenix_webhook_repeats_total",
+              "Webhook deliveries of updates handled or in hand already (200, no work).",
+              number(s.repeats));
+  out.histogram("phoenix_webhook_ack_latency_seconds",
+                "Time from a webhook request's head to its 200 (the inbox commit included).",
+                s.ack_latency);
+}
+
 void render_dispatcher(exposition& out, const dispatcher_stats& s) {
   out.gauge("phoenix_chats_active", "Conversations alive (one per active chat).", number(s.chats));
   out.gauge("phoenix_chat_queue_updates", "Updates queued in conversations, all chats.",
@@ -187,6 +207,8 @@ std::string render_metrics(const metrics_snapshot& s) {
     render_db(out, *s.db);
   if (s.jobs)
     render_jobs(out, *s.jobs);
+  if (s.webhook)
+    render_webhook(out, *s.webhook);
   out.gauge("process_resident_memory_bytes", "Resident memory of the process.",
             number(s.resident_bytes));
   out.gauge("process_open_fds", "Open file descriptors of the process.", number(s.open_fds));

@@ -20,6 +20,7 @@ struct metrics_snapshot {
   /// Leadership: "active", "standby", "lost" (or "off": ha.leader-lock off) and the epoch.
   std::string role = "off";
   int64_t epoch = 0;
+  std::optional<webhook_stats> webhook; ///< webhook mode only
   uint64_t resident_bytes = 0;
   uint64_t open_fds = 0;
 };

@@ -22,8 +22,10 @@ using telegram_poller_steps::read_inbox;
 using telegram_poller_steps::record_processed;
 using telegram_poller_steps::schedule_poll;
 using telegram_poller_steps::self_pointer;
+using telegram_poller_steps::set_webhook;
 using telegram_poller_steps::start;
 using telegram_poller_steps::stop_holding_if_too_long;
+using telegram_poller_steps::take_pushed;
 namespace db = core::db;
 
 // For operators: the offset is never read back to poll with.
@@ -91,8 +93,9 @@ void finish_stop(self_pointer self) {
       self->state.stop_promise.reset();
     }
   };
-  // One last getUpdates with the offset confirms the handled updates to Telegram.
-  if (auto confirm = st.intake.offset_to_send())
+  // One last getUpdates with the offset confirms the handled updates to
+  // Telegram (a webhook's were confirmed by their 200).
+  if (auto confirm = st.intake.offset_to_send(); confirm && !st.config.webhook)
     return call(self, "getUpdates", core::get_updates_body(confirm, 1, 0), std::chrono::seconds{5},
                 deliver);
   deliver({});
@@ -203,6 +206,8 @@ void on_poll_answer(self_pointer self, const core::bot_api_answer& answer) {
 
 void telegram_poller_steps::poll(self_pointer self) {
   auto& st = self->state;
+  if (st.config.webhook)
+    return; // Telegram POSTs the updates
   auto request = st.intake.begin_poll();
   if (!request)
     return;
@@ -222,8 +227,11 @@ telegram_poller_actor::behavior_type telegram_poller(self_pointer self,
   st.config = std::move(config);
   st.intake = core::update_intake{st.config.max_in_flight, st.config.inbox_wait};
   st.queue_cap = core::chat_queue_cap{st.config.max_queued_per_chat};
-  if (!st.config.await_leadership)
+  if (!st.config.await_leadership) {
+    if (st.config.webhook)
+      set_webhook(self);
     start(self);
+  }
   return {
       [self](leader_atom, int64_t epoch) {
         auto& st = self->state;
@@ -231,6 +239,8 @@ telegram_poller_actor::behavior_type telegram_poller(self_pointer self,
           return;
         st.config.await_leadership = false; // once
         st.config.epoch = epoch;
+        if (st.config.webhook) // the active instance registers the webhook
+          set_webhook(self);
         start(self);
       },
       [self](tg_poll_atom) {
@@ -245,6 +255,8 @@ telegram_poller_actor::behavior_type telegram_poller(self_pointer self,
           self->state.queue_cap.on_done(chat_id, self->clock().now());
       },
       [self](tg_inbox_atom) { read_inbox(self); },
+      [self](tg_push_atom, core::telegram_update& update) { take_pushed(self, std::move(update)); },
+      [self](tg_sethook_atom) { set_webhook(self); },
       [self](tg_stop_atom) -> caf::result<int64_t> {
         auto& st = self->state;
         st.intake.stop();
@@ -271,6 +283,10 @@ telegram_poller_actor::behavior_type telegram_poller(self_pointer self,
         stats.renumbered = counted.renumbered;
         stats.in_flight = st.intake.in_flight();
         stats.confirmed_offset = st.intake.low_watermark();
+        if (st.webhook_set) // no getUpdates: Telegram's side is well while the webhook is set
+          stats.last_poll_ok_unix = std::chrono::duration_cast<std::chrono::seconds>(
+                                        std::chrono::system_clock::now().time_since_epoch())
+                                        .count();
         return stats;
       },
   };

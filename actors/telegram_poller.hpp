@@ -17,9 +17,18 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <random>
 #include <string>
 
 namespace phoenix {
+
+/// Webhook mode: Telegram POSTs updates (the webhook intake commits them to
+/// the inbox and pushes them here) instead of the poller asking getUpdates.
+struct webhook_registration {
+  std::string url;          ///< what setWebhook registers (the reverse proxy's HTTPS URL)
+  std::string secret_token; ///< sent back by Telegram in X-Telegram-Bot-Api-Secret-Token
+  int max_connections = 40;
+};
 
 struct telegram_poller_config {
   std::string api_url = "https://api.telegram.org"; ///< no trailing slash
@@ -32,6 +41,9 @@ struct telegram_poller_config {
   caf::timespan drain_deadline = std::chrono::seconds{20}; ///< SIGTERM: wait this long for handlers
   /// New updates wait this long for an unreadable inbox (database down at start).
   caf::timespan inbox_wait = std::chrono::seconds{10};
+  /// Set: webhook mode (setWebhook at start, no getUpdates); none: polling
+  /// (deleteWebhook at start, pending updates kept).
+  std::optional<webhook_registration> webhook;
   telegram_edge_actor edge; ///< the Bot API over HTTP
   dispatcher_actor dispatcher;
   db_pool_actor db;
@@ -58,6 +70,9 @@ struct telegram_poller_state {
   core::update_intake intake;
   core::chat_queue_cap queue_cap{0}; ///< updates dispatched per chat (max_queued_per_chat)
   std::optional<caf::typed_response_promise<int64_t>> stop_promise;
+  bool webhook_set = false; ///< webhook mode: setWebhook succeeded
+  core::growing_backoff webhook_backoff{std::chrono::seconds{1}, std::chrono::seconds{60}};
+  std::minstd_rand random{std::random_device{}()};
   poller_stats stats; ///< polls, errors, received and renumbered are the intake's
 };
 

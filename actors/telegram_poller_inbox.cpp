@@ -36,12 +36,39 @@ void keep_in_inbox(self_pointer self, db::store_updates inbox) {
           [](const caf::error&) {}); // not durable: stays below the watermark
 }
 
+// Each update: nothing Phoenix answers (confirmed at once), over its chat's
+// cap (returned: the caller drops them), or to the dispatcher (and, when
+// `inbox` is given, into it). Counts those dispatched in `dispatched`.
+std::vector<int64_t> hand_out(self_pointer self, std::vector<core::telegram_update>& updates,
+                              db::store_updates* inbox, size_t* dispatched = nullptr) {
+  auto& st = self->state;
+  std::vector<int64_t> dropped;
+  for (auto& u : updates) {
+    if (u.type == core::telegram_update::kind::other) {
+      handled(self, u.update_id); // nothing Phoenix answers: confirm it
+    } else if (!admit(self, u)) {
+      dropped.push_back(u.update_id); // over its chat's cap
+    } else {
+      if (inbox) {
+        inbox->update_ids.push_back(u.update_id);
+        inbox->bodies.push_back(core::encode_update_record(u));
+      }
+      self->send(st.config.dispatcher, tg_update_atom::value, u);
+      if (dispatched)
+        ++*dispatched;
+    }
+  }
+  return dropped;
+}
+
 } // namespace
 
 // New updates: those the database already knows (a restart's window) are
 // confirmed without handling; the rest go to the dispatcher.
 void release(self_pointer self, std::vector<core::telegram_update> updates) {
   auto& st = self->state;
+  if (st.config.webhook) // committed and checked against handled ids by the intake
+    return drop(self, hand_out(self, updates, nullptr));
   bool check = st.intake.needs_dedupe_check(updates);
   std::vector<int64_t> ids;
   for (auto& u : updates)
@@ -53,21 +80,16 @@ void release(self_pointer self, std::vector<core::telegram_update> updates) {
     db::store_updates inbox;
     inbox.bot_id = st.bot_id;
     inbox.epoch = st.config.epoch;
-    std::vector<int64_t> dropped;
+    std::vector<core::telegram_update> fresh;
     for (auto& u : *shared) {
       if (skip.count(u.update_id) != 0) {
         ++st.stats.duplicates;
         handled(self, u.update_id);
-      } else if (u.type == core::telegram_update::kind::other) {
-        handled(self, u.update_id); // nothing Phoenix answers: confirm it
-      } else if (!admit(self, u)) {
-        dropped.push_back(u.update_id); // over its chat's cap
       } else {
-        inbox.update_ids.push_back(u.update_id);
-        inbox.bodies.push_back(core::encode_update_record(u));
-        self->send(st.config.dispatcher, tg_update_atom::value, u);
+        fresh.push_back(std::move(u));
       }
     }
+    auto dropped = hand_out(self, fresh, &inbox);
     if (!inbox.update_ids.empty())
       keep_in_inbox(self, std::move(inbox));
     drop(self, std::move(dropped));
@@ -116,15 +138,8 @@ void replay_inbox(self_pointer self, const db::reply& r) {
     if (auto update = core::decode_update_record(body))
       rows.push_back(std::move(*update));
   size_t replayed = 0;
-  std::vector<int64_t> dropped;
-  for (auto& update : st.intake.replay(std::move(rows), self->clock().now())) {
-    if (!admit(self, update)) {
-      dropped.push_back(update.update_id); // over its chat's cap
-      continue;
-    }
-    self->send(st.config.dispatcher, tg_update_atom::value, update);
-    ++replayed;
-  }
+  auto replaying = st.intake.replay(std::move(rows), self->clock().now());
+  auto dropped = hand_out(self, replaying, nullptr, &replayed);
   if (replayed != 0)
     spdlog::info("telegram_poller: {} update(s) from before the restart", replayed);
   drop(self, std::move(dropped));
@@ -134,6 +149,17 @@ void replay_inbox(self_pointer self, const db::reply& r) {
 }
 
 } // namespace
+
+void take_pushed(self_pointer self, core::telegram_update update) {
+  auto& st = self->state;
+  if (st.intake.stopping())
+    return; // in the inbox: the next start replays it
+  auto going = st.intake.pushed(std::move(update), self->clock().now());
+  stop_holding_if_too_long(self);
+  if (going.empty())
+    return; // in hand already, or held until the inbox is read
+  drop(self, hand_out(self, going, nullptr));
+}
 
 // The highest id recorded as handled (ids above it were never handled: no
 // database round trip on their way to a reply), then the inbox.

@@ -38,8 +38,33 @@ void call(self_pointer self, const std::string& method, std::string body,
             [on_result](const caf::error& err) { on_result(http_failure(err)); });
 }
 
+void set_webhook(self_pointer self) {
+  auto& st = self->state;
+  auto& hook = *st.config.webhook;
+  call(self, "setWebhook",
+       core::set_webhook_body(hook.url, hook.secret_token, hook.max_connections),
+       std::chrono::seconds{15}, [self](const core::bot_api_answer& answer) {
+         auto& st = self->state;
+         if (answer.ok) {
+           st.webhook_set = true;
+           st.webhook_backoff.reset();
+           spdlog::info("telegram_poller: webhook set: Telegram POSTs updates to {}",
+                        st.config.webhook->url);
+           return;
+         }
+         auto wait = st.webhook_backoff.next(st.random);
+         spdlog::warn("telegram_poller: setWebhook failed ({} {}), retrying in {} ms",
+                      answer.error_code, answer.description, wait.count());
+         self->delayed_send(self, wait, tg_sethook_atom::value);
+       });
+}
+
 void start(self_pointer self) {
-  call(self, "deleteWebhook", "{}", std::chrono::seconds{15}, [](const core::bot_api_answer&) {});
+  // Polling: a webhook left set would make getUpdates answer 409. Nothing
+  // pending is dropped (Telegram keeps it for getUpdates).
+  if (!self->state.config.webhook)
+    call(self, "deleteWebhook", core::delete_webhook_body(false), std::chrono::seconds{15},
+         [](const core::bot_api_answer&) {});
   call(self, "setMyCommands", core::set_my_commands_body(core::menu_commands()),
        std::chrono::seconds{15}, [](const core::bot_api_answer&) {});
   call(self, "getMe", "{}", std::chrono::seconds{15}, [self](const core::bot_api_answer& me) {
@@ -69,7 +94,8 @@ void start(self_pointer self) {
       return;
     }
     self->send(st.config.dispatcher, bot_name_atom::value, st.bot_username);
-    spdlog::info("telegram_poller: polling as @{}", st.bot_username);
+    spdlog::info("telegram_poller: {} as @{}",
+                 st.config.webhook ? "taking webhook updates" : "polling", st.bot_username);
     st.intake.start();
     poll(self);
     read_inbox(self);

@@ -61,7 +61,15 @@ void read_inbox(self_pointer self);
 /// New updates, once the inbox is read (else they are held).
 void release(self_pointer self, std::vector<core::telegram_update> updates);
 
-/// One getUpdates (unless one is running, the poller is stopping or not started).
+/// Webhook mode: an update the intake committed to the inbox, to the
+/// dispatcher unless it is in hand (held while the inbox is read).
+void take_pushed(self_pointer self, core::telegram_update update);
+
+/// Webhook mode: setWebhook, again after a backoff until Telegram takes it.
+void set_webhook(self_pointer self);
+
+/// One getUpdates (unless one is running, the poller is stopping or not
+/// started, or in webhook mode).
 void poll(self_pointer self);
 
 } // namespace phoenix::telegram_poller_steps

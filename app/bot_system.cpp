@@ -12,6 +12,7 @@
 #include "actors/network_edge.hpp"
 #include "actors/telegram_poller.hpp"
 #include "actors/telegram_sender.hpp"
+#include "actors/telegram_webhook.hpp"
 #include "app/lifecycle.hpp"
 
 #include <caf/all.hpp>
@@ -105,6 +106,7 @@ void start_metrics(caf::actor_system& sys, const settings& values, running_bot& 
   config.cache = bot.cache;
   config.db = bot.db;
   config.jobs = bot.jobs;
+  config.webhook = bot.webhook;
   config.poll_timeout = values.telegram_poll_timeout;
   if (values.ha_leader_lock == "on")
     config.role = "standby";
@@ -157,6 +159,43 @@ void start_leadership(caf::actor_system& sys, const settings& values, running_bo
   config.metrics = bot.metrics;
   auto leader = sys.spawn<caf::detached>(leadership, std::move(config));
   caf::anon_send(bot.root, manage_atom::value, leader);
+}
+
+// Webhook mode: the intake actor and the server Telegram (through the TLS
+// proxy) POSTs to. A port that is taken stops the bot: without it no update
+// arrives at all.
+void start_webhook(caf::actor_system& sys, const settings& values, running_bot& bot) {
+  telegram_webhook_config config;
+  config.bot_id = core::db::bot_id_of_token(values.telegram_token);
+  config.db = bot.db;
+  config.poller = bot.poller;
+  bot.webhook = sys.spawn(telegram_webhook, config);
+  bot.root->attach_functor([actor = bot.webhook](const caf::error&) {
+    caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
+  });
+  core::webhook_server_options options;
+  options.listen = values.webhook_listen;
+  options.path = values.webhook_path;
+  options.secret_token = values.webhook_secret_token;
+  options.max_body = static_cast<size_t>(values.webhook_max_body);
+  options.allowed_networks = *core::parse_cidr_list(values.webhook_allowed_networks, nullptr);
+  // Telegram opens at most max-connections; room for the proxy's own.
+  options.max_connections = static_cast<size_t>(values.webhook_max_connections) * 2 + 16;
+  try {
+    bot.webhook_server = std::make_shared<core::webhook_server>(
+        options,
+        [actor = bot.webhook](std::string body, core::webhook_server::responder respond) {
+          caf::anon_send(actor, tg_hook_atom::value, webhook_request{std::move(body), respond});
+        },
+        [actor = bot.webhook](const core::webhook_outcome& outcome) {
+          caf::anon_send(actor, tg_hooked_atom::value, outcome);
+        });
+    spdlog::info("webhook: listening on {} (port {}), path {}", values.webhook_listen,
+                 bot.webhook_server->port(), values.webhook_path);
+  } catch (const std::exception& e) {
+    spdlog::critical("webhook: {}", e.what());
+    caf::anon_send(bot.root, fatal_atom::value, 2);
+  }
 }
 
 } // namespace
@@ -246,8 +285,13 @@ running_bot start_bot(caf::actor_system& sys, const settings& values) {
   // With the lock on, the poller waits for it: a standby never calls Telegram.
   poller.await_leadership = leader_lock;
   poller.leader_bot_id = core::db::bot_id_of_token(values.telegram_token);
+  if (values.telegram_mode == "webhook")
+    poller.webhook = webhook_registration{values.webhook_url, values.webhook_secret_token,
+                                          static_cast<int>(values.webhook_max_connections)};
   bot.poller = sys.spawn(telegram_poller, poller);
   caf::anon_send(bot.root, manage_atom::value, bot.poller);
+  if (poller.webhook)
+    start_webhook(sys, values, bot);
   start_metrics(sys, values, bot);
   if (leader_lock)
     start_leadership(sys, values, bot);

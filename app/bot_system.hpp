@@ -5,6 +5,7 @@
 #include "app/config.hpp"
 #include "core/http/http_client.hpp"
 #include "core/http/metrics_server.hpp"
+#include "core/http/webhook_server.hpp"
 #include "messages/actors.hpp"
 
 #include <atomic>
@@ -25,8 +26,11 @@ struct running_bot {
   job_registry_actor jobs;
   dispatcher_actor dispatcher;
   telegram_poller_actor poller;
-  lifecycle_actor root;  ///< send it shutdown_atom to stop everything in order
-  metrics_actor metrics; ///< invalid when metrics.listen is empty
+  lifecycle_actor root;           ///< send it shutdown_atom to stop everything in order
+  metrics_actor metrics;          ///< invalid when metrics.listen is empty
+  telegram_webhook_actor webhook; ///< invalid unless telegram.mode = webhook
+  /// The webhook server; null unless telegram.mode = webhook. Destroy it after the actor system.
+  std::shared_ptr<core::webhook_server> webhook_server;
   /// /metrics, /healthz, /readyz; null when off. Destroy it after the actor system.
   std::shared_ptr<core::metrics_server> metrics_server;
   std::shared_ptr<std::atomic<int>> exit_code; ///< set by fatal errors (e.g. 3: token rejected)

@@ -65,7 +65,12 @@ bool is_http_url(const std::string& url) {
   return url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0;
 }
 
-// "host:port" with a port from 1 to 65535, or empty (disabled).
+std::string problem(const option_spec& spec, const std::string& value, const std::string& rule) {
+  return spec.key() + " = " + value + ": " + rule;
+}
+
+} // namespace
+
 bool is_listen_address(const std::string& text) {
   if (text.empty())
     return true;
@@ -79,12 +84,6 @@ bool is_listen_address(const std::string& text) {
   auto n = std::stoi(port);
   return n >= 1 && n <= 65535;
 }
-
-std::string problem(const option_spec& spec, const std::string& value, const std::string& rule) {
-  return spec.key() + " = " + value + ": " + rule;
-}
-
-} // namespace
 
 std::string shown_setting(const settings& values, const option_spec& spec) {
   return std::visit(
@@ -130,6 +129,24 @@ const std::vector<option_spec>& option_specs() {
       // 0 would make getUpdates return at once, again and again: a busy loop.
       duration("telegram", "poll-timeout", &s::telegram_poll_timeout,
                "getUpdates long-poll timeout", second, 50 * second),
+      text("telegram", "mode", &s::telegram_mode,
+           "how updates arrive: getUpdates, or POSTed by Telegram to webhook.url",
+           {"polling", "webhook"}),
+      text("webhook", "listen", &s::webhook_listen,
+           "host:port the webhook server listens on (behind the TLS proxy)"),
+      text("webhook", "path", &s::webhook_path, "the path Telegram POSTs to"),
+      text("webhook", "url", &s::webhook_url,
+           "the HTTPS URL given to setWebhook (the proxy's), webhook mode"),
+      secret("webhook", "secret-token", &s::webhook_secret_token,
+             "1-256 of A-Z a-z 0-9 _ - sent back by Telegram (prefer env WEBHOOK_SECRET_TOKEN)",
+             "WEBHOOK_SECRET_TOKEN"),
+      count("webhook", "max-body", &s::webhook_max_body, "bytes of a webhook body; beyond: 413",
+            1024, int64_t{64} << 20),
+      count("webhook", "max-connections", &s::webhook_max_connections,
+            "setWebhook's max_connections: Telegram's requests at once", 1, 100),
+      text("webhook", "allowed-networks", &s::webhook_allowed_networks,
+           "CIDR list allowed to POST, e.g. Telegram's \"149.154.160.0/20, 91.108.4.0/22\" "
+           "(\"\": any)"),
       text("football", "api-url", &s::football_api_url, "API-Football base URL"),
       secret("football", "api-key", &s::football_api_key,
              "API-Football key (prefer env API_FOOTBALL_KEY)", "API_FOOTBALL_KEY"),
@@ -311,6 +328,8 @@ std::vector<std::string> validate(const settings& values) {
                                "host:port with a port from 1 to 65535, or \"\" to disable"));
   if (values.cache_path.empty())
     problems.push_back(problem(spec_of("cache.path"), "\"\"", "a file path"));
+  for (auto& p : validate_webhook(values))
+    problems.push_back(std::move(p));
   std::string zone_error;
   if (values.football_timezone.empty())
     problems.push_back(problem(spec_of("football.timezone"), "\"\"", "a time zone such as UTC"));

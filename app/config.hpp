@@ -24,6 +24,15 @@ struct settings {
   std::string telegram_token;
   std::string telegram_api_url = "https://api.telegram.org";
   caf::timespan telegram_poll_timeout = 30s;
+  std::string telegram_mode = "polling";
+
+  std::string webhook_listen = "127.0.0.1:8081";
+  std::string webhook_path = "/telegram-webhook";
+  std::string webhook_url;
+  std::string webhook_secret_token;
+  int64_t webhook_max_body = 1 << 20;
+  int64_t webhook_max_connections = 40;
+  std::string webhook_allowed_networks;
 
   std::string football_api_url = "https://v3.football.api-sports.io";
   std::string football_api_key;
@@ -158,6 +167,12 @@ std::vector<std::string> validate(const settings& values);
 /// A value as Phoenix prints it: text in double quotes, durations as "30s",
 /// secrets as <set> or <unset>.
 std::string shown_setting(const settings& values, const option_spec& spec);
+
+/// "host:port" with a port from 1 to 65535, or empty.
+bool is_listen_address(const std::string& text);
+
+/// Problems of the webhook keys (telegram.mode = webhook needs them).
+std::vector<std::string> validate_webhook(const settings& values);
 
 /// The effective configuration as "key = value" lines, secrets masked.
 std::vector<std::string> describe(const settings& values);

@@ -28,8 +28,9 @@ const option_spec* find_spec(const std::string& key) {
   return pos == specs.end() ? nullptr : &*pos;
 }
 
-constexpr const char* sections = "telegram, football, fetchers, net, db, jobs, cache, limits, "
-                                 "handlers, metrics, log, scheduler, work-stealing";
+constexpr const char* sections =
+    "telegram, webhook, football, fetchers, net, db, jobs, cache, limits, "
+    "handlers, metrics, log, scheduler, work-stealing";
 
 std::string known_keys_of(const std::string& section) {
   std::string list;

@@ -88,6 +88,7 @@ int main(int argc, char** argv) {
     auto http = bot.http;
     auto football_http = bot.football_http;
     auto metrics_server = bot.metrics_server;
+    auto webhook_server = bot.webhook_server;
     bot = running_bot{}; // drop our handles: the actors end by themselves
     sys.await_all_actors_done();
     pthread_kill(signal_thread.native_handle(), SIGUSR2);

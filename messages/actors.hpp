@@ -11,6 +11,7 @@
 #include "messages/jobs.hpp"
 #include "messages/metrics.hpp"
 #include "messages/type_ids.hpp"
+#include "messages/webhook.hpp"
 
 #include <caf/replies_to.hpp>
 #include <caf/typed_actor.hpp>
@@ -164,8 +165,26 @@ using telegram_poller_actor = caf::typed_actor<
     // (deleteWebhook, getMe, inbox replay, polling) with this leadership
     // epoch on its writes. A poller configured to wait for it does nothing before.
     caf::reacts_to<leader_atom, int64_t>,
+    // Webhook mode, from the intake: an update committed to the inbox; to the
+    // dispatcher unless it is in hand already (held while the inbox is read).
+    caf::reacts_to<tg_push_atom, core::telegram_update>,
+    // Webhook mode, internal: call setWebhook (again, after a failure).
+    caf::reacts_to<tg_sethook_atom>,
     // Counters: polls, errors, updates received/handled/duplicate, in flight.
     caf::replies_to<stats_atom>::with<poller_stats>>;
+
+/// The webhook intake (webhook mode): commits each POSTed update to the
+/// database inbox before it is acknowledged, then hands it to the poller.
+/// Separate from the poller, which handles what the inbox holds.
+using telegram_webhook_actor = caf::typed_actor<
+    // From the webhook server: an update to commit; answered through its
+    // responder: 200 (committed, or handled already), 400 (not an update),
+    // 503 (the database did not commit within its deadline).
+    caf::reacts_to<tg_hook_atom, webhook_request>,
+    // From the webhook server: how a request was answered (counted, refusals logged).
+    caf::reacts_to<tg_hooked_atom, core::webhook_outcome>,
+    // Counters: requests by status, repeats, acknowledgement latency.
+    caf::replies_to<stats_atom>::with<webhook_stats>>;
 
 /// The job registry: background jobs, at most jobs.max-running at once, a
 /// bounded queue, and a periodic reaper that keeps finished jobs bounded.

@@ -50,6 +50,14 @@ using tg_send_atom = caf::atom_constant<caf::atom("tg_send")>;
 using tg_tick_atom = caf::atom_constant<caf::atom("tg_tick")>;
 /// The poller's own "poll again" (after a backoff or a free slot).
 using tg_poll_atom = caf::atom_constant<caf::atom("tg_poll")>;
+/// From the webhook intake to the poller: an update committed to the inbox.
+using tg_push_atom = caf::atom_constant<caf::atom("tg_push")>;
+/// From the webhook server to the intake: one POSTed update to commit.
+using tg_hook_atom = caf::atom_constant<caf::atom("tg_hook")>;
+/// From the webhook server to the intake: how a request was answered.
+using tg_hooked_atom = caf::atom_constant<caf::atom("tg_hooked")>;
+/// The poller calls setWebhook (again, after a failure).
+using tg_sethook_atom = caf::atom_constant<caf::atom("tg_sethook")>;
 /// An update on its way to its conversation.
 using tg_update_atom = caf::atom_constant<caf::atom("tg_update")>;
 /// An update is handled (its reply is sent): it may be confirmed.

@@ -6,6 +6,7 @@
 #include "messages/db.hpp"
 #include "messages/football.hpp"
 #include "messages/jobs.hpp"
+#include "messages/webhook.hpp"
 
 #include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/type_id.hpp>
@@ -20,4 +21,5 @@ CAF_ADD_TYPE_ID(phoenix_messages, (phoenix::poller_stats))
 CAF_ADD_TYPE_ID(phoenix_messages, (phoenix::job_stats))
 CAF_ADD_TYPE_ID(phoenix_messages, (phoenix::dispatcher_stats))
 CAF_ADD_TYPE_ID(phoenix_messages, (phoenix::football_asker))
+CAF_ADD_TYPE_ID(phoenix_messages, (phoenix::webhook_stats))
 CAF_END_TYPE_ID_BLOCK(phoenix_messages)

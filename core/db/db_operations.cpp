@@ -85,6 +85,10 @@ constexpr statement statements[] = {
     {"store_updates", "INSERT INTO update_inbox (bot_id, update_id, body)"
                       " SELECT $1::bigint, * FROM unnest($2::bigint[], $3::text[])"
                       " ON CONFLICT DO NOTHING"},
+    {"pushed_was_handled", "SELECT EXISTS (SELECT 1 FROM processed_updates"
+                           " WHERE bot_id = $1 AND update_id = $2)"},
+    {"keep_pushed_update", "INSERT INTO update_inbox (bot_id, update_id, body)"
+                           " VALUES ($1, $2, $3) ON CONFLICT DO NOTHING"},
     // A row written after its update was handled (the write and the record
     // raced on two connections, or the process stopped before the poller
     // saw the write's answer) is no work left: never replayed.
@@ -299,6 +303,13 @@ reply exec(pqxx::transaction_base& tx, const store_updates& op) {
     return {};
   return counted(affected(tx.exec_prepared("store_updates", op.bot_id, array_literal(op.update_ids),
                                            array_literal(op.bodies))));
+}
+
+reply exec(pqxx::transaction_base& tx, const keep_pushed_update& op) {
+  if (tx.exec_prepared1("pushed_was_handled", op.bot_id, op.update_id)[0].as<bool>())
+    return counted(0);
+  tx.exec_prepared("keep_pushed_update", op.bot_id, op.update_id, storable_text(op.body));
+  return counted(1); // new, or in the inbox still: work either way
 }
 
 reply exec(pqxx::transaction_base& tx, const load_inbox& op) {

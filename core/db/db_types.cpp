@@ -54,6 +54,9 @@ bool idempotent(const max_job_id&) {
 bool idempotent(const store_updates&) {
   return true;
 } // ON CONFLICT DO NOTHING
+bool idempotent(const keep_pushed_update&) {
+  return true;
+} // ON CONFLICT DO NOTHING; a second run answers the same
 bool idempotent(const load_inbox&) {
   return true;
 }
@@ -118,6 +121,9 @@ const char* name(const max_job_id&) {
 const char* name(const store_updates&) {
   return "store_updates";
 }
+const char* name(const keep_pushed_update&) {
+  return "keep_pushed_update";
+}
 const char* name(const load_inbox&) {
   return "load_inbox";
 }
@@ -163,9 +169,12 @@ fence fence_of(const operation& op) {
 }
 
 int64_t statement_count(const operation& op) {
-  // prune: request log, inbox, processed ids, jobs; a fenced write: its epoch check first.
+  // prune: request log, inbox, processed ids, jobs; a fenced write: its epoch
+  // check first; a pushed update: check, insert.
   if (std::holds_alternative<prune>(op))
     return 4;
+  if (std::holds_alternative<keep_pushed_update>(op))
+    return 2;
   return fence_of(op).epoch > 0 ? 2 : 1;
 }
 
@@ -184,7 +193,7 @@ bool is_intake(const operation& op) {
   return std::holds_alternative<store_updates>(op) ||
          std::holds_alternative<filter_processed>(op) || std::holds_alternative<get_offset>(op) ||
          std::holds_alternative<set_offset>(op) || std::holds_alternative<max_processed>(op) ||
-         std::holds_alternative<load_inbox>(op);
+         std::holds_alternative<load_inbox>(op) || std::holds_alternative<keep_pushed_update>(op);
 }
 
 bool append_batch(operation& batch, operation&& more) {

@@ -129,6 +129,14 @@ struct store_updates {
   std::vector<std::string> bodies;
   int64_t epoch = 0;
 };
+/// One update a webhook delivered, kept in the inbox unless it was handled
+/// already: count 1 when it is work (new, or in the inbox and not yet
+/// handled), 0 when it was handled (a repeat delivery).
+struct keep_pushed_update {
+  int64_t bot_id = 0;
+  int64_t update_id = 0;
+  std::string body;
+};
 /// The updates received but not handled before (a restart's work), oldest first.
 struct load_inbox {
   int64_t bot_id = 0;
@@ -162,8 +170,8 @@ struct ping {
 using operation =
     std::variant<upsert_users, set_user_active, load_user, log_requests, subscribe, unsubscribe,
                  list_subscriptions, save_job, load_job, list_jobs, max_job_id,
-                 fail_interrupted_jobs, get_offset, set_offset, store_updates, load_inbox,
-                 mark_processed, filter_processed, max_processed, prune, ping>;
+                 fail_interrupted_jobs, get_offset, set_offset, store_updates, keep_pushed_update,
+                 load_inbox, mark_processed, filter_processed, max_processed, prune, ping>;
 
 /// The epoch a write carries (0: none), with the bot it is fenced for.
 struct fence {
@@ -193,8 +201,9 @@ std::chrono::nanoseconds answer_deadline(const operation& op,
 /// statement: users seen, request log rows, processed update ids.
 bool is_batchable(const operation& op);
 
-/// Whether the operation is a step of the update intake (inbox writes, the
-/// check for updates handled before a restart, offsets, the inbox at start):
+/// Whether the operation is a step of the update intake (inbox writes, a
+/// webhook's commit, the check for updates handled before a restart, offsets,
+/// the inbox at start):
 /// every update waits for these, so the pool runs them first.
 bool is_intake(const operation& op);
 

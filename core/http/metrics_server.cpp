@@ -1,5 +1,7 @@
 #include "core/http/metrics_server.hpp"
 
+#include "core/http/server_parts.hpp"
+
 #include <algorithm>
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
@@ -23,21 +25,6 @@ namespace {
 
 // A request must arrive (and its answer leave) within this time.
 constexpr auto exchange_deadline = std::chrono::seconds{10};
-
-// Counts a connection as open for as long as its session lives (a responder
-// held by an actor keeps it alive, so the last release may be on any thread).
-class connection_slot {
-public:
-  explicit connection_slot(std::shared_ptr<std::atomic<size_t>> open) : open_(std::move(open)) {
-    ++*open_;
-  }
-  ~connection_slot() { --*open_; }
-  connection_slot(const connection_slot&) = delete;
-  connection_slot& operator=(const connection_slot&) = delete;
-
-private:
-  std::shared_ptr<std::atomic<size_t>> open_;
-};
 
 // One connection: read a request, ask the handler, write its answer, repeat.
 class session : public std::enable_shared_from_this<session> {
@@ -67,19 +54,11 @@ private:
     request_ = parser_->release();
     if (request_.method() != http::verb::get && request_.method() != http::verb::head)
       return write_answer({405, "text/plain; charset=utf-8", "only GET\n"});
-    auto answered = std::make_shared<std::atomic<bool>>(false);
-    auto executor = stream_.get_executor();
-    // The responder owns the session until it answers (or is dropped). An
-    // actor may answer after the server stopped: then the io_context is gone.
     on_request_(std::string(request_.target()),
-                [self = shared_from_this(), executor, answered, io = io_](http_answer answer) {
-                  if (answered->exchange(true))
-                    return;
-                  if (auto alive = io.lock())
-                    asio::post(executor, [self, answer = std::move(answer)]() mutable {
-                      self->write_answer(std::move(answer));
-                    });
-                });
+                server_parts::answer_once(stream_.get_executor(), io_,
+                                          [self = shared_from_this()](http_answer answer) {
+                                            self->write_answer(std::move(answer));
+                                          }));
   }
 
   void write_answer(http_answer answer) {
@@ -109,7 +88,7 @@ private:
     stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
   }
 
-  connection_slot slot_;
+  server_parts::connection_slot slot_;
   beast::tcp_stream stream_;
   const metrics_server::handler& on_request_;
   beast::flat_buffer buffer_;
@@ -117,23 +96,6 @@ private:
   http::request<http::string_body> request_;
   std::weak_ptr<asio::io_context> io_;
 };
-
-tcp::endpoint parse_listen(const std::string& listen) {
-  auto colon = listen.rfind(':');
-  if (colon == std::string::npos)
-    throw std::runtime_error("metrics.listen \"" + listen + "\" is not host:port");
-  auto host = listen.substr(0, colon);
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
-    host = host.substr(1, host.size() - 2);
-  if (host.empty() || host == "localhost")
-    host = "127.0.0.1";
-  beast::error_code ec;
-  auto address = asio::ip::make_address(host, ec);
-  if (ec)
-    throw std::runtime_error("metrics.listen \"" + listen + "\": \"" + host +
-                             "\" is not an IP address");
-  return {address, static_cast<uint16_t>(std::stoi(listen.substr(colon + 1)))};
-}
 
 } // namespace
 
@@ -147,65 +109,20 @@ std::chrono::milliseconds accept_retry_delay(int failures) {
 }
 
 struct metrics_server::impl {
-  std::shared_ptr<asio::io_context> io = std::make_shared<asio::io_context>(1);
-  tcp::acceptor acceptor{*io};
-  asio::steady_timer retry_timer{*io};
   handler on_request;
-  std::thread thread;
-  uint16_t port = 0;
-  size_t max_connections = metrics_max_connections;
-  std::shared_ptr<std::atomic<size_t>> open = std::make_shared<std::atomic<size_t>>(0);
-  std::atomic<uint64_t> accept_errors{0};
-  std::atomic<uint64_t> refused{0};
-  int failures_in_a_row = 0;
-
-  void accept() {
-    acceptor.async_accept(asio::make_strand(*io), [this](beast::error_code ec, tcp::socket socket) {
-      if (ec == asio::error::operation_aborted || !acceptor.is_open())
-        return;
-      if (ec)
-        return retry_later();
-      failures_in_a_row = 0;
-      if (open->load() >= max_connections) {
-        ++refused;
-        beast::error_code ignored;
-        socket.close(ignored);
-      } else {
-        std::make_shared<session>(std::move(socket), on_request, io, open)->start();
-      }
-      accept();
-    });
-  }
-
-  void retry_later() {
-    ++accept_errors;
-    retry_timer.expires_after(accept_retry_delay(++failures_in_a_row));
-    retry_timer.async_wait([this](beast::error_code ec) {
-      if (!ec && acceptor.is_open())
-        accept();
-    });
-  }
+  std::unique_ptr<server_parts::listener> listener;
 };
 
 metrics_server::metrics_server(const std::string& listen, handler on_request,
                                size_t max_connections)
     : impl_(std::make_unique<impl>()) {
   impl_->on_request = std::move(on_request);
-  impl_->max_connections = max_connections;
-  auto endpoint = parse_listen(listen);
-  beast::error_code ec;
-  impl_->acceptor.open(endpoint.protocol(), ec);
-  if (!ec)
-    impl_->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
-  if (!ec)
-    impl_->acceptor.bind(endpoint, ec);
-  if (!ec)
-    impl_->acceptor.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec)
-    throw std::runtime_error("cannot listen on metrics.listen \"" + listen + "\": " + ec.message());
-  impl_->port = impl_->acceptor.local_endpoint().port();
-  impl_->accept();
-  impl_->thread = std::thread([this] { impl_->io->run(); });
+  impl_->listener = std::make_unique<server_parts::listener>(
+      "metrics.listen", listen, max_connections,
+      [self = impl_.get()](tcp::socket socket, const server_parts::listener& from) {
+        std::make_shared<session>(std::move(socket), self->on_request, from.io(), from.open())
+            ->start();
+      });
 }
 
 metrics_server::~metrics_server() {
@@ -213,28 +130,23 @@ metrics_server::~metrics_server() {
 }
 
 uint16_t metrics_server::port() const {
-  return impl_->port;
+  return impl_->listener->port();
 }
 
 size_t metrics_server::open_connections() const {
-  return impl_->open->load();
+  return impl_->listener->open()->load();
 }
 
 uint64_t metrics_server::accept_errors() const {
-  return impl_->accept_errors.load();
+  return impl_->listener->accept_errors();
 }
 
 uint64_t metrics_server::refused_connections() const {
-  return impl_->refused.load();
+  return impl_->listener->refused();
 }
 
 void metrics_server::stop() {
-  if (!impl_->thread.joinable())
-    return;
-  impl_->io->stop();
-  impl_->thread.join();
-  beast::error_code ignored;
-  impl_->acceptor.close(ignored);
+  impl_->listener->stop();
 }
 
 } // namespace phoenix::core

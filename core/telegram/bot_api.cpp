@@ -251,6 +251,28 @@ decoded_updates decode_updates(std::string_view get_updates_body) {
   return out;
 }
 
+std::optional<telegram_update> decode_webhook_update(std::string_view body, std::string* problem) {
+  rapidjson::Document doc;
+  std::string why = parse_json(body, doc);
+  if (why.empty() && !doc.IsObject())
+    why = "not a JSON object";
+  if (why.empty() && !field(doc, "update_id").IsInt64())
+    why = "an object without a numeric update_id";
+  if (!why.empty()) {
+    if (problem)
+      *problem = "webhook body is " + why;
+    return std::nullopt;
+  }
+  const json& id = field(doc, "update_id");
+  // A malformed update with an id comes back as kind::other: kept, then
+  // confirmed without an answer, as getUpdates does.
+  std::string unread;
+  auto update = read_update(doc, id.GetInt64(), unread);
+  if (problem)
+    *problem = unread.empty() ? "" : "update " + std::to_string(update.update_id) + ": " + unread;
+  return update;
+}
+
 std::string get_me_username(std::string_view result_json) {
   rapidjson::Document doc;
   if (!parse_json(result_json, doc).empty())

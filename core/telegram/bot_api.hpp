@@ -79,6 +79,19 @@ decoded_updates decode_updates(std::string_view get_updates_body);
 /// unconfirmed update.
 std::string get_updates_body(std::optional<int64_t> offset, int limit, int timeout_seconds);
 
+/// setWebhook: the URL Telegram POSTs to, the secret it sends back in
+/// X-Telegram-Bot-Api-Secret-Token, connections at once (clamped to 1-100),
+/// the same allowed_updates as getUpdates; pending updates are never dropped.
+std::string set_webhook_body(const std::string& url, const std::string& secret_token,
+                             int max_connections);
+
+/// deleteWebhook (back to getUpdates); Phoenix passes false: nothing pending is lost.
+std::string delete_webhook_body(bool drop_pending_updates);
+
+/// One update as a webhook delivers it (a bare Update object). None when the
+/// body is not one JSON object with a numeric update_id; `problem` says why.
+std::optional<telegram_update> decode_webhook_update(std::string_view body, std::string* problem);
+
 struct inline_button {
   std::string text;          // plain text, not HTML
   std::string callback_data; // 1-64 bytes

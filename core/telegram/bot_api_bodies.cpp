@@ -49,6 +49,12 @@ public:
     writer_.String(clean.data(), static_cast<rapidjson::SizeType>(clean.size()));
   }
   json_writer& writer() { return writer_; }
+  // Only what Phoenix answers; the same for getUpdates and setWebhook.
+  void allowed_updates() {
+    string("message");
+    string("callback_query");
+    writer_.EndArray();
+  }
 
   // HTML text with link previews off (our links are never worth a preview).
   json_body& html_text(const std::string& html) {
@@ -96,9 +102,25 @@ std::string get_updates_body(std::optional<int64_t> offset, int limit, int timeo
   body.integer("limit", std::clamp(limit, 1, 100))
       .integer("timeout", std::clamp(timeout_seconds, 0, 50))
       .open_array("allowed_updates");
-  body.string("message");
-  body.string("callback_query");
-  body.writer().EndArray();
+  body.allowed_updates();
+  return body.finish();
+}
+
+std::string set_webhook_body(const std::string& url, const std::string& secret_token,
+                             int max_connections) {
+  json_body body;
+  body.text("url", url)
+      .text("secret_token", secret_token)
+      .integer("max_connections", std::clamp(max_connections, 1, 100))
+      .flag("drop_pending_updates", false)
+      .open_array("allowed_updates");
+  body.allowed_updates();
+  return body.finish();
+}
+
+std::string delete_webhook_body(bool drop_pending_updates) {
+  json_body body;
+  body.flag("drop_pending_updates", drop_pending_updates);
   return body.finish();
 }
 

@@ -177,6 +177,17 @@ std::vector<telegram_update> update_intake::take(std::vector<telegram_update> fr
   return {};
 }
 
+std::vector<telegram_update> update_intake::pushed(telegram_update update, time_point now) {
+  if (window_.in_hand(update.update_id) || recently_done_.count(update.update_id) != 0)
+    return {};
+  // In hand outside getUpdates' numbering (no offset confirms it) and durable.
+  window_.replay(update.update_id);
+  ++counts_.received;
+  std::vector<telegram_update> fresh;
+  fresh.push_back(std::move(update));
+  return take(std::move(fresh), now);
+}
+
 std::vector<telegram_update> update_intake::release_if_waited_too_long(time_point now) {
   if (held_.empty() || now - held_since_ < inbox_wait_)
     return {};
@@ -237,6 +248,14 @@ std::vector<int64_t> update_intake::stored(const std::vector<int64_t>& ids) {
 std::optional<update_intake::clock::duration> update_intake::finish(int64_t id, time_point now) {
   if (!window_.finish(id))
     return std::nullopt;
+  constexpr size_t remembered = 4096; // far more than a record takes to land
+  if (recently_done_.insert(id).second) {
+    recently_done_order_.push_back(id);
+    if (recently_done_order_.size() > remembered) {
+      recently_done_.erase(recently_done_order_.front());
+      recently_done_order_.pop_front();
+    }
+  }
   clock::duration latency{0};
   if (auto since = received_at_.find(id); since != received_at_.end()) {
     latency = now - since->second;

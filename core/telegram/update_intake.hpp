@@ -12,10 +12,12 @@
 
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <random>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace phoenix::core {
@@ -103,6 +105,10 @@ public:
   /// New updates from an answer: those that go to the dispatcher now; until
   /// the inbox is read (or was waited for past inbox_wait), they are held.
   std::vector<telegram_update> take(std::vector<telegram_update> fresh, time_point now);
+  /// An update pushed by the webhook, already committed to the inbox: those
+  /// that go to the dispatcher now (held like take's until the inbox is
+  /// read); none when it is in hand already (a repeat).
+  std::vector<telegram_update> pushed(telegram_update update, time_point now);
   /// Held updates that waited inbox_wait for an unreadable inbox: they go now,
   /// and new ones are not held any more.
   std::vector<telegram_update> release_if_waited_too_long(time_point now);
@@ -183,7 +189,11 @@ private:
   time_point held_since_{};
   bool inbox_wait_over_ = false;
   std::unordered_map<int64_t, time_point> received_at_; ///< of those in flight
-  std::vector<int64_t> unrecorded_;                     ///< handled, but their record failed
+  /// Recently handled ids: a webhook's repeat delivery of one whose record
+  /// (mark_processed) is still on its way is no work.
+  std::unordered_set<int64_t> recently_done_;
+  std::deque<int64_t> recently_done_order_;
+  std::vector<int64_t> unrecorded_; ///< handled, but their record failed
   int64_t saved_offset_ = -1;
   counts counts_;
 };

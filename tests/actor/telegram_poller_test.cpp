@@ -14,6 +14,8 @@ BOOST_AUTO_TEST_CASE(start_up_removes_the_webhook_sets_the_menu_and_asks_who_it_
   auto get_me = next_call();
   BOOST_TEST(webhook.method == "deleteWebhook");
   BOOST_TEST(webhook.url == "http://telegram.test/bot123:SECRET/deleteWebhook");
+  // Back to polling: what Telegram kept for the webhook is not dropped.
+  BOOST_TEST(webhook.body.find(R"("drop_pending_updates":false)") != std::string::npos);
   BOOST_TEST(menu.method == "setMyCommands");
   BOOST_TEST(menu.body.find("\"commands\"") != std::string::npos);
   BOOST_TEST(get_me.method == "getMe");

@@ -5,6 +5,7 @@
 #include "tests/fakes/fake_telegram.hpp"
 
 #include "tests/fakes/fake_telegram_session.hpp"
+#include "tests/fakes/fake_telegram_webhook.hpp"
 
 #include <cstdlib>
 #include <fstream>
@@ -126,6 +127,7 @@ public:
   td::net::strand<td::net::io_context::executor_type> control_strand;
   td::net::steady_timer resume_timer;
   std::atomic<uint64_t> generation{0};
+  td::webhook_pusher pusher{state}; ///< POSTs queued updates while a webhook is set
 };
 
 fake_telegram::fake_telegram(fake_telegram_options options)
@@ -231,6 +233,23 @@ void fake_telegram::unblock_user(std::int64_t chat_id) {
 }
 void fake_telegram::renumber_updates(std::int64_t next_id) {
   impl_->state.renumber_updates(next_id);
+}
+
+std::size_t fake_telegram::wait_for_pending(std::size_t at_most,
+                                            std::chrono::milliseconds deadline) {
+  return impl_->state.wait_for_pending(at_most, deadline);
+}
+
+std::size_t fake_telegram::webhook_deliveries() const {
+  return impl_->pusher.delivered();
+}
+
+std::size_t fake_telegram::webhook_failures() const {
+  return impl_->pusher.failed();
+}
+
+std::string fake_telegram::webhook_info() const {
+  return impl_->state.webhook_info_json();
 }
 
 void fake_telegram::set_webhook(bool active) {

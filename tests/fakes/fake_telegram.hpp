@@ -3,8 +3,9 @@
 // /bot<TOKEN>/<method>, JSON or form bodies, GET query strings, the
 // {"ok":...} envelope and Telegram's error texts) for the methods a polling bot
 // uses: getMe, getUpdates (long polling on timers, confirmation by offset,
-// 409 for a second poller), sendMessage (HTML/MarkdownV2 parsed like Telegram,
-// lengths in UTF-16 code units, inline keyboards checked), editMessageText,
+// 409 for a second poller), webhook delivery after setWebhook (POSTs with the
+// secret header, one at a time per chat, retried after non-2xx), sendMessage (HTML/MarkdownV2
+// parsed like Telegram, lengths in UTF-16 code units, inline keyboards checked), editMessageText,
 // answerCallbackQuery, sendChatAction, the webhook and command methods.
 //
 // The test plays the users (push_message, push_callback), waits for the bot's
@@ -105,6 +106,9 @@ public:
   /// a fresh update_id. Returns it; throws std::invalid_argument if unknown.
   std::int64_t push_sample(const std::string& name);
   std::size_t pending_updates() const;
+  /// Waits until at most `at_most` updates are queued (webhook mode: until
+  /// the bot acknowledged the rest); returns how many are.
+  std::size_t wait_for_pending(std::size_t at_most, std::chrono::milliseconds deadline);
   /// Telegram's renumbering: the next update gets `next_id`, which may be
   /// below every id so far (as after a week without updates) or far above.
   /// An offset above the new ids then confirms and drops them, as Telegram does.
@@ -157,6 +161,12 @@ public:
   void unblock_user(std::int64_t chat_id);
   /// As setWebhook / deleteWebhook do: getUpdates answers 409 while set.
   void set_webhook(bool active);
+  /// Webhook POSTs answered 2xx, and those answered otherwise or failed
+  /// (each retried after a backoff, in order per chat).
+  std::size_t webhook_deliveries() const;
+  std::size_t webhook_failures() const;
+  /// getWebhookInfo's result (url, pending_update_count, last_error_message).
+  std::string webhook_info() const;
 
   // --- Telegram's rate limits ------------------------------------------------------
   /// Counts sendMessage, editMessageText and sendChatAction as Telegram does:

@@ -212,10 +212,13 @@ void server_state::renumber_updates(int64_t next_id) {
   next_update_id_ = next_id;
 }
 
-void server_state::set_webhook(bool active, std::string url) {
+void server_state::set_webhook(bool active, std::string url, std::string secret,
+                               int max_connections) {
   std::lock_guard lock(mutex_);
   webhook_active_ = active;
   webhook_url_ = active ? std::move(url) : std::string();
+  webhook_secret_ = active ? std::move(secret) : std::string();
+  webhook_max_connections_ = max_connections;
 }
 
 bool server_state::webhook_active() const {

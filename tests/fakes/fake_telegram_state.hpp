@@ -185,8 +185,24 @@ public:
   /// The next update gets this id, lower or higher than the last (Telegram
   /// picks a random one after a week without updates).
   void renumber_updates(int64_t next_id);
-  void set_webhook(bool active, std::string url);
+  void set_webhook(bool active, std::string url, std::string secret = {}, int max_connections = 40);
   bool webhook_active() const;
+  // Webhook delivery (fake_telegram_webhook.cpp): what to POST where.
+  struct webhook_target {
+    bool active = false;
+    std::string url, secret;
+    int max_connections = 40;
+  };
+  webhook_target webhook() const;
+  /// The queued updates (id, JSON) in order, while a webhook is set.
+  std::vector<std::pair<int64_t, std::string>> webhook_pending() const;
+  /// Answered 2xx: Telegram forgets it.
+  void webhook_delivered(int64_t id);
+  /// Waits until at most `at_most` updates are queued (webhook deliveries
+  /// wake it); returns how many are.
+  size_t wait_for_pending(size_t at_most, milliseconds deadline);
+  /// Not delivered: getWebhookInfo's last_error_message.
+  void webhook_failed(std::string message);
   std::string webhook_info_json() const;
   void drop_pending_updates();
 
@@ -365,7 +381,9 @@ private:
   bool allowed_set_ = false;
   std::vector<std::string> allowed_updates_;
   bool webhook_active_ = false;
-  std::string webhook_url_;
+  std::string webhook_url_, webhook_secret_, webhook_error_;
+  int webhook_max_connections_ = 40;
+  int64_t webhook_error_date_ = 0;
 
   std::unordered_map<int64_t, chat_info> chats_;
   std::unordered_map<std::pair<int64_t, int64_t>, stored_message, pair_hash> messages_;

@@ -123,6 +123,16 @@ std::string server_state::webhook_info_json() const {
   w.Bool(false);
   write_key(w, "pending_update_count");
   w.Uint64(queue_.size());
+  if (webhook_active_) {
+    write_key(w, "max_connections");
+    w.Int(webhook_max_connections_);
+  }
+  if (!webhook_error_.empty()) {
+    write_key(w, "last_error_date");
+    w.Int64(webhook_error_date_);
+    write_key(w, "last_error_message");
+    write_string(w, webhook_error_);
+  }
   if (allowed_set_ && !allowed_updates_.empty()) {
     write_key(w, "allowed_updates");
     w.StartArray();

@@ -62,6 +62,9 @@ BOOST_FIXTURE_TEST_SUITE(metrics_endpoint, metrics_fixture)
 
 BOOST_AUTO_TEST_CASE(metrics_are_valid_exposition_and_move_with_traffic) {
   ask(501, "/help");
+  // One scrape asks each actor in turn: the sender may be asked before the reply
+  // and the poller after it, so each counter is waited for.
+  scrape_until("phoenix_messages_sent_total", 1);
   auto before = scrape_until("phoenix_updates_handled_total", 1);
   BOOST_TEST(before.find("# TYPE phoenix_update_latency_seconds histogram") != std::string::npos);
   for (auto actor : {"poller", "dispatcher", "sender", "football", "cache", "db", "jobs"})
@@ -94,6 +97,8 @@ BOOST_AUTO_TEST_CASE(metrics_are_valid_exposition_and_move_with_traffic) {
 }
 
 BOOST_AUTO_TEST_CASE(healthz_follows_telegram_and_readyz_the_first_poll) {
+  // A standby is ready without polling: wait until this instance leads.
+  scrape_until("phoenix_role{role=\"active\"}", 1);
   auto ready = await_status("/readyz", 200, 15s);
   BOOST_TEST(ready.response.status == 200u);
   BOOST_TEST(ready.response.body == "ready\n");
