@@ -283,6 +283,8 @@ db_pool_actor::behavior_type db_pool(self_pointer self, db_pool_config config) {
   core::db::connection_limits limits;
   limits.statement_timeout =
       std::chrono::duration_cast<std::chrono::milliseconds>(st.config.statement_timeout);
+  limits.idle_in_transaction_timeout =
+      std::chrono::duration_cast<std::chrono::milliseconds>(st.config.idle_in_transaction_timeout);
   st.conninfo = core::db::with_connection_defaults(st.config.uri, limits);
   st.config.pool_max = std::max<size_t>(1, st.config.pool_max);
   st.config.pool_min = std::min(st.config.pool_min, st.config.pool_max);

@@ -27,6 +27,10 @@ struct db_pool_config {
   /// with TCP keepalives and tcp_user_timeout it goes into every
   /// connection's conninfo (core::db::with_connection_defaults).
   caf::timespan statement_timeout = std::chrono::seconds{10};
+  /// The server ends a transaction left idle longer
+  /// (db.idle-in-transaction-timeout): a paused or hung instance's row locks
+  /// (the leadership row, inbox rows) do not block the next leader.
+  caf::timespan idle_in_transaction_timeout = std::chrono::seconds{5};
   /// A worker that has not answered within statement_timeout per statement
   /// plus this margin is given up as lost and replaced, so a hung connection
   /// never keeps its slot (core::db::answer_deadline).

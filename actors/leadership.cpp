@@ -39,7 +39,16 @@ void try_for_lock(self_pointer self) {
       self->send(self, lead_tick_atom::value);
       return;
     }
-    st.epoch = st.lock->take_over(st.config.bot_id, st.config.holder);
+    auto epoch = st.lock->take_over(st.config.bot_id, st.config.holder);
+    if (!epoch) {
+      if (!st.takeover_wait_logged)
+        spdlog::warn("leadership: lock taken, waiting for a former leader's open transaction "
+                     "to end (db.idle-in-transaction-timeout)");
+      st.takeover_wait_logged = true;
+      self->send(self, lead_tick_atom::value);
+      return;
+    }
+    st.epoch = *epoch;
   } catch (const std::exception& e) {
     if (!st.unreachable_logged)
       spdlog::warn("leadership: database unreachable, standby until it answers: {}",

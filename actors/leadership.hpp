@@ -34,7 +34,8 @@ struct leadership_state {
   core::db::leader_role role = core::db::leader_role::standby;
   int64_t epoch = 0;
   bool resigned = false;
-  bool unreachable_logged = false; ///< one log line per outage, not one per try
+  bool unreachable_logged = false;   ///< one log line per outage, not one per try
+  bool takeover_wait_logged = false; ///< likewise while a former leader's transaction holds on
 };
 
 /// Spawn it detached; it starts trying at once.

@@ -54,6 +54,7 @@ db_pool_config db_config_of(const settings& values) {
   config.idle_timeout = values.db_idle_timeout;
   config.max_lifetime = values.db_max_lifetime;
   config.statement_timeout = values.db_statement_timeout;
+  config.idle_in_transaction_timeout = values.db_idle_in_transaction_timeout;
   config.retention.jobs_keep_days = values.jobs_keep_days;
   // An inbox row older than this is never handled any more (its reply expired).
   config.retention.inbox_max_age_s =

@@ -186,6 +186,8 @@ const std::vector<option_spec>& option_specs() {
                7 * day),
       duration("db", "statement-timeout", &s::db_statement_timeout,
                "the server cancels a longer statement (lock waits included)", 100, hour),
+      duration("db", "idle-in-transaction-timeout", &s::db_idle_in_transaction_timeout,
+               "the server ends a transaction left idle longer", 100, hour),
       count("jobs", "max-running", &s::jobs_max_running, "jobs running at once", 1, 256),
       count("jobs", "queue-max", &s::jobs_queue_max, "jobs waiting to run", 0, 100000),
       duration("jobs", "timeout", &s::jobs_timeout, "a longer job is cancelled", second, day),

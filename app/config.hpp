@@ -58,6 +58,7 @@ struct settings {
   caf::timespan db_idle_timeout = 5min;
   caf::timespan db_max_lifetime = 1h;
   caf::timespan db_statement_timeout = 10s;
+  caf::timespan db_idle_in_transaction_timeout = 5s;
 
   int64_t jobs_max_running = 4;
   int64_t jobs_queue_max = 100;

@@ -1,5 +1,6 @@
 #include "core/db/db_conninfo.hpp"
 
+#include <algorithm>
 #include <libpq-fe.h>
 #include <memory>
 #include <utility>
@@ -58,14 +59,26 @@ std::string with_connection_defaults(const std::string& conninfo, const connecti
   add("tcp_user_timeout", milliseconds_of(limits.tcp_user_timeout));
   add("client_encoding", "UTF8"); // Phoenix's text is UTF-8, whatever the database's encoding
   add("application_name", "phoenix");
-  const std::string timeout = "-c statement_timeout=" + milliseconds_of(limits.statement_timeout);
-  if (auto* server_options = find("options")) {
-    // -c statement_timeout=... or --statement-timeout=...
-    if (server_options->find("statement_timeout") == std::string::npos &&
-        server_options->find("statement-timeout") == std::string::npos)
-      *server_options += " " + timeout;
+  std::vector<std::pair<std::string, std::string>> settings{
+      {"statement_timeout", milliseconds_of(limits.statement_timeout)}};
+  if (limits.idle_in_transaction_timeout.count() > 0)
+    settings.emplace_back("idle_in_transaction_session_timeout",
+                          milliseconds_of(limits.idle_in_transaction_timeout));
+  std::string* server_options = find("options");
+  std::string operators = server_options ? *server_options : std::string{};
+  std::string added;
+  for (auto& [name, value] : settings) {
+    auto dashed = name;
+    std::replace(dashed.begin(), dashed.end(), '_', '-');
+    // -c name=... or --name=...
+    if (operators.find(name) == std::string::npos && operators.find(dashed) == std::string::npos)
+      added += (added.empty() ? "" : " ") + ("-c " + name + "=" + value);
+  }
+  if (server_options) {
+    if (!added.empty())
+      *server_options += " " + added;
   } else {
-    add("options", timeout);
+    add("options", added);
   }
   std::string out;
   for (auto& [key, value] : given)

@@ -11,6 +11,9 @@ namespace phoenix::core::db {
 struct connection_limits {
   /// The server cancels a statement running longer (lock waits included).
   std::chrono::milliseconds statement_timeout{10000};
+  /// The server ends a transaction left idle longer (0: never): a paused or
+  /// hung instance cannot keep rows locked (the leadership row, the inbox).
+  std::chrono::milliseconds idle_in_transaction_timeout{0};
   std::chrono::seconds connect_timeout{3};
   /// A silent peer (pulled cable, dead host) is noticed after
   /// idle + interval * count = 11 s instead of the kernel's two hours.
@@ -23,9 +26,10 @@ struct connection_limits {
 
 /// `conninfo` (a libpq URI or key=value string; empty: libpq's defaults) as a
 /// key=value string with connect_timeout, keepalives, tcp_user_timeout,
-/// client_encoding=UTF8, application_name=phoenix and statement_timeout (as
-/// `options=-c statement_timeout=...`) added. A value the operator set wins,
-/// also a statement_timeout inside their own `options`, which are kept.
+/// client_encoding=UTF8, application_name=phoenix, statement_timeout and
+/// (when not 0) idle_in_transaction_session_timeout (as `options=-c ...`)
+/// added. A value the operator set wins, also a setting inside their own
+/// `options`, which are kept.
 /// Text libpq cannot parse comes back unchanged: connecting reports it.
 std::string with_connection_defaults(const std::string& conninfo, const connection_limits& limits);
 

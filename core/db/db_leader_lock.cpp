@@ -14,6 +14,12 @@ namespace {
 // SQLSTATE lock_not_available: lock_timeout passed while waiting.
 constexpr const char* lock_not_available = "55P03";
 
+// Seen without its SQLSTATE through libpqxx 6: the server's words then.
+bool waited_too_long(const pqxx::sql_error& e) {
+  return e.sqlstate() == lock_not_available ||
+         std::string{e.what()}.find("lock timeout") != std::string::npos;
+}
+
 } // namespace
 
 struct leader_lock::impl {
@@ -21,6 +27,7 @@ struct leader_lock::impl {
   keepalive_settings keepalive;
   std::chrono::milliseconds wait;
   std::unique_ptr<pqxx::connection> connection;
+  bool held = false;
 
   pqxx::connection& open() {
     if (connection && connection->is_open())
@@ -50,17 +57,18 @@ leader_lock::leader_lock(std::string conninfo, keepalive_settings keepalive,
 leader_lock::~leader_lock() = default;
 
 bool leader_lock::try_acquire(int64_t key) {
+  if (impl_->held && connected())
+    return true;
   try {
     auto& c = impl_->open();
     pqxx::nontransaction tx{c, "leader_lock"};
     // Waiting in the lock's queue (not polling with pg_try_advisory_lock) hands
     // over within milliseconds of a release; lock_timeout bounds one try.
     tx.exec_params("SELECT pg_advisory_lock($1)", key);
+    impl_->held = true;
     return true;
   } catch (const pqxx::sql_error& e) {
-    // Seen without its SQLSTATE through libpqxx 6: the server's words then.
-    if (e.sqlstate() == lock_not_available ||
-        std::string{e.what()}.find("lock timeout") != std::string::npos)
+    if (waited_too_long(e))
       return false;
     close();
     throw;
@@ -70,7 +78,7 @@ bool leader_lock::try_acquire(int64_t key) {
   }
 }
 
-int64_t leader_lock::take_over(int64_t bot_id, const std::string& holder) {
+std::optional<int64_t> leader_lock::take_over(int64_t bot_id, const std::string& holder) {
   try {
     pqxx::work tx{*impl_->connection, "leader_take_over"};
     // Row-locked until commit: a fenced write (FOR SHARE) waits for it, then
@@ -84,6 +92,14 @@ int64_t leader_lock::take_over(int64_t bot_id, const std::string& holder) {
             .as<int64_t>();
     tx.commit();
     return epoch;
+  } catch (const pqxx::sql_error& e) {
+    // A former leader's open transaction (paused, hung) still shares the row:
+    // keep the lock and try again; the server ends that transaction after
+    // db.idle-in-transaction-timeout.
+    if (waited_too_long(e))
+      return std::nullopt;
+    close();
+    throw;
   } catch (...) {
     close(); // the lock goes with it: try again from the start
     throw;
@@ -110,6 +126,7 @@ void leader_lock::close() {
   } catch (...) {
   }
   impl_->connection.reset();
+  impl_->held = false;
 }
 
 bool leader_lock::connected() const {

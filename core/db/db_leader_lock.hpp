@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace phoenix::core::db {
@@ -24,13 +25,16 @@ public:
   leader_lock& operator=(const leader_lock&) = delete;
 
   /// Connects if needed (keepalives on both ends, migrations), then waits up
-  /// to `wait` for the session lock `key`. True: held now. Throws when the
-  /// database cannot be reached (the connection is then closed).
+  /// to `wait` for the session lock `key`. True: held now (at once when
+  /// already held). Throws when the database cannot be reached (the
+  /// connection is then closed).
   bool try_acquire(int64_t key);
 
   /// With the lock held: raises the bot's epoch (first time: 1) in its own
   /// transaction and returns it. `holder` names this instance for operators.
-  int64_t take_over(int64_t bot_id, const std::string& holder);
+  /// Empty when a former leader's transaction kept the row past `wait`: the
+  /// lock stays held, try again.
+  std::optional<int64_t> take_over(int64_t bot_id, const std::string& holder);
 
   /// The cheap check of the held lock's connection; throws when it broke.
   void check();

@@ -41,7 +41,7 @@ BOOST_AUTO_TEST_CASE(one_holder_per_bot_and_a_release_hands_over_within_one_try)
   auto b = lock_on(*db, 1000ms);
   auto other_bot = lock_on(*db);
   BOOST_TEST(a.try_acquire(leader_lock_key(bot)));
-  BOOST_TEST(a.take_over(bot, "a") == 1);
+  BOOST_TEST(a.take_over(bot, "a").value_or(0) == 1);
   auto t0 = std::chrono::steady_clock::now();
   BOOST_TEST(!b.try_acquire(leader_lock_key(bot))); // waited its try out
   BOOST_TEST((std::chrono::steady_clock::now() - t0 >= 900ms));
@@ -50,7 +50,7 @@ BOOST_AUTO_TEST_CASE(one_holder_per_bot_and_a_release_hands_over_within_one_try)
   t0 = std::chrono::steady_clock::now();
   BOOST_TEST(b.try_acquire(leader_lock_key(bot)));
   BOOST_TEST((std::chrono::steady_clock::now() - t0 < 500ms));
-  BOOST_TEST(b.take_over(bot, "b") == 2);
+  BOOST_TEST(b.take_over(bot, "b").value_or(0) == 2);
   b.check();
 }
 
@@ -66,21 +66,42 @@ BOOST_AUTO_TEST_CASE(a_terminated_lock_connection_is_noticed_and_not_silently_re
   BOOST_TEST(!a.connected());
   auto b = lock_on(*db);
   BOOST_TEST(b.try_acquire(leader_lock_key(bot)));
-  BOOST_TEST(b.take_over(bot, "b") == 2);
+  BOOST_TEST(b.take_over(bot, "b").value_or(0) == 2);
+}
+
+BOOST_AUTO_TEST_CASE(a_former_leaders_open_transaction_delays_the_takeover_but_keeps_the_lock) {
+  SCRATCH_DB_OR_SKIP(db);
+  auto a = lock_on(*db);
+  BOOST_REQUIRE(a.try_acquire(leader_lock_key(bot)));
+  BOOST_REQUIRE(a.take_over(bot, "a").value_or(0) == 1);
+  // A paused leader, stopped inside a fenced write: the row is share-locked.
+  pqxx::connection paused{db->uri()};
+  pqxx::work write{paused};
+  write.exec_params("SELECT epoch FROM leadership WHERE bot_id = $1 FOR SHARE", bot);
+  a.close();
+  auto b = lock_on(*db);
+  BOOST_REQUIRE(b.try_acquire(leader_lock_key(bot)));
+  BOOST_TEST(!b.take_over(bot, "b").has_value()); // waited its try out
+  BOOST_TEST(b.connected());
+  auto c = lock_on(*db);
+  BOOST_TEST(!c.try_acquire(leader_lock_key(bot))); // b still holds it
+  BOOST_TEST(b.try_acquire(leader_lock_key(bot)));  // at once: held
+  write.abort(); // the server ends it (db.idle-in-transaction-timeout)
+  BOOST_TEST(b.take_over(bot, "b").value_or(0) == 2);
 }
 
 BOOST_AUTO_TEST_CASE(writes_of_an_older_epoch_are_refused_and_change_nothing) {
   READY_DB_OR_SKIP(db, c);
   auto a = lock_on(*db);
   BOOST_REQUIRE(a.try_acquire(leader_lock_key(bot)));
-  BOOST_REQUIRE(a.take_over(bot, "a") == 1);
+  BOOST_REQUIRE(a.take_over(bot, "a").value_or(0) == 1);
   BOOST_TEST(run(*c, set_offset{bot, 100, 1}).ok());
   BOOST_TEST(run(*c, store_updates{bot, {7, 8}, {"x", "y"}, 1}).ok());
   BOOST_TEST(run(*c, mark_processed{bot, {7}, 1}).ok());
   a.close();
   auto b = lock_on(*db);
   BOOST_REQUIRE(b.try_acquire(leader_lock_key(bot)));
-  BOOST_REQUIRE(b.take_over(bot, "b") == 2);
+  BOOST_REQUIRE(b.take_over(bot, "b").value_or(0) == 2);
 
   auto offset = run(*c, set_offset{bot, 50, 1});
   BOOST_TEST((offset.error == errc::fenced));

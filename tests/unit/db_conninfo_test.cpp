@@ -74,6 +74,18 @@ BOOST_AUTO_TEST_CASE(own_server_options_are_kept_and_the_timeout_added) {
   BOOST_TEST(read["options"] == "-c search_path=bot -c statement_timeout=10000");
 }
 
+BOOST_AUTO_TEST_CASE(idle_transactions_are_ended_unless_the_operator_says_otherwise) {
+  connection_limits limits;
+  limits.idle_in_transaction_timeout = 5000ms;
+  auto read = libpq_reads(with_connection_defaults("postgresql://h/db", limits));
+  BOOST_TEST(read["options"] ==
+             "-c statement_timeout=10000 -c idle_in_transaction_session_timeout=5000");
+  read = libpq_reads(
+      with_connection_defaults("host=h options='--idle-in-transaction-session-timeout=0'", limits));
+  BOOST_TEST(read["options"] ==
+             "--idle-in-transaction-session-timeout=0 -c statement_timeout=10000");
+}
+
 BOOST_AUTO_TEST_CASE(empty_and_unparsable_text) {
   // Empty: libpq's defaults (PGHOST, ...) and Phoenix's limits.
   auto read = libpq_reads(with_connection_defaults("", {}));
