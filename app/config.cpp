@@ -228,7 +228,7 @@ const std::vector<option_spec>& option_specs() {
             "updates queued per chat; the rest of a burst is confirmed unhandled (0: off)", 0,
             1000000),
       duration("handlers", "idle-timeout", &s::handlers_idle_timeout,
-               "idle conversations stop after", second, day),
+               "a conversation with no work left stops after this (0: at once)", 0, day),
       duration("handlers", "max-update-age", &s::handlers_max_update_age,
                "an update not answered by then is given up (counted as expired)", minute, day),
       duration("handlers", "inbox-wait", &s::handlers_inbox_wait,

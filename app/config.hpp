@@ -84,7 +84,7 @@ struct settings {
 
   int64_t handlers_max_in_flight = 1000;
   int64_t handlers_max_queued_per_chat = 30;
-  caf::timespan handlers_idle_timeout = 5min;
+  caf::timespan handlers_idle_timeout = 0s;
   caf::timespan handlers_max_update_age = 1h;
   caf::timespan handlers_inbox_wait = 10s;
 

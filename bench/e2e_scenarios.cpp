@@ -277,6 +277,10 @@ const std::vector<scenario>& scenarios() {
        "one chat sends 600 /help at once while 50 other chats send one /help each, one every "
        "60 ms",
        flood},
+      {"chats",
+       "--chats N distinct chats (default 100,000) send one cache-hot /stats each, at once: peak "
+       "and settled RSS, bytes per chat",
+       many_chats},
   };
   return all;
 }
