@@ -234,6 +234,8 @@ const std::vector<option_spec>& option_specs() {
       duration("handlers", "inbox-wait", &s::handlers_inbox_wait,
                "new updates wait this long for the inbox of a database down at start", 0,
                10 * minute),
+      duration("memory", "trim-interval", &s::memory_trim_interval,
+               "free memory goes back to the system this often (malloc_trim; 0: off)", 0, hour),
       text("metrics", "listen", &s::metrics_listen,
            "host:port of /metrics and /healthz (\"\": off)"),
       // Instances on one database: only the holder of the bot's lock polls.

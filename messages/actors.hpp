@@ -215,6 +215,12 @@ using job_registry_actor = caf::typed_actor<
     // Counters: queued, running, finished, rejected, reaped.
     caf::replies_to<stats_atom>::with<job_stats>>;
 
+/// The memory trimmer: every memory.trim-interval, the allocator's free pages
+/// go back to the system (malloc_trim), so RSS falls after a crowd of chats.
+using memory_trimmer_actor = caf::typed_actor<
+    // Its own periodic tick (only its own re-arms it).
+    caf::reacts_to<trim_tick_atom>>;
+
 /// The metrics actor: turns the metrics server's requests into stats requests
 /// to every actor (by message, 1 s deadline) and renders the answers.
 using metrics_actor = caf::typed_actor<
