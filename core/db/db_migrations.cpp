@@ -107,6 +107,12 @@ CREATE TABLE leadership (
   since  timestamptz NOT NULL DEFAULT now()
 );
 )sql"},
+    // Webhook mode with several instances: an update a standby accepted waits
+    // flagged until the active instance takes it (woken by NOTIFY).
+    {6, "updates kept by standbys", R"sql(
+ALTER TABLE update_inbox ADD COLUMN kept_by_standby boolean NOT NULL DEFAULT false;
+CREATE INDEX update_inbox_kept_by_standby ON update_inbox (bot_id) WHERE kept_by_standby;
+)sql"},
 };
 
 constexpr bool strictly_increasing() {

@@ -57,6 +57,10 @@ bool idempotent(const store_updates&) {
 bool idempotent(const keep_pushed_update&) {
   return true;
 } // ON CONFLICT DO NOTHING; a second run answers the same
+// Not repeated: a second run after a lost answer would find them taken.
+bool idempotent(const take_standby_updates&) {
+  return false;
+}
 bool idempotent(const load_inbox&) {
   return true;
 }
@@ -124,6 +128,9 @@ const char* name(const store_updates&) {
 const char* name(const keep_pushed_update&) {
   return "keep_pushed_update";
 }
+const char* name(const take_standby_updates&) {
+  return "take_standby_updates";
+}
 const char* name(const load_inbox&) {
   return "load_inbox";
 }
@@ -170,11 +177,11 @@ fence fence_of(const operation& op) {
 
 int64_t statement_count(const operation& op) {
   // prune: request log, inbox, processed ids, jobs; a fenced write: its epoch
-  // check first; a pushed update: check, insert.
+  // check first; a pushed update: check, insert, notify or count.
   if (std::holds_alternative<prune>(op))
     return 4;
   if (std::holds_alternative<keep_pushed_update>(op))
-    return 2;
+    return 3;
   return fence_of(op).epoch > 0 ? 2 : 1;
 }
 
@@ -193,7 +200,8 @@ bool is_intake(const operation& op) {
   return std::holds_alternative<store_updates>(op) ||
          std::holds_alternative<filter_processed>(op) || std::holds_alternative<get_offset>(op) ||
          std::holds_alternative<set_offset>(op) || std::holds_alternative<max_processed>(op) ||
-         std::holds_alternative<load_inbox>(op) || std::holds_alternative<keep_pushed_update>(op);
+         std::holds_alternative<load_inbox>(op) || std::holds_alternative<keep_pushed_update>(op) ||
+         std::holds_alternative<take_standby_updates>(op);
 }
 
 bool append_batch(operation& batch, operation&& more) {

@@ -136,6 +136,16 @@ struct keep_pushed_update {
   int64_t bot_id = 0;
   int64_t update_id = 0;
   std::string body;
+  /// Kept by a standby: the commit also notifies the active instance
+  /// (NOTIFY on inbox_channel, payload the bot id), which takes it from the inbox.
+  bool notify = false;
+};
+/// The channel of keep_pushed_update's notifications.
+inline constexpr const char* inbox_channel = "phoenix_inbox";
+/// The active instance takes the updates standbys kept (keep_pushed_update
+/// with notify) and not taken before, in update id order; handled ones are left out.
+struct take_standby_updates {
+  int64_t bot_id = 0;
 };
 /// The updates received but not handled before (a restart's work), oldest first.
 struct load_inbox {
@@ -167,11 +177,11 @@ struct ping {
   int64_t sleep_ms = 0;
 };
 
-using operation =
-    std::variant<upsert_users, set_user_active, load_user, log_requests, subscribe, unsubscribe,
-                 list_subscriptions, save_job, load_job, list_jobs, max_job_id,
-                 fail_interrupted_jobs, get_offset, set_offset, store_updates, keep_pushed_update,
-                 load_inbox, mark_processed, filter_processed, max_processed, prune, ping>;
+using operation = std::variant<upsert_users, set_user_active, load_user, log_requests, subscribe,
+                               unsubscribe, list_subscriptions, save_job, load_job, list_jobs,
+                               max_job_id, fail_interrupted_jobs, get_offset, set_offset,
+                               store_updates, keep_pushed_update, take_standby_updates, load_inbox,
+                               mark_processed, filter_processed, max_processed, prune, ping>;
 
 /// The epoch a write carries (0: none), with the bot it is fenced for.
 struct fence {
@@ -230,6 +240,9 @@ struct reply {
   std::optional<user_row> user;
   std::vector<job_row> jobs;
   std::vector<std::string> bodies; ///< load_inbox: the encoded updates, as `ids`
+  /// keep_pushed_update on the active instance: updates standbys kept that
+  /// it has not taken yet (take_standby_updates first, for each chat's order).
+  int64_t waiting = 0;
 
   bool ok() const { return error == errc::none; }
 };
