@@ -1,5 +1,7 @@
 #include "core/db/db_operations.hpp"
 
+#include "core/db/db_alerts.hpp"
+
 #include <map>
 #include <pqxx/except>
 #include <pqxx/nontransaction>
@@ -42,8 +44,8 @@ constexpr statement statements[] = {
     {"log_requests",
      "INSERT INTO request_log (chat_id, command, arguments, latency_ms, outcome)"
      " SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::text[])"},
-    {"subscribe",
-     "INSERT INTO subscriptions (chat_id, team_id) VALUES ($1, $2) ON CONFLICT DO NOTHING"},
+    {"subscribe", "INSERT INTO subscriptions (chat_id, team_id, team_name) VALUES ($1, $2, $3)"
+                  " ON CONFLICT DO NOTHING"},
     {"unsubscribe", "DELETE FROM subscriptions WHERE chat_id = $1 AND team_id = $2"},
     {"list_subscriptions", "SELECT team_id FROM subscriptions WHERE chat_id = $1 ORDER BY team_id"},
     {"insert_job",
@@ -235,7 +237,8 @@ reply exec(pqxx::transaction_base& tx, const log_requests& op) {
 }
 
 reply exec(pqxx::transaction_base& tx, const subscribe& op) {
-  return counted(affected(tx.exec_prepared("subscribe", op.chat_id, op.team_id)));
+  return counted(
+      affected(tx.exec_prepared("subscribe", op.chat_id, op.team_id, storable_text(op.team_name))));
 }
 
 reply exec(pqxx::transaction_base& tx, const unsubscribe& op) {
@@ -366,6 +369,7 @@ void prepare_statements(pqxx::connection& c) {
     c.prepare(s.name, s.sql);
     c.prepare_now(s.name);
   }
+  prepare_alert_statements(c);
 }
 
 namespace {
