@@ -48,10 +48,7 @@ constexpr statement inbox_statements[] = {
 } // namespace
 
 void prepare_inbox_statements(pqxx::connection& c) {
-  for (const auto& s : inbox_statements) {
-    c.prepare(s.name, s.sql);
-    c.prepare_now(s.name);
-  }
+  prepare_each(c, inbox_statements);
 }
 
 reply exec(pqxx::transaction_base& tx, const max_processed& op) {

@@ -1,5 +1,6 @@
 #include "core/db/db_operations.hpp"
 
+#include "core/db/db_alerts.hpp"
 #include "core/db/db_inbox_operations.hpp"
 #include "core/db/db_statement_parts.hpp"
 
@@ -40,8 +41,8 @@ constexpr statement statements[] = {
     {"log_requests",
      "INSERT INTO request_log (chat_id, command, arguments, latency_ms, outcome)"
      " SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::text[])"},
-    {"subscribe",
-     "INSERT INTO subscriptions (chat_id, team_id) VALUES ($1, $2) ON CONFLICT DO NOTHING"},
+    {"subscribe", "INSERT INTO subscriptions (chat_id, team_id, team_name) VALUES ($1, $2, $3)"
+                  " ON CONFLICT DO NOTHING"},
     {"unsubscribe", "DELETE FROM subscriptions WHERE chat_id = $1 AND team_id = $2"},
     {"list_subscriptions", "SELECT team_id FROM subscriptions WHERE chat_id = $1 ORDER BY team_id"},
     {"insert_job",
@@ -187,7 +188,8 @@ reply exec(pqxx::transaction_base& tx, const log_requests& op) {
 }
 
 reply exec(pqxx::transaction_base& tx, const subscribe& op) {
-  return counted(affected(tx.exec_prepared("subscribe", op.chat_id, op.team_id)));
+  return counted(
+      affected(tx.exec_prepared("subscribe", op.chat_id, op.team_id, storable_text(op.team_name))));
 }
 
 reply exec(pqxx::transaction_base& tx, const unsubscribe& op) {
@@ -271,12 +273,9 @@ reply exec(pqxx::transaction_base& tx, const ping& op) {
 } // namespace
 
 void prepare_statements(pqxx::connection& c) {
-  // prepare_now: a broken statement fails at start-up, not at first use.
-  for (const auto& s : statements) {
-    c.prepare(s.name, s.sql);
-    c.prepare_now(s.name);
-  }
+  prepare_each(c, statements);
   prepare_inbox_statements(c);
+  prepare_alert_statements(c);
 }
 
 namespace {

@@ -4,6 +4,8 @@
 
 #include "core/db/db_types.hpp"
 
+#include <cstddef>
+#include <pqxx/connection>
 #include <pqxx/result>
 #include <vector>
 
@@ -13,6 +15,14 @@ struct statement {
   const char* name;
   const char* sql;
 };
+
+/// prepare_now: a broken statement fails at start-up, not at first use.
+template <std::size_t N> void prepare_each(pqxx::connection& c, const statement (&list)[N]) {
+  for (const auto& s : list) {
+    c.prepare(s.name, s.sql);
+    c.prepare_now(s.name);
+  }
+}
 
 inline int64_t affected(const pqxx::result& r) {
   return static_cast<int64_t>(r.affected_rows());

@@ -76,6 +76,18 @@ bool idempotent(const prune&) {
 bool idempotent(const ping&) {
   return true;
 }
+bool idempotent(const list_subscribers&) {
+  return true;
+}
+bool idempotent(const claim_alert&) {
+  return true;
+} // answers the unsent chats, claimed now or before
+bool idempotent(const record_alert_sent&) {
+  return true;
+}
+bool idempotent(const load_alert_messages&) {
+  return true;
+}
 
 const char* name(const upsert_users&) {
   return "upsert_users";
@@ -145,6 +157,18 @@ const char* name(const prune&) {
 }
 const char* name(const ping&) {
   return "ping";
+}
+const char* name(const list_subscribers&) {
+  return "list_subscribers";
+}
+const char* name(const claim_alert&) {
+  return "claim_alert";
+}
+const char* name(const record_alert_sent&) {
+  return "record_alert_sent";
+}
+const char* name(const load_alert_messages&) {
+  return "load_alert_messages";
 }
 
 } // namespace
