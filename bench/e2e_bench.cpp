@@ -17,6 +17,9 @@
 //   chats           --chats N (default 100,000) distinct chats send one
 //                   cache-hot /stats each, at once: peak RSS, RSS once idle
 //                   again, (peak - idle RSS) per chat, replies/s
+//   failover        two instances on one database: 10 SIGKILLs of the active
+//                   one under load, then 5 SIGTERMs: time to the standby's
+//                   first getUpdates, replies lost and repeated, 409s
 // Latency of a reply = when the fake Telegram received its sendMessage minus
 // when the user's message became visible to getUpdates, both read by the fake
 // from CLOCK_MONOTONIC.
@@ -56,7 +59,8 @@ const char* usage =
     "         [--keep-logs]\n"
     "         [--perf]  (perf record of the bot in each measured window; keeps the logs)\n"
     "         [--bot PATH]  (the phoenix-bot to measure; default: the one beside the fakes)\n"
-    "scenarios: idle, responsiveness, throughput, coalescing, kill, flood, chats (default: all)\n"
+    "scenarios: idle, responsiveness, throughput, coalescing, kill, flood, failover, chats "
+    "(default: all)\n"
     "--chats N: the chats scenario's distinct chats (default 100000)\n";
 
 std::vector<std::string> split(const std::string& text, char by) {

@@ -69,4 +69,8 @@ figures flood(const bench_options& options, const std::string& dir);
 /// RSS, bytes per chat (e2e_chats_scenario.cpp).
 figures many_chats(const bench_options& options, const std::string& dir);
 
+/// failover: two instances; SIGKILL and SIGTERM of the active one under
+/// load (e2e_failover_scenario.cpp).
+figures failover(const bench_options& options, const std::string& dir);
+
 } // namespace phoenix::bench
