@@ -172,8 +172,12 @@ void handle(self_pointer self) {
   }
 }
 
+// With no linger (idle-timeout 0) the dispatcher ends the conversation once
+// its last update is done: no timer needed.
 void arm_idle(self_pointer self) {
   auto& st = self->state;
+  if (st.config->idle_timeout == caf::timespan::zero())
+    return;
   self->delayed_send(self, st.config->idle_timeout, idle_atom::value, ++st.idle_generation);
 }
 

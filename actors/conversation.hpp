@@ -21,7 +21,9 @@ struct conversation_config {
   std::string timezone = "UTC";
   core::time_zone zone; ///< `timezone` (its offset follows daylight saving time)
   int commands_per_minute = 20;
-  caf::timespan idle_timeout = std::chrono::minutes{5};
+  /// A conversation with no work left stops after this (0: as soon as its
+  /// last update is done; its chat's next update spawns a new one).
+  caf::timespan idle_timeout = caf::timespan::zero();
   caf::timespan answer_timeout = std::chrono::seconds{30};
   /// A reply failing transiently is retried until its update is this old.
   caf::timespan update_max_age = std::chrono::hours{1};

@@ -25,6 +25,16 @@ conversation_actor& conversation_of(self_pointer self, int64_t chat_id) {
   return chat;
 }
 
+// The chat's conversation ends (if it has one): it has no work left.
+void stop_conversation(self_pointer self, int64_t chat_id) {
+  auto& st = self->state;
+  if (auto pos = st.chats.find(chat_id); pos != st.chats.end()) {
+    self->unlink_from(pos->second);
+    self->send_exit(pos->second, caf::exit_reason::user_shutdown);
+    st.chats.erase(pos);
+  }
+}
+
 void report_done(self_pointer self, int64_t update_id, int64_t chat_id) {
   auto& st = self->state;
   if (st.poller)
@@ -185,8 +195,14 @@ dispatcher_actor::behavior_type dispatcher(self_pointer self,
           });
           if (it != queue.end())
             queue.erase(it);
-          if (queue.empty())
+          if (queue.empty()) {
             st.held.erase(pos);
+            // Nothing in flight, nothing queued: a conversation costs a few KB
+            // per chat, so with no linger it ends now (its chat's next update
+            // spawns a new one; the order is kept by `held`).
+            if (st.config->idle_timeout == caf::timespan::zero())
+              stop_conversation(self, chat_id);
+          }
         }
         report_done(self, update_id, chat_id);
       },
@@ -199,11 +215,7 @@ dispatcher_actor::behavior_type dispatcher(self_pointer self,
         auto& st = self->state;
         if (st.held.count(chat_id) != 0)
           return; // an update is on its way to it: not idle after all
-        if (auto pos = st.chats.find(chat_id); pos != st.chats.end()) {
-          self->unlink_from(pos->second);
-          self->send_exit(pos->second, caf::exit_reason::user_shutdown);
-          st.chats.erase(pos);
-        }
+        stop_conversation(self, chat_id);
       },
       [self](stats_atom) {
         auto& st = self->state;

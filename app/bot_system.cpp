@@ -9,6 +9,7 @@
 #include "actors/inbox_listener.hpp"
 #include "actors/job_registry.hpp"
 #include "actors/leadership.hpp"
+#include "actors/memory_trimmer.hpp"
 #include "actors/metrics.hpp"
 #include "actors/network_edge.hpp"
 #include "actors/telegram_poller.hpp"
@@ -129,6 +130,18 @@ void start_metrics(caf::actor_system& sys, const settings& values, running_bot& 
   } catch (const std::exception& e) {
     spdlog::error("metrics: {}; /metrics and /healthz are off", e.what());
   }
+}
+
+// Memory freed after a crowd of chats goes back to the system (issue 18).
+void start_memory_trimmer(caf::actor_system& sys, const settings& values, const running_bot& bot) {
+  if (values.memory_trim_interval == caf::timespan::zero())
+    return;
+  memory_trimmer_config config;
+  config.interval = values.memory_trim_interval;
+  bot.root->attach_functor(
+      [actor = sys.spawn(memory_trimmer, config)](const caf::error&) { // lives as long as the root
+        caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
+      });
 }
 
 bool leadership_on(const settings& values) {
@@ -308,6 +321,7 @@ running_bot start_bot(caf::actor_system& sys, const settings& values) {
   if (poller.webhook)
     start_webhook(sys, values, bot);
   start_metrics(sys, values, bot);
+  start_memory_trimmer(sys, values, bot);
   if (leader_lock)
     start_leadership(sys, values, bot);
   return bot;

@@ -84,11 +84,13 @@ struct settings {
 
   int64_t handlers_max_in_flight = 1000;
   int64_t handlers_max_queued_per_chat = 30;
-  caf::timespan handlers_idle_timeout = 5min;
+  caf::timespan handlers_idle_timeout = 0s;
   caf::timespan handlers_max_update_age = 1h;
   caf::timespan handlers_inbox_wait = 10s;
 
   std::string metrics_listen = "127.0.0.1:9464";
+
+  caf::timespan memory_trim_interval = 10s;
 
   std::string ha_leader_lock = "on";
   caf::timespan ha_lock_retry = 1s;

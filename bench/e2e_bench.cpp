@@ -14,6 +14,9 @@
 //   flood           one chat sends 600 /help at once while 50 other chats
 //                   send one /help each, one every 60 ms: the others' /help
 //                   latency, the flooding chat's replies and notices
+//   chats           --chats N (default 100,000) distinct chats send one
+//                   cache-hot /stats each, at once: peak RSS, RSS once idle
+//                   again, (peak - idle RSS) per chat, replies/s
 //   failover        two instances on one database: 10 SIGKILLs of the active
 //                   one under load, then 5 SIGTERMs: time to the standby's
 //                   first getUpdates, replies lost and repeated, 409s
@@ -22,8 +25,9 @@
 // from CLOCK_MONOTONIC.
 //
 // Usage: scripts/pg -- build/bin/e2e_bench [--runs N] [--only NAME[,NAME...]]
-//          [--fake-threads N] [--max-in-flight N] [--bot-arg=--key=value]... [--keep-logs]
-//          [--perf]   (perf record --call-graph dwarf on the bot in each measured window)
+//          [--fake-threads N] [--max-in-flight N] [--chats N] [--bot-arg=--key=value]...
+//          [--keep-logs] [--perf]   (perf record --call-graph dwarf on the bot in each measured
+//          window)
 //          [--bot PATH]  (another phoenix-bot binary, e.g. a build of an older commit)
 #include "bench/e2e_scenarios.hpp"
 
@@ -51,11 +55,13 @@ struct command_line {
 
 const char* usage =
     "usage: scripts/pg -- build/bin/e2e_bench [--runs N] [--only NAME[,NAME...]]\n"
-    "         [--fake-threads N] [--max-in-flight N] [--bot-arg=--key=value]... [--keep-logs]\n"
+    "         [--fake-threads N] [--max-in-flight N] [--chats N] [--bot-arg=--key=value]...\n"
+    "         [--keep-logs]\n"
     "         [--perf]  (perf record of the bot in each measured window; keeps the logs)\n"
     "         [--bot PATH]  (the phoenix-bot to measure; default: the one beside the fakes)\n"
-    "scenarios: idle, responsiveness, throughput, coalescing, kill, flood, failover (default: "
-    "all)\n";
+    "scenarios: idle, responsiveness, throughput, coalescing, kill, flood, failover, chats "
+    "(default: all)\n"
+    "--chats N: the chats scenario's distinct chats (default 100000)\n";
 
 std::vector<std::string> split(const std::string& text, char by) {
   std::vector<std::string> out;
@@ -98,6 +104,8 @@ command_line parse(int argc, char** argv) {
       c.options.fake_threads = to_int(arg, value, 1, 16);
     } else if (arg == "--max-in-flight") {
       c.options.max_in_flight = to_int(arg, value, 1, 1000000);
+    } else if (arg == "--chats") {
+      c.options.chats = to_int(arg, value, 1, 10000000);
     } else if (arg == "--bot") {
       c.options.bot = value;
     } else if (arg == "--bot-arg") {

@@ -281,6 +281,10 @@ const std::vector<scenario>& scenarios() {
        "two instances on one database: 10 SIGKILLs of the active one under 1,000 /help each "
        "(sendMessage answered after 50 ms), then 5 SIGTERMs under 200",
        failover},
+      {"chats",
+       "--chats N distinct chats (default 100,000) send one cache-hot /stats each, at once: peak "
+       "and settled RSS, bytes per chat",
+       many_chats},
   };
   return all;
 }

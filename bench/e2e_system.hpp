@@ -22,6 +22,7 @@ struct bench_options {
   std::string database_url;          ///< from DATABASE_URL
   int fake_threads = 1;              ///< --threads of each fake
   int max_in_flight = 1000;          ///< handlers.max-in-flight of the bot
+  int chats = 100000;                ///< distinct chats of the chats scenario
   std::vector<std::string> bot_args; ///< appended to the bot's command line
   bool perf = false;                 ///< perf record (DWARF stacks) of the bot in each window
 };

@@ -141,8 +141,9 @@ using dispatcher_actor = caf::typed_actor<
     // From the poller, before the first update: the bot's username (getMe), so
     // that "/stats@this_bot 1" counts and "/stats@other_bot 1" does not.
     caf::reacts_to<bot_name_atom, std::string>,
-    // From a conversation: chat C was idle for handlers.idle-timeout; it is
-    // stopped unless an update for it is already on its way.
+    // From a conversation: chat C was idle for handlers.idle-timeout (> 0; at
+    // 0 the dispatcher stops a conversation once its last update is done); it
+    // is stopped unless an update for it is already on its way.
     caf::reacts_to<idle_atom, int64_t>,
     // Counters: conversations alive, updates queued in them, the longest queue.
     caf::replies_to<stats_atom>::with<dispatcher_stats>>;
@@ -221,6 +222,12 @@ using job_registry_actor = caf::typed_actor<
     caf::reacts_to<job_load_atom>,
     // Counters: queued, running, finished, rejected, reaped.
     caf::replies_to<stats_atom>::with<job_stats>>;
+
+/// The memory trimmer: every memory.trim-interval, the allocator's free pages
+/// go back to the system (malloc_trim), so RSS falls after a crowd of chats.
+using memory_trimmer_actor = caf::typed_actor<
+    // Its own periodic tick (only its own re-arms it).
+    caf::reacts_to<trim_tick_atom>>;
 
 /// The metrics actor: turns the metrics server's requests into stats requests
 /// to every actor (by message, 1 s deadline) and renders the answers.

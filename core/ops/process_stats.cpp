@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <malloc.h>
 #include <unistd.h>
 
 namespace phoenix::core {
@@ -13,6 +14,15 @@ uint64_t resident_bytes() {
   if (!(statm >> total_pages >> resident_pages))
     return 0;
   return resident_pages * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+}
+
+uint64_t heap_in_use_bytes() {
+  auto info = mallinfo2();
+  return info.uordblks + info.hblkhd;
+}
+
+bool return_free_memory() {
+  return malloc_trim(0) != 0;
 }
 
 uint64_t open_fds() {

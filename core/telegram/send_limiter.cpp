@@ -8,35 +8,42 @@ namespace {
 using namespace std::chrono_literals;
 using time_point = std::chrono::steady_clock::time_point;
 
-// Longest window kept: after this much idle time a user has no history that
-// could still matter (a chat: this plus the jitter margin).
+// The flood guard's window: after this much idle time a user has no history
+// that could still matter.
 constexpr auto idle_after = 60s;
 // Scanning for idle entries at most this often keeps the cost amortized.
 constexpr auto cleanup_every = 1s;
 
 // The log holds the last `limit` sends; the oldest one leaving its window
 // frees the next slot.
-time_point window_slot(const std::deque<time_point>& log, int limit,
-                       std::chrono::steady_clock::duration window, time_point now) {
+time_point window_slot(const time_log& log, int limit, std::chrono::steady_clock::duration window,
+                       time_point now) {
   if (limit <= 0 || log.size() < static_cast<std::size_t>(limit))
     return now;
   return std::max(now, log.front() + window);
 }
 
-void record(std::deque<time_point>& log, int limit, time_point now) {
-  if (limit <= 0)
-    return;
-  // Sorted even if sends are reported out of order, so the front is the oldest.
-  log.insert(std::upper_bound(log.begin(), log.end(), now), now);
-  while (log.size() > static_cast<std::size_t>(limit))
-    log.pop_front();
+void record(time_log& log, int limit, time_point now) {
+  if (limit > 0)
+    log.record(now, static_cast<std::size_t>(limit));
 }
 
 } // namespace
 
+void time_log::record(time_point t, std::size_t limit) {
+  // Sorted even if sends are reported out of order, so the front is the oldest.
+  times_.insert(std::upper_bound(times_.begin(), times_.end(), t), t);
+  if (times_.size() > limit)
+    times_.erase(times_.begin(), times_.end() - static_cast<std::ptrdiff_t>(limit));
+}
+
 send_limiter::send_limiter(send_limits limits)
     : limits_(limits), second_window_(1s + limits.jitter_margin),
-      minute_window_(60s + limits.jitter_margin), idle_after_(idle_after + limits.jitter_margin) {}
+      minute_window_(60s + limits.jitter_margin) {}
+
+bool send_limiter::limits_chat(bool is_group) const {
+  return limits_.chat_per_second > 0 || (is_group && limits_.group_per_minute > 0);
+}
 
 send_limiter::time_point send_limiter::next_slot(int64_t chat_id, bool is_group,
                                                  time_point now) const {
@@ -57,6 +64,8 @@ send_limiter::time_point send_limiter::next_slot(int64_t chat_id, bool is_group,
 void send_limiter::on_send(int64_t chat_id, bool is_group, time_point now) {
   forget_idle_chats(now);
   record(global_, limits_.global_per_second, now);
+  if (!limits_chat(is_group))
+    return; // nothing to remember: 100,000 chats cost nothing here
   chat_log& chat = chats_[chat_id];
   chat.last_send = now;
   record(chat.last_second, limits_.chat_per_second, now);
@@ -73,7 +82,9 @@ void send_limiter::forget_idle_chats(time_point now) {
     return;
   last_cleanup_ = now;
   for (auto it = chats_.begin(); it != chats_.end();) {
-    if (now - it->second.last_send >= idle_after_)
+    // Only a group's minute log outlives the second window.
+    auto keep = it->second.last_minute.empty() ? second_window_ : minute_window_;
+    if (now - it->second.last_send >= keep)
       it = chats_.erase(it);
     else
       ++it;

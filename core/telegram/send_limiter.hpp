@@ -1,15 +1,37 @@
 // Outgoing rate limits (Bot FAQ: ~30 messages/s overall, ~1/s per chat,
 // 20/min per group) and a per-user command flood guard. Time is passed in,
-// so tests and actors control the clock. Memory stays bounded: chats and
-// users idle for a minute are forgotten.
+// so tests and actors control the clock. Memory stays bounded: a chat is
+// forgotten once no window can still hold its sends (a second for private
+// chats, a minute for groups), a user after a minute idle; with its limits
+// off nothing is remembered per chat or user.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
-#include <deque>
 #include <unordered_map>
+#include <vector>
 
 namespace phoenix::core {
+
+/// The times of the last few events, oldest first. A vector, not a deque: an
+/// empty std::deque already holds ~600 bytes (its map and a first 512-byte
+/// block), paid by every chat and user remembered; these logs hold at most a
+/// few dozen times (a limit's count), so erasing at the front is cheap.
+class time_log {
+public:
+  using time_point = std::chrono::steady_clock::time_point;
+
+  bool empty() const { return times_.empty(); }
+  std::size_t size() const { return times_.size(); }
+  time_point front() const { return times_.front(); }
+  void pop_front() { times_.erase(times_.begin()); }
+  void push_back(time_point t) { times_.push_back(t); }
+  /// Inserts `t` in order and keeps only the newest `limit` times.
+  void record(time_point t, std::size_t limit);
+
+private:
+  std::vector<time_point> times_;
+};
 
 struct send_limits {
   int global_per_second = 30;
@@ -48,16 +70,18 @@ public:
 
 private:
   struct chat_log {
-    std::deque<time_point> last_second; // at most chat_per_second entries
-    std::deque<time_point> last_minute; // groups only; at most group_per_minute
+    time_log last_second; // at most chat_per_second entries
+    time_log last_minute; // groups only; at most group_per_minute
     time_point last_send;
   };
 
   void forget_idle_chats(time_point now);
+  /// Whether a send to such a chat counts against any per-chat limit.
+  bool limits_chat(bool is_group) const;
 
   send_limits limits_;
-  std::chrono::steady_clock::duration second_window_, minute_window_, idle_after_;
-  std::deque<time_point> global_; // at most global_per_second entries
+  std::chrono::steady_clock::duration second_window_, minute_window_;
+  time_log global_; // at most global_per_second entries
   std::unordered_map<int64_t, chat_log> chats_;
   time_point paused_until_{};
   time_point last_cleanup_{};
@@ -84,7 +108,7 @@ public:
 
 private:
   struct user_log {
-    std::deque<time_point> allowed; // at most commands_per_minute entries
+    time_log allowed; // at most commands_per_minute entries
     time_point last_seen;
     bool warned = false;
   };

@@ -49,13 +49,32 @@ struct dispatcher_fixture {
     football.answer_with([](const caf::message&) -> std::optional<caf::message> {
       return caf::make_message(error_answer(core::football_errc::http_status, "503"));
     });
+    // Conversations linger here so that the tests can watch them.
+    start(std::chrono::minutes{5});
+  }
+
+  /// A new dispatcher whose conversations stop `linger` after their last update.
+  void start(caf::timespan linger) {
+    if (dispatcher)
+      caf::anon_send_exit(dispatcher, caf::exit_reason::user_shutdown);
     auto config = std::make_shared<conversation_config>();
     config->commands_per_minute = 3;
+    config->idle_timeout = linger;
     config->sender = sender.handle();
     config->football = football.handle();
     config->db = db.handle();
     dispatcher = vs.sys->spawn(phoenix::dispatcher, config);
     vs.run();
+  }
+
+  /// Whether the actor at `address` has stopped.
+  bool stopped(const caf::actor_addr& address) {
+    poller->monitor(address);
+    vs.run();
+    bool down = false;
+    poller->receive([&](caf::down_msg&) { down = true; },
+                    caf::after(std::chrono::seconds{0}) >> [] {});
+    return down;
   }
 
   ~dispatcher_fixture() {
@@ -163,6 +182,38 @@ BOOST_AUTO_TEST_CASE(a_chats_next_update_waits_for_its_reply_from_memory) {
   BOOST_REQUIRE_EQUAL(sender.count(), 3u);
   BOOST_TEST((sender.all()[2].from == sender.all()[1].from));
   BOOST_TEST((done() == std::vector<int64_t>{1, 2, 3}));
+}
+
+BOOST_AUTO_TEST_CASE(without_linger_a_conversation_stops_once_its_reply_is_confirmed) {
+  start(caf::timespan::zero()); // the shipped handlers.idle-timeout
+  hold_next = 1;
+  push(1, 42); // /live: its conversation asks API-Football, then replies
+  BOOST_REQUIRE_EQUAL(sender.count(), 1u);
+  auto conversation = sender.all()[0].from;
+  BOOST_TEST(stats().chats == 1u); // the reply is in flight
+  BOOST_TEST(!stopped(conversation));
+  sender.reply(sender.all()[0], send_report{true, 0, {}, 1});
+  vs.run();
+  BOOST_TEST((done() == std::vector<int64_t>{1}));
+  BOOST_TEST(stats().chats == 0u);
+  BOOST_TEST(stopped(conversation));
+}
+
+BOOST_AUTO_TEST_CASE(without_linger_a_chats_queue_keeps_one_conversation_and_its_order) {
+  start(caf::timespan::zero());
+  hold_next = 1;
+  push(1, 42);
+  push(2, 42); // queued behind 1: the same conversation takes it
+  sender.reply(sender.all()[0], send_report{true, 0, {}, 1});
+  vs.run();
+  BOOST_REQUIRE_EQUAL(sender.count(), 2u);
+  BOOST_TEST((sender.all()[1].from == sender.all()[0].from));
+  BOOST_TEST(stats().chats == 0u);
+  push(3, 42); // the chat's next update: a new conversation
+  BOOST_REQUIRE_EQUAL(sender.count(), 3u);
+  BOOST_TEST((sender.all()[2].from != sender.all()[0].from));
+  BOOST_TEST((done() == std::vector<int64_t>{1, 2, 3}));
+  BOOST_TEST(stats().chats == 0u);
 }
 
 BOOST_AUTO_TEST_CASE(the_flood_guard_counts_a_users_commands_in_every_chat_not_chatter) {

@@ -1,3 +1,4 @@
+#include "core/ops/process_stats.hpp"
 #include "core/telegram/send_limiter.hpp"
 
 #include <algorithm>
@@ -168,6 +169,47 @@ BOOST_AUTO_TEST_CASE(idle_chats_are_forgotten) {
   }
   limiter.on_send(-1, true, t0 + 2000s);
   BOOST_TEST(limiter.tracked_chats() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(a_private_chat_is_forgotten_once_its_second_window_is_over) {
+  send_limiter limiter{{}}; // 1 s + 100 ms per chat, 60 s + 100 ms per group
+  limiter.on_send(1, false, t0);
+  limiter.on_send(-2, true, t0);
+  BOOST_TEST(limiter.tracked_chats() == 2u);
+  limiter.on_send(3, false, t0 + 1100ms); // chat 1 can no longer be limited
+  BOOST_TEST(limiter.tracked_chats() == 2u);
+  BOOST_TEST((limiter.next_slot(1, false, t0 + 1100ms) == t0 + 1100ms));
+  limiter.on_send(4, false, t0 + 60100ms); // the group's minute is over too
+  BOOST_TEST(limiter.tracked_chats() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(with_the_per_chat_limits_off_no_chat_is_remembered) {
+  send_limiter limiter{{30, 0, 0, 0ms}};
+  for (int i = 0; i < 1000; ++i)
+    limiter.on_send(i, i % 2 == 0, t0 + i * 1ms);
+  BOOST_TEST(limiter.tracked_chats() == 0u);
+  // The global limit still holds: 30 went out within the last second.
+  BOOST_TEST((limiter.next_slot(5000, false, t0 + 999ms) > t0 + 999ms));
+}
+
+// The cost of a chat or user remembered, as the allocator counts it: an
+// idle chat must stay well under the 512 bytes issue 18 allows in all.
+BOOST_AUTO_TEST_CASE(a_remembered_chat_or_user_costs_little_memory) {
+  constexpr int entries = 20000;
+  auto before = heap_in_use_bytes();
+  {
+    send_limiter limiter{{}};
+    flood_guard guard{20};
+    for (int i = 0; i < entries; ++i) {
+      limiter.on_send(i, false, t0);
+      guard.on_command(i, t0);
+    }
+    BOOST_TEST_REQUIRE(limiter.tracked_chats() == static_cast<std::size_t>(entries));
+    BOOST_TEST_REQUIRE(guard.tracked_users() == static_cast<std::size_t>(entries));
+    double per_entry = static_cast<double>(heap_in_use_bytes() - before) / entries;
+    BOOST_TEST_MESSAGE("limiter chat + flood guard user: " << per_entry << " bytes");
+    BOOST_TEST(per_entry <= 320.0);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(flood_guard_allows_warns_once_then_ignores) {
