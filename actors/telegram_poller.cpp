@@ -25,6 +25,7 @@ using telegram_poller_steps::self_pointer;
 using telegram_poller_steps::set_webhook;
 using telegram_poller_steps::start;
 using telegram_poller_steps::stop_holding_if_too_long;
+using telegram_poller_steps::take_from_inbox;
 using telegram_poller_steps::take_pushed;
 namespace db = core::db;
 
@@ -257,6 +258,7 @@ telegram_poller_actor::behavior_type telegram_poller(self_pointer self,
       [self](tg_inbox_atom) { read_inbox(self); },
       [self](tg_push_atom, core::telegram_update& update) { take_pushed(self, std::move(update)); },
       [self](tg_sethook_atom) { set_webhook(self); },
+      [self](tg_wake_atom) { take_from_inbox(self); },
       [self](tg_stop_atom) -> caf::result<int64_t> {
         auto& st = self->state;
         st.intake.stop();

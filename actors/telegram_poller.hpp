@@ -9,6 +9,7 @@
 #include "core/http/http_client.hpp"
 #include "core/telegram/bot_api.hpp"
 #include "core/telegram/chat_queue_cap.hpp"
+#include "core/telegram/inbox_sweeps.hpp"
 #include "core/telegram/update_intake.hpp"
 #include "messages/actors.hpp"
 
@@ -71,6 +72,10 @@ struct telegram_poller_state {
   core::chat_queue_cap queue_cap{0}; ///< updates dispatched per chat (max_queued_per_chat)
   std::optional<caf::typed_response_promise<int64_t>> stop_promise;
   bool webhook_set = false; ///< webhook mode: setWebhook succeeded
+  /// Webhook mode with standbys: reads of the inbox for the updates they
+  /// kept, and pushes waiting behind them.
+  core::inbox_sweeps sweeps;
+  bool sweep_after_replay = false; ///< woken before the inbox of before the start was read
   core::growing_backoff webhook_backoff{std::chrono::seconds{1}, std::chrono::seconds{60}};
   std::minstd_rand random{std::random_device{}()};
   poller_stats stats; ///< polls, errors, received and renumbered are the intake's

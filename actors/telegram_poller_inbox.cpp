@@ -146,19 +146,72 @@ void replay_inbox(self_pointer self, const db::reply& r) {
   auto held = st.intake.take_held();
   if (!held.empty())
     release(self, std::move(held));
+  if (std::exchange(st.sweep_after_replay, false))
+    take_from_inbox(self);
+}
+
+void start_sweep(self_pointer self);
+
+// What may go now, each once: those in hand already are skipped.
+void hand_pushed(self_pointer self, std::vector<core::telegram_update> updates) {
+  auto& st = self->state;
+  for (auto& update : updates) {
+    auto going = st.intake.pushed(std::move(update), self->clock().now());
+    if (!going.empty())
+      drop(self, hand_out(self, going, nullptr));
+  }
+  stop_holding_if_too_long(self);
+}
+
+void end_sweep(self_pointer self, const db::reply* r) {
+  std::vector<core::telegram_update> rows;
+  if (r != nullptr)
+    for (auto& body : r->bodies)
+      if (auto update = core::decode_update_record(body))
+        rows.push_back(std::move(*update));
+  auto ended = self->state.sweeps.end(std::move(rows));
+  hand_pushed(self, std::move(ended.going));
+  if (ended.sweep_again)
+    start_sweep(self);
+  else if (r == nullptr) // the database did not answer: what the standbys kept waits
+    self->delayed_send(self, std::chrono::seconds{1}, tg_wake_atom::value);
+}
+
+void start_sweep(self_pointer self) {
+  auto& st = self->state;
+  self->request(st.config.db, std::chrono::seconds{10}, db_atom::value,
+                db::operation{db::take_standby_updates{st.bot_id}})
+      .then(
+          [self](db::reply& r) {
+            if (!r.ok())
+              spdlog::warn("telegram_poller: the inbox could not be read for the standbys' "
+                           "updates: {}",
+                           r.message);
+            end_sweep(self, r.ok() ? &r : nullptr);
+          },
+          [self](const caf::error&) { end_sweep(self, nullptr); });
 }
 
 } // namespace
+
+void take_from_inbox(self_pointer self) {
+  auto& st = self->state;
+  if (!st.config.webhook || st.config.await_leadership || st.intake.stopping())
+    return; // a standby: the active instance takes them
+  if (st.intake.inbox_wanted()) {
+    st.sweep_after_replay = true;
+    return;
+  }
+  if (st.sweeps.wake())
+    start_sweep(self);
+}
 
 void take_pushed(self_pointer self, core::telegram_update update) {
   auto& st = self->state;
   if (st.intake.stopping())
     return; // in the inbox: the next start replays it
-  auto going = st.intake.pushed(std::move(update), self->clock().now());
-  stop_holding_if_too_long(self);
-  if (going.empty())
-    return; // in hand already, or held until the inbox is read
-  drop(self, hand_out(self, going, nullptr));
+  // A standby's older update of this chat may come with a running read.
+  hand_pushed(self, st.sweeps.push(std::move(update)));
 }
 
 // The highest id recorded as handled (ids above it were never handled: no

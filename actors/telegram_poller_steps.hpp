@@ -65,6 +65,10 @@ void release(self_pointer self, std::vector<core::telegram_update> updates);
 /// dispatcher unless it is in hand (held while the inbox is read).
 void take_pushed(self_pointer self, core::telegram_update update);
 
+/// Webhook mode with standbys (tg_wake): reads the inbox and takes, in
+/// order, the updates not in hand; pushes wait for it. Only when active.
+void take_from_inbox(self_pointer self);
+
 /// Webhook mode: setWebhook, again after a backoff until Telegram takes it.
 void set_webhook(self_pointer self);
 

@@ -48,7 +48,8 @@ void commit(self_pointer self, core::telegram_update update,
             core::webhook_server::responder respond) {
   auto& st = self->state;
   auto id = update.update_id;
-  db::keep_pushed_update op{st.config.bot_id, id, core::encode_update_record(update)};
+  db::keep_pushed_update op{st.config.bot_id, id, core::encode_update_record(update),
+                            !st.config.active};
   self->request(st.config.db, st.config.store_deadline, db_atom::value,
                 db::operation{std::move(op)})
       .then(
@@ -59,10 +60,16 @@ void commit(self_pointer self, core::telegram_update update,
                            update.update_id, r.message);
               return respond(503, "database: " + r.message);
             }
+            auto& st = self->state;
             if (r.count == 0)
-              ++self->state.stats.repeats; // handled before
-            else
-              self->send(self->state.config.poller, tg_push_atom::value, update);
+              ++st.stats.repeats; // handled before
+            else if (st.config.active) {
+              // The poller takes a standby's older updates first; this waits behind them.
+              if (r.waiting > 0)
+                self->send(st.config.poller, tg_wake_atom::value);
+              self->send(st.config.poller, tg_push_atom::value, update);
+            }
+            // else: the commit woke the active instance, which takes it from the inbox
             respond(200, "");
           },
           [id, respond](const caf::error& err) {
@@ -98,6 +105,7 @@ telegram_webhook_actor::behavior_type telegram_webhook(self_pointer self,
           spdlog::warn("telegram_webhook: {} for a request from {}: {}", outcome.status,
                        outcome.peer, outcome.reason);
       },
+      [self](leader_atom, int64_t) { self->state.config.active = true; },
       [self](stats_atom) { return self->state.stats; },
   };
 }

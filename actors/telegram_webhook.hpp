@@ -24,6 +24,9 @@ struct telegram_webhook_config {
   caf::timespan store_deadline = std::chrono::seconds{5};
   db_pool_actor db;
   telegram_poller_actor poller; ///< handles what was committed
+  /// False on an instance that waits for leadership: until leader_atom, a
+  /// commit notifies the active instance and nothing goes to the poller.
+  bool active = true;
 };
 
 struct telegram_webhook_state {

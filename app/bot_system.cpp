@@ -6,6 +6,7 @@
 #include "actors/db_pool.hpp"
 #include "actors/dispatcher.hpp"
 #include "actors/football.hpp"
+#include "actors/inbox_listener.hpp"
 #include "actors/job_registry.hpp"
 #include "actors/leadership.hpp"
 #include "actors/metrics.hpp"
@@ -179,10 +180,23 @@ void start_webhook(caf::actor_system& sys, const settings& values, running_bot& 
   config.bot_id = core::db::bot_id_of_token(values.telegram_token);
   config.db = bot.db;
   config.poller = bot.poller;
+  config.active = !leadership_on(values);
   bot.webhook = sys.spawn(telegram_webhook, config);
   bot.root->attach_functor([actor = bot.webhook](const caf::error&) {
     caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
   });
+  if (leadership_on(values)) {
+    // Every instance accepts webhooks; standbys' commits wake the active one.
+    caf::anon_send(bot.root, manage_atom::value, bot.webhook);
+    inbox_listener_config listening;
+    listening.conninfo = core::db::with_connection_defaults(values.db_uri, {});
+    listening.bot_id = config.bot_id;
+    listening.poller = bot.poller;
+    auto listener = sys.spawn<caf::detached>(inbox_listener, std::move(listening));
+    bot.root->attach_functor([listener](const caf::error&) {
+      caf::anon_send_exit(listener, caf::exit_reason::user_shutdown);
+    });
+  }
   core::webhook_server_options options;
   options.listen = values.webhook_listen;
   options.path = values.webhook_path;

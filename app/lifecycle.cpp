@@ -137,10 +137,15 @@ lifecycle_actor::behavior_type lifecycle(self_pointer self, lifecycle_parts part
         self->send(st.poller, leader_atom::value, epoch);
         if (st.parts.jobs)
           self->send(st.parts.jobs, leader_atom::value, epoch);
+        if (st.webhook)
+          self->send(st.webhook, leader_atom::value, epoch);
       },
       [self, flush_deadline](lead_lost_atom) { leadership_lost(self, flush_deadline); },
       [self](manage_atom, leadership_actor& leadership) {
         self->state.leadership = std::move(leadership);
+      },
+      [self](manage_atom, telegram_webhook_actor& webhook) {
+        self->state.webhook = std::move(webhook);
       },
   };
 }

@@ -31,7 +31,8 @@ struct lifecycle_state {
   static inline const char* name = "lifecycle";
   lifecycle_parts parts;
   telegram_poller_actor poller;
-  leadership_actor leadership; ///< resigned after the poller's last writes; stopped last
+  leadership_actor leadership;    ///< resigned after the poller's last writes; stopped last
+  telegram_webhook_actor webhook; ///< webhook mode: told leader_atom with the poller
   bool lost = false;
   std::shared_ptr<std::atomic<int>> exit_code;
   bool stopping = false;

@@ -14,6 +14,9 @@
 //   flood           one chat sends 600 /help at once while 50 other chats
 //                   send one /help each, one every 60 ms: the others' /help
 //                   latency, the flooding chat's replies and notices
+//   failover        two instances on one database: 10 SIGKILLs of the active
+//                   one under load, then 5 SIGTERMs: time to the standby's
+//                   first getUpdates, replies lost and repeated, 409s
 // Latency of a reply = when the fake Telegram received its sendMessage minus
 // when the user's message became visible to getUpdates, both read by the fake
 // from CLOCK_MONOTONIC.
@@ -51,7 +54,8 @@ const char* usage =
     "         [--fake-threads N] [--max-in-flight N] [--bot-arg=--key=value]... [--keep-logs]\n"
     "         [--perf]  (perf record of the bot in each measured window; keeps the logs)\n"
     "         [--bot PATH]  (the phoenix-bot to measure; default: the one beside the fakes)\n"
-    "scenarios: idle, responsiveness, throughput, coalescing, kill, flood (default: all)\n";
+    "scenarios: idle, responsiveness, throughput, coalescing, kill, flood, failover (default: "
+    "all)\n";
 
 std::vector<std::string> split(const std::string& text, char by) {
   std::vector<std::string> out;

@@ -137,6 +137,10 @@ size_t telegram_driver::calls(const std::string& method) {
   return calls.HasMember(method.c_str()) ? calls[method.c_str()].GetUint64() : 0;
 }
 
+size_t telegram_driver::getupdates_conflicts() {
+  return parse(http_.get("/__stats"))["getupdates_conflicts"].GetUint64();
+}
+
 void telegram_driver::set_latency(const std::string& method, milliseconds latency,
                                   milliseconds jitter) {
   http_.get("/__control?method=" + url_encode(method) + "&latency_ms=" +

@@ -64,6 +64,8 @@ public:
   std::vector<std::string> texts(size_t from, size_t count);
   /// Bot API calls of this method the fake answered (or holds, a long poll).
   size_t calls(const std::string& method);
+  /// getUpdates answered 409 because another was waiting (two pollers).
+  size_t getupdates_conflicts();
   /// The fake answers each call of `method` after `latency` plus 0..`jitter`
   /// (it records a sendMessage at once: the send log shows it meanwhile).
   void set_latency(const std::string& method, std::chrono::milliseconds latency,

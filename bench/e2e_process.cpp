@@ -134,6 +134,12 @@ int child_process::stop(milliseconds deadline) {
   if (exited_)
     return 0;
   ::kill(pid_, SIGTERM);
+  return wait_exit(deadline);
+}
+
+int child_process::wait_exit(milliseconds deadline) {
+  if (exited_)
+    return 0;
   auto until = steady::now() + deadline;
   int status = 0;
   while (::waitpid(pid_, &status, WNOHANG) != pid_) {

@@ -46,6 +46,9 @@ public:
   /// SIGTERM, then waits up to `deadline` (SIGKILL after it). Returns the
   /// exit code, 128 + signal when killed by one, -1 when it had to be killed.
   int stop(std::chrono::milliseconds deadline);
+  /// Waits up to `deadline` for an exit under way (SIGKILL after it); the
+  /// same exit code as stop.
+  int wait_exit(std::chrono::milliseconds deadline);
   /// SIGKILL (a crash: no orderly shutdown) and waits until it is gone.
   void kill();
 

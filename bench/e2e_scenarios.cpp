@@ -277,6 +277,10 @@ const std::vector<scenario>& scenarios() {
        "one chat sends 600 /help at once while 50 other chats send one /help each, one every "
        "60 ms",
        flood},
+      {"failover",
+       "two instances on one database: 10 SIGKILLs of the active one under 1,000 /help each "
+       "(sendMessage answered after 50 ms), then 5 SIGTERMs under 200",
+       failover},
   };
   return all;
 }

@@ -65,4 +65,8 @@ figures kill_and_restart(const bench_options& options, const std::string& dir);
 /// (e2e_flood_scenario.cpp).
 figures flood(const bench_options& options, const std::string& dir);
 
+/// failover: two instances; SIGKILL and SIGTERM of the active one under
+/// load (e2e_failover_scenario.cpp).
+figures failover(const bench_options& options, const std::string& dir);
+
 } // namespace phoenix::bench

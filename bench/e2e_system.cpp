@@ -52,11 +52,11 @@ system_under_test::system_under_test(const bench_options& o, const std::string& 
   start_bot();
 }
 
-void system_under_test::start_bot() {
+std::unique_ptr<child_process> system_under_test::spawn_bot(const std::string& cache_file) {
   const auto& o = options_;
   std::vector<std::string> args{"--telegram.api-url=" + telegram_url_,
                                 "--football.api-url=" + football_url_,
-                                "--cache.path=" + dir_ + "/cache.snapshot",
+                                "--cache.path=" + dir_ + "/" + cache_file,
                                 "--metrics.listen=\"\"",
                                 "--limits.global-per-second=0",
                                 "--limits.chat-per-second=0",
@@ -67,14 +67,18 @@ void system_under_test::start_bot() {
   // A restarted bot logs beside the first one: the killed one's log stays readable.
   auto log = dir_ + (bot_starts_++ == 0 ? "/phoenix-bot.log"
                                         : "/phoenix-bot." + std::to_string(bot_starts_) + ".log");
-  auto polls_before = telegram_driver_->calls("getUpdates");
-  bot_ = std::make_unique<child_process>(
+  return std::make_unique<child_process>(
       "phoenix-bot", o.bot, args,
       std::map<std::string, std::string>{{"TELEGRAM_BOT_TOKEN", token},
                                          {"API_FOOTBALL_KEY", api_key},
                                          {"DATABASE_URL", o.database_url},
                                          {"PATH", "/usr/bin:/bin"}},
       log);
+}
+
+void system_under_test::start_bot() {
+  auto polls_before = telegram_driver_->calls("getUpdates");
+  bot_ = spawn_bot("cache.snapshot");
   bot_->wait_for_log("phoenix-bot running", 30s);
   // Started once its first long poll waits in the fake.
   auto until = std::chrono::steady_clock::now() + 30s;
@@ -85,6 +89,18 @@ void system_under_test::start_bot() {
   }
 }
 
+void system_under_test::start_standby() {
+  // Instances on one machine: each its own snapshot.
+  standby_ = spawn_bot("cache." + std::to_string(bot_starts_) + ".snapshot");
+  standby_->wait_for_log("leadership: standby", 30s);
+}
+
+void system_under_test::standby_takes_over() {
+  if (!standby_)
+    throw std::logic_error("standby_takes_over without a standby");
+  bot_ = std::move(standby_);
+}
+
 void system_under_test::kill_bot() {
   bot_->kill();
 }
@@ -93,10 +109,16 @@ system_under_test::~system_under_test() {
   // The bot first: it confirms its offset to the fake Telegram on the way out.
   if (bot_)
     bot_->stop(30s);
+  if (standby_)
+    standby_->stop(30s);
 }
 
 int system_under_test::stop_bot() {
   return bot_->stop(30s);
+}
+
+int system_under_test::wait_for_bot_exit() {
+  return bot_->wait_exit(30s);
 }
 
 usage_sample system_under_test::sample() const {

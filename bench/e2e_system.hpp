@@ -58,18 +58,29 @@ public:
 
   /// SIGTERM to the bot and its exit code (0: an orderly stop).
   int stop_bot();
+  /// The bot's exit code once it exits of its own (after a signal).
+  int wait_for_bot_exit();
   /// SIGKILL to the bot (a crash: nothing confirmed on the way out).
   void kill_bot();
   /// Starts a bot on the same database and fakes (after kill_bot or
   /// stop_bot) and waits until it polls.
   void start_bot();
+  /// Starts a second instance on the same database and fakes and waits
+  /// until it stands by (the bot holds the leadership lock).
+  void start_standby();
+  /// After the bot was killed or stopped: the standby (which took the lock
+  /// over) is the bot from now on.
+  void standby_takes_over();
+  /// Bot API getUpdates calls the fake answered or holds.
+  size_t polls() { return telegram_driver_->calls("getUpdates"); }
 
 private:
   usage_sample sample() const;
+  std::unique_ptr<child_process> spawn_bot(const std::string& cache_file);
 
   const bench_options& options_;
   const std::string dir_;
-  std::unique_ptr<child_process> telegram_, football_, bot_, perf_;
+  std::unique_ptr<child_process> telegram_, football_, bot_, standby_, perf_;
   std::unique_ptr<telegram_driver> telegram_driver_;
   std::unique_ptr<football_driver> football_driver_;
   postgres_processes postgres_;

@@ -32,5 +32,20 @@ while true; do
 done
 t1=$(date +%s.%N)
 python3 -c "print('acknowledged $N updates in %.2f s: %.0f updates/s' % ($t1-$t0, $N/($t1-$t0)))"
-curl -s http://127.0.0.1:$MX/metrics | grep -E "phoenix_webhook_(requests_total|ack_latency_seconds_(bucket|count|sum))" | grep -v ' 0$'
+curl -s http://127.0.0.1:$MX/metrics > /tmp/wh-m-metrics.txt
+grep -E "phoenix_webhook_(requests_total|ack_latency_seconds_(bucket|count|sum))" /tmp/wh-m-metrics.txt | grep -v ' 0$'
+# p50 and p99 of the acknowledgement latency: the upper bound of the bucket holding that rank
+python3 - /tmp/wh-m-metrics.txt <<'PY'
+import re, sys
+buckets = []
+for line in open(sys.argv[1]):
+    m = re.match(r'phoenix_webhook_ack_latency_seconds_bucket\{le="([^"]+)"\} (\d+)', line)
+    if m:
+        buckets.append((float('inf') if m.group(1) == '+Inf' else float(m.group(1)), int(m.group(2))))
+total = buckets[-1][1] if buckets else 0
+for p in (50, 99):
+    rank = p / 100 * total
+    le = next((b for b, n in buckets if n >= rank), float('inf'))
+    print(f"ack latency p{p}: <= {le * 1000:g} ms (of {total} acknowledgements)")
+PY
 kill $BOT; wait $BOT; kill $FAKE

@@ -170,6 +170,10 @@ using telegram_poller_actor = caf::typed_actor<
     caf::reacts_to<tg_push_atom, core::telegram_update>,
     // Webhook mode, internal: call setWebhook (again, after a failure).
     caf::reacts_to<tg_sethook_atom>,
+    // Webhook mode with several instances, from the inbox listener: a standby
+    // kept updates in the inbox. The active poller reads it and takes, in
+    // order, those it does not hold; pushes wait for that read.
+    caf::reacts_to<tg_wake_atom>,
     // Counters: polls, errors, updates received/handled/duplicate, in flight.
     caf::replies_to<stats_atom>::with<poller_stats>>;
 
@@ -183,6 +187,10 @@ using telegram_webhook_actor = caf::typed_actor<
     caf::reacts_to<tg_hook_atom, webhook_request>,
     // From the webhook server: how a request was answered (counted, refusals logged).
     caf::reacts_to<tg_hooked_atom, core::webhook_outcome>,
+    // From the lifecycle: this instance became the active one. From now on a
+    // committed update goes to the poller; before, its commit notifies the
+    // active instance instead (a standby handles nothing).
+    caf::reacts_to<leader_atom, int64_t>,
     // Counters: requests by status, repeats, acknowledgement latency.
     caf::replies_to<stats_atom>::with<webhook_stats>>;
 
@@ -243,6 +251,13 @@ using leadership_actor = caf::typed_actor<
     // connection, so that a standby takes over at once; answers true.
     caf::replies_to<resign_atom>::with<bool>>;
 
+/// The inbox listener (webhook mode with ha.leader-lock): a detached actor
+/// (blocking libpq) on a connection of its own LISTENs for standbys' commits
+/// to the inbox and wakes the poller.
+using inbox_listener_actor = caf::typed_actor<
+    // Internal: wait up to 250 ms for notifications, wake the poller, again.
+    caf::reacts_to<listen_atom>>;
+
 /// The application's root: owns the other actors and the shutdown order.
 using lifecycle_actor = caf::typed_actor<
     // Orderly shutdown: stop polling and drain, stop the workers, flush the
@@ -262,6 +277,8 @@ using lifecycle_actor = caf::typed_actor<
     // poller and the sender at once, then the rest; exit code 4.
     caf::reacts_to<lead_lost_atom>,
     // The leadership actor, told to resign once the poller stopped.
-    caf::reacts_to<manage_atom, leadership_actor>>;
+    caf::reacts_to<manage_atom, leadership_actor>,
+    // Webhook mode: the intake, told leader_atom with the poller.
+    caf::reacts_to<manage_atom, telegram_webhook_actor>>;
 
 } // namespace phoenix

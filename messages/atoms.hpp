@@ -68,6 +68,10 @@ using tg_stop_atom = caf::atom_constant<caf::atom("tg_stop")>;
 using tg_drain_atom = caf::atom_constant<caf::atom("tg_drain")>;
 /// The poller reads the database inbox again (it did not answer before).
 using tg_inbox_atom = caf::atom_constant<caf::atom("tg_inbox")>;
+/// Another instance kept webhook updates in the inbox: the active poller takes them.
+using tg_wake_atom = caf::atom_constant<caf::atom("tg_wake")>;
+/// The inbox listener's own loop: wait for the next notification.
+using listen_atom = caf::atom_constant<caf::atom("inbox_lsn")>;
 /// A conversation's idle timer.
 using idle_atom = caf::atom_constant<caf::atom("conv_idle")>;
 /// A fatal condition: stop Phoenix with this exit code.

@@ -107,13 +107,37 @@ CREATE TABLE leadership (
   since  timestamptz NOT NULL DEFAULT now()
 );
 )sql"},
+    // Webhook mode with several instances: an update a standby accepted waits
+    // flagged until the active instance takes it (woken by NOTIFY).
+    {6, "updates kept by standbys", R"sql(
+ALTER TABLE update_inbox ADD COLUMN kept_by_standby boolean NOT NULL DEFAULT false;
+CREATE INDEX update_inbox_kept_by_standby ON update_inbox (bot_id) WHERE kept_by_standby;
+)sql"},
+    // Goal alerts (issue 17): the team's name beside its id for /subscriptions,
+    // the subscribers of a team found by its id, and one row per alert key and
+    // chat, written before the alert is sent (never twice, also across
+    // restarts and failover) and given Telegram's message id once it is (for
+    // editMessageText when a scorer comes late).
+    {7, "goal alerts", R"sql(
+ALTER TABLE subscriptions ADD COLUMN team_name text NOT NULL DEFAULT '';
+CREATE INDEX subscriptions_team ON subscriptions (team_id);
+CREATE TABLE alerts_sent (
+  alert_key  text NOT NULL,
+  chat_id    bigint NOT NULL,
+  message_id bigint NULL,
+  sent_at    timestamptz NULL,
+  claimed_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (alert_key, chat_id)
+);
+CREATE INDEX alerts_sent_claimed_at ON alerts_sent (claimed_at);
+)sql"},
     // The job queue shared by the instances: who runs a job and until when
     // (a lease the runner renews; expired: another instance claims the job),
     // how often it was claimed, and whether its owner was told the result.
     // Jobs of before were numbered by the registry: the sequence moves past
     // them. Their owners were told already (notified), except jobs still
     // queued or running, which the queue runs (again).
-    {6, "job queue", R"sql(
+    {8, "job queue", R"sql(
 ALTER TABLE jobs ADD COLUMN lease_owner text NOT NULL DEFAULT '';
 ALTER TABLE jobs ADD COLUMN lease_until timestamptz NULL;
 ALTER TABLE jobs ADD COLUMN attempts integer NOT NULL DEFAULT 0;
@@ -145,6 +169,10 @@ constexpr long long migration_lock_key = 0x50484F454E4958LL;
 
 int latest_schema_version() {
   return std::end(migrations)[-1].version;
+}
+
+int schema_migration_count() {
+  return static_cast<int>(std::size(migrations));
 }
 
 int migrate(pqxx::connection& c) {

@@ -16,4 +16,8 @@ int migrate(pqxx::connection& c);
 /// The newest schema version this build knows.
 int latest_schema_version();
 
+/// How many migrations this build holds: versions may skip a number that a
+/// branch developed at the same time took.
+int schema_migration_count();
+
 } // namespace phoenix::core::db

@@ -1,5 +1,9 @@
 #include "core/db/db_operations.hpp"
 
+#include "core/db/db_alerts.hpp"
+#include "core/db/db_inbox_operations.hpp"
+#include "core/db/db_statement_parts.hpp"
+
 #include <map>
 #include <pqxx/except>
 #include <pqxx/nontransaction>
@@ -17,11 +21,6 @@ namespace {
   " coalesce(floor(extract(epoch FROM created_at))::bigint, 0),"                                   \
   " coalesce(floor(extract(epoch FROM started_at))::bigint, 0),"                                   \
   " coalesce(floor(extract(epoch FROM finished_at))::bigint, 0)"
-
-struct statement {
-  const char* name;
-  const char* sql;
-};
 
 // Every statement run() uses. Parameters carry all data; the SQL is fixed.
 constexpr statement statements[] = {
@@ -42,8 +41,8 @@ constexpr statement statements[] = {
     {"log_requests",
      "INSERT INTO request_log (chat_id, command, arguments, latency_ms, outcome)"
      " SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::text[])"},
-    {"subscribe",
-     "INSERT INTO subscriptions (chat_id, team_id) VALUES ($1, $2) ON CONFLICT DO NOTHING"},
+    {"subscribe", "INSERT INTO subscriptions (chat_id, team_id, team_name) VALUES ($1, $2, $3)"
+                  " ON CONFLICT DO NOTHING"},
     {"unsubscribe", "DELETE FROM subscriptions WHERE chat_id = $1 AND team_id = $2"},
     {"list_subscriptions", "SELECT team_id FROM subscriptions WHERE chat_id = $1 ORDER BY team_id"},
     {"insert_job",
@@ -118,28 +117,6 @@ constexpr statement statements[] = {
      "INSERT INTO bot_state (key, value)"
      " VALUES ('update_offset:' || $1::bigint, $2::bigint::text)"
      " ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value RETURNING value::bigint"},
-    {"store_updates", "INSERT INTO update_inbox (bot_id, update_id, body)"
-                      " SELECT $1::bigint, * FROM unnest($2::bigint[], $3::text[])"
-                      " ON CONFLICT DO NOTHING"},
-    {"pushed_was_handled", "SELECT EXISTS (SELECT 1 FROM processed_updates"
-                           " WHERE bot_id = $1 AND update_id = $2)"},
-    {"keep_pushed_update", "INSERT INTO update_inbox (bot_id, update_id, body)"
-                           " VALUES ($1, $2, $3) ON CONFLICT DO NOTHING"},
-    // A row written after its update was handled (the write and the record
-    // raced on two connections, or the process stopped before the poller
-    // saw the write's answer) is no work left: never replayed.
-    {"load_inbox", "SELECT update_id, body FROM update_inbox i WHERE bot_id = $1 AND NOT EXISTS"
-                   " (SELECT 1 FROM processed_updates p"
-                   "  WHERE p.bot_id = i.bot_id AND p.update_id = i.update_id)"
-                   " ORDER BY received_at, update_id"},
-    {"mark_processed", "WITH done AS (DELETE FROM update_inbox"
-                       "  WHERE bot_id = $1 AND update_id = ANY($2::bigint[]))"
-                       " INSERT INTO processed_updates (bot_id, update_id)"
-                       " SELECT $1::bigint, unnest($2::bigint[]) ON CONFLICT DO NOTHING"},
-    {"filter_processed", "SELECT update_id FROM processed_updates"
-                         " WHERE bot_id = $1 AND update_id = ANY($2::bigint[]) ORDER BY update_id"},
-    {"max_processed",
-     "SELECT coalesce(max(update_id), 0) FROM processed_updates WHERE bot_id = $1"},
     {"prune_request_log",
      "DELETE FROM request_log WHERE at < now() - make_interval(days => $1::int)"},
     // Before processed_updates: its rows tell which inbox rows are done.
@@ -162,22 +139,6 @@ constexpr statement statements[] = {
 
 #undef PHOENIX_JOB_COLUMNS
 
-int64_t affected(const pqxx::result& r) {
-  return static_cast<int64_t>(r.affected_rows());
-}
-
-reply counted(int64_t n) {
-  reply out;
-  out.count = n;
-  return out;
-}
-
-reply listed(std::vector<int64_t> ids) {
-  reply out;
-  out.ids = std::move(ids);
-  return out;
-}
-
 reply failed(std::string message) {
   reply out;
   out.error = errc::statement;
@@ -198,14 +159,6 @@ job_row read_job(const pqxx::row& r) {
   j.started = r[8].as<int64_t>();
   j.finished = r[9].as<int64_t>();
   return j;
-}
-
-std::vector<int64_t> read_ids(const pqxx::result& r) {
-  std::vector<int64_t> ids;
-  ids.reserve(r.size());
-  for (const auto& row : r)
-    ids.push_back(row[0].as<int64_t>());
-  return ids;
 }
 
 // One function per operation: a new operation without one does not compile.
@@ -271,7 +224,8 @@ reply exec(pqxx::transaction_base& tx, const log_requests& op) {
 }
 
 reply exec(pqxx::transaction_base& tx, const subscribe& op) {
-  return counted(affected(tx.exec_prepared("subscribe", op.chat_id, op.team_id)));
+  return counted(
+      affected(tx.exec_prepared("subscribe", op.chat_id, op.team_id, storable_text(op.team_name))));
 }
 
 reply exec(pqxx::transaction_base& tx, const unsubscribe& op) {
@@ -378,10 +332,6 @@ reply exec(pqxx::transaction_base& tx, const mark_notified& op) {
   return counted(affected(tx.exec_prepared("mark_notified", op.id)));
 }
 
-reply exec(pqxx::transaction_base& tx, const max_processed& op) {
-  return counted(tx.exec_prepared1("max_processed", op.bot_id)[0].as<int64_t>());
-}
-
 reply exec(pqxx::transaction_base& tx, const get_offset& op) {
   const auto r = tx.exec_prepared("get_offset", op.bot_id);
   return counted(r.empty() ? 0 : r[0][0].as<int64_t>());
@@ -389,44 +339,6 @@ reply exec(pqxx::transaction_base& tx, const get_offset& op) {
 
 reply exec(pqxx::transaction_base& tx, const set_offset& op) {
   return counted(tx.exec_prepared1("set_offset", op.bot_id, op.offset)[0].as<int64_t>());
-}
-
-reply exec(pqxx::transaction_base& tx, const store_updates& op) {
-  if (op.update_ids.empty() || op.update_ids.size() != op.bodies.size())
-    return {};
-  return counted(affected(tx.exec_prepared("store_updates", op.bot_id, array_literal(op.update_ids),
-                                           array_literal(op.bodies))));
-}
-
-reply exec(pqxx::transaction_base& tx, const keep_pushed_update& op) {
-  if (tx.exec_prepared1("pushed_was_handled", op.bot_id, op.update_id)[0].as<bool>())
-    return counted(0);
-  tx.exec_prepared("keep_pushed_update", op.bot_id, op.update_id, storable_text(op.body));
-  return counted(1); // new, or in the inbox still: work either way
-}
-
-reply exec(pqxx::transaction_base& tx, const load_inbox& op) {
-  reply out;
-  for (const auto& row : tx.exec_prepared("load_inbox", op.bot_id)) {
-    out.ids.push_back(row[0].as<int64_t>());
-    out.bodies.push_back(row[1].as<std::string>());
-  }
-  out.count = static_cast<int64_t>(out.ids.size());
-  return out;
-}
-
-reply exec(pqxx::transaction_base& tx, const mark_processed& op) {
-  if (op.update_ids.empty())
-    return {};
-  return counted(
-      affected(tx.exec_prepared("mark_processed", op.bot_id, array_literal(op.update_ids))));
-}
-
-reply exec(pqxx::transaction_base& tx, const filter_processed& op) {
-  if (op.update_ids.empty())
-    return {};
-  return listed(
-      read_ids(tx.exec_prepared("filter_processed", op.bot_id, array_literal(op.update_ids))));
 }
 
 reply exec(pqxx::transaction_base& tx, const prune& op) {
@@ -454,11 +366,9 @@ reply exec(pqxx::transaction_base& tx, const ping& op) {
 } // namespace
 
 void prepare_statements(pqxx::connection& c) {
-  // prepare_now: a broken statement fails at start-up, not at first use.
-  for (const auto& s : statements) {
-    c.prepare(s.name, s.sql);
-    c.prepare_now(s.name);
-  }
+  prepare_each(c, statements);
+  prepare_inbox_statements(c);
+  prepare_alert_statements(c);
 }
 
 namespace {

@@ -78,6 +78,10 @@ bool idempotent(const store_updates&) {
 bool idempotent(const keep_pushed_update&) {
   return true;
 } // ON CONFLICT DO NOTHING; a second run answers the same
+// Not repeated: a second run after a lost answer would find them taken.
+bool idempotent(const take_standby_updates&) {
+  return false;
+}
 bool idempotent(const load_inbox&) {
   return true;
 }
@@ -91,6 +95,18 @@ bool idempotent(const prune&) {
   return true;
 }
 bool idempotent(const ping&) {
+  return true;
+}
+bool idempotent(const list_subscribers&) {
+  return true;
+}
+bool idempotent(const claim_alert&) {
+  return true;
+} // answers the unsent chats, claimed now or before
+bool idempotent(const record_alert_sent&) {
+  return true;
+}
+bool idempotent(const load_alert_messages&) {
   return true;
 }
 
@@ -166,6 +182,9 @@ const char* name(const store_updates&) {
 const char* name(const keep_pushed_update&) {
   return "keep_pushed_update";
 }
+const char* name(const take_standby_updates&) {
+  return "take_standby_updates";
+}
 const char* name(const load_inbox&) {
   return "load_inbox";
 }
@@ -180,6 +199,18 @@ const char* name(const prune&) {
 }
 const char* name(const ping&) {
   return "ping";
+}
+const char* name(const list_subscribers&) {
+  return "list_subscribers";
+}
+const char* name(const claim_alert&) {
+  return "claim_alert";
+}
+const char* name(const record_alert_sent&) {
+  return "record_alert_sent";
+}
+const char* name(const load_alert_messages&) {
+  return "load_alert_messages";
 }
 
 } // namespace
@@ -212,10 +243,12 @@ fence fence_of(const operation& op) {
 
 int64_t statement_count(const operation& op) {
   // prune: request log, inbox, processed ids, jobs; a fenced write: its epoch
-  // check first; a pushed update: check, insert.
+  // check first; a pushed update: check, insert, notify or count.
   if (std::holds_alternative<prune>(op))
     return 4;
-  if (std::holds_alternative<keep_pushed_update>(op) || std::holds_alternative<claim_jobs>(op))
+  if (std::holds_alternative<keep_pushed_update>(op))
+    return 3;
+  if (std::holds_alternative<claim_jobs>(op))
     return 2; // claim: fail the exhausted, then claim
   return fence_of(op).epoch > 0 ? 2 : 1;
 }
@@ -235,7 +268,8 @@ bool is_intake(const operation& op) {
   return std::holds_alternative<store_updates>(op) ||
          std::holds_alternative<filter_processed>(op) || std::holds_alternative<get_offset>(op) ||
          std::holds_alternative<set_offset>(op) || std::holds_alternative<max_processed>(op) ||
-         std::holds_alternative<load_inbox>(op) || std::holds_alternative<keep_pushed_update>(op);
+         std::holds_alternative<load_inbox>(op) || std::holds_alternative<keep_pushed_update>(op) ||
+         std::holds_alternative<take_standby_updates>(op);
 }
 
 bool append_batch(operation& batch, operation&& more) {

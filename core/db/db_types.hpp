@@ -71,9 +71,11 @@ struct load_user {
 struct log_requests {
   std::vector<request_row> rows;
 };
+/// Count 1 when new; a chat already subscribed keeps its row (and its name).
 struct subscribe {
   int64_t chat_id = 0;
   int64_t team_id = 0;
+  std::string team_name; ///< as the user chose it, for /subscriptions
 };
 struct unsubscribe {
   int64_t chat_id = 0;
@@ -193,6 +195,16 @@ struct keep_pushed_update {
   int64_t bot_id = 0;
   int64_t update_id = 0;
   std::string body;
+  /// Kept by a standby: the commit also notifies the active instance
+  /// (NOTIFY on inbox_channel, payload the bot id), which takes it from the inbox.
+  bool notify = false;
+};
+/// The channel of keep_pushed_update's notifications.
+inline constexpr const char* inbox_channel = "phoenix_inbox";
+/// The active instance takes the updates standbys kept (keep_pushed_update
+/// with notify) and not taken before, in update id order; handled ones are left out.
+struct take_standby_updates {
+  int64_t bot_id = 0;
 };
 /// The updates received but not handled before (a restart's work), oldest first.
 struct load_inbox {
@@ -219,17 +231,45 @@ struct prune {
   int64_t inbox_max_age_s = 3600;
   int64_t jobs_keep_days = 30;
 };
+// Goal alerts (issue 17). An alert key (core/football/live_diff.hpp) is
+// claimed per chat before the alert is sent and gets its message id after.
+
+/// The chats subscribed to any of these teams (ids, ascending, each once).
+struct list_subscribers {
+  std::vector<int64_t> team_ids;
+};
+/// Claims `alert_key` for these chats and answers (ids) the chats it is still
+/// to be sent to: newly claimed, or claimed before and not yet sent (a
+/// restart's remaining work). A chat whose alert was sent is never answered.
+struct claim_alert {
+  std::string alert_key;
+  std::vector<int64_t> chat_ids;
+};
+/// The alert went out as Telegram message `message_id` in `chat_id`.
+struct record_alert_sent {
+  std::string alert_key;
+  int64_t chat_id = 0;
+  int64_t message_id = 0;
+};
+/// Where the alert was sent: chats (ids) and their message ids (message_ids),
+/// for editMessageText when the alert changes (a scorer named late).
+struct load_alert_messages {
+  std::string alert_key;
+};
+
 /// Health check; `sleep_ms` > 0 holds the connection that long (tests, diagnostics).
 struct ping {
   int64_t sleep_ms = 0;
 };
 
-using operation = std::variant<upsert_users, set_user_active, load_user, log_requests, subscribe,
-                               unsubscribe, list_subscriptions, save_job, load_job, list_jobs,
-                               max_job_id, enqueue_job, claim_jobs, renew_leases, set_job_progress,
-                               finish_job, cancel_job, unnotified_jobs, mark_notified, get_offset,
-                               set_offset, store_updates, keep_pushed_update, load_inbox,
-                               mark_processed, filter_processed, max_processed, prune, ping>;
+using operation =
+    std::variant<upsert_users, set_user_active, load_user, log_requests, subscribe, unsubscribe,
+                 list_subscriptions, save_job, load_job, list_jobs, max_job_id, enqueue_job,
+                 claim_jobs, renew_leases, set_job_progress, finish_job, cancel_job,
+                 unnotified_jobs, mark_notified, get_offset, set_offset, store_updates,
+                 keep_pushed_update, take_standby_updates, load_inbox, mark_processed,
+                 filter_processed, max_processed, prune, ping, list_subscribers, claim_alert,
+                 record_alert_sent, load_alert_messages>;
 
 /// The epoch a write carries (0: none), with the bot it is fenced for.
 struct fence {
@@ -287,7 +327,11 @@ struct reply {
   std::vector<int64_t> ids;
   std::optional<user_row> user;
   std::vector<job_row> jobs;
-  std::vector<std::string> bodies; ///< load_inbox: the encoded updates, as `ids`
+  std::vector<std::string> bodies;  ///< load_inbox: the encoded updates, as `ids`
+  std::vector<int64_t> message_ids; ///< load_alert_messages: per chat of `ids`
+  /// keep_pushed_update on the active instance: updates standbys kept that
+  /// it has not taken yet (take_standby_updates first, for each chat's order).
+  int64_t waiting = 0;
 
   bool ok() const { return error == errc::none; }
 };

@@ -43,7 +43,7 @@ reply router::control(const query& q) const {
       "clear",     "latency_ms",      "jitter_ms",        "fail",           "status",
       "malformed", "reset",           "envelope_error",   "field",          "close_after_each",
       "accepting", "daily_remaining", "minute_remaining", "reset_counters", "raw_body",
-      "body"};
+      "body",      "live_step",       "live_advance",     "live_step_ms",   "live_off"};
   for (const auto& [name, value] : q) {
     if (std::find(std::begin(known), std::end(known), name) == std::end(known)) {
       return control_error("unknown control parameter: " + name);
@@ -94,11 +94,33 @@ reply router::control(const query& q) const {
   if (number("accepting", n) && set_accepting_) {
     set_accepting_(n != 0);
   }
+  if ((find_param(q, "live_step") || find_param(q, "live_advance") ||
+       find_param(q, "live_step_ms")) &&
+      live_.steps() == 0) {
+    return control_error("no live script in the samples folder (live-scripted.json)");
+  }
+  if (number("live_off", n) && n) {
+    live_.set_step(-1);
+    live_.set_interval(milliseconds(0));
+  }
+  if (number("live_step", n)) {
+    live_.set_step(int(std::min<int64_t>(n, live_.steps())));
+  }
+  if (number("live_advance", n)) {
+    live_.advance(int(std::min<int64_t>(n, live_.steps())));
+  }
+  if (number("live_step_ms", n)) {
+    live_.set_interval(milliseconds(n));
+  }
 
   rapidjson::StringBuffer buffer;
   json_writer w(buffer);
   w.StartObject();
   state_.write_faults(w);
+  w.Key("live_step");
+  w.Int(live_.step());
+  w.Key("live_steps");
+  w.Int(live_.steps());
   write_quota(w, state_.quota());
   w.EndObject();
   return json_reply(http::status::ok, buffer.GetString());
@@ -161,8 +183,10 @@ public:
   explicit impl(fake_api_football_options o)
       : options(std::move(o)), samples(detail::resolve_samples_dir(options.samples_dir),
                                        {options.generated_ids.first, options.generated_ids.last}),
+        live(detail::resolve_samples_dir(options.samples_dir) + "/live-scripted.json"),
         state(options.per_minute_limit, options.daily_limit), tls(detail::make_tls(options)),
-        router(samples, state, options.api_key, [this](bool on) { server.set_accepting(on); }),
+        router(samples, live, state, options.api_key,
+               [this](bool on) { server.set_accepting(on); }),
         server(options.port, "fake-api-football",
                [this](detail::tcp::socket&& socket) { start_session(std::move(socket)); }) {
     server.start(options.threads);
@@ -180,6 +204,7 @@ public:
 
   fake_api_football_options options;
   detail::sample_store samples;
+  detail::live_script live;
   detail::server_state state;
   std::unique_ptr<detail::ssl::context> tls;
   detail::router router;
@@ -242,6 +267,22 @@ int fake_api_football::daily_remaining() const {
 }
 int fake_api_football::minute_remaining() const {
   return impl_->state.quota().minute_remaining;
+}
+
+int fake_api_football::live_steps() const {
+  return impl_->live.steps();
+}
+int fake_api_football::live_step() const {
+  return impl_->live.step();
+}
+void fake_api_football::set_live_step(int step) {
+  impl_->live.set_step(step);
+}
+void fake_api_football::advance_live(int n) {
+  impl_->live.advance(n);
+}
+void fake_api_football::set_live_interval(std::chrono::milliseconds interval) {
+  impl_->live.set_interval(interval);
 }
 
 std::size_t fake_api_football::calls(const std::string& path) const {

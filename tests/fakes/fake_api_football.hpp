@@ -104,6 +104,22 @@ public:
   int daily_remaining() const;
   int minute_remaining() const;
 
+  // --- scripted live matches (data/api-football/live-scripted.json): while a
+  // step is set, fixtures?live=all answers the scripted matches at that step
+  // (those not started left out) and fixtures?id= a scripted fixture's state.
+  // Also over HTTP: /__control?live_step=N, live_advance=N, live_step_ms=MS,
+  // live_off=1.
+
+  /// Steps of the timeline (0 when the samples folder has no script).
+  int live_steps() const;
+  /// The current step, -1 while live=all answers from fixtures-live.json.
+  int live_step() const;
+  /// -1 turns the script off; past the last step stays at the last.
+  void set_live_step(int step);
+  void advance_live(int n = 1);
+  /// One step per `interval` from now on, by the fake's own clock (0: stop).
+  void set_live_interval(std::chrono::milliseconds interval);
+
   // --- counters: every request that reached routing (faults included),
   // except /__control and /__stats.
   std::size_t calls(const std::string& path) const; ///< e.g. "/fixtures"

@@ -6,9 +6,13 @@
 
 #include <charconv>
 #include <cstdint>
+#include <fstream>
+#include <iterator>
 #include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -102,6 +106,29 @@ inline std::string parameters_json(const query& q) {
     out += json_string(key) + ":" + json_string(value);
   }
   return out + "}";
+}
+
+/// The JSON object in `path`; throws std::runtime_error naming the file and
+/// what is wrong (unreadable, not JSON with the parser's offset, not an object).
+inline rapidjson::Document parse_json_file(const std::string& path) {
+  auto fail = [&path](const std::string& why) {
+    return std::runtime_error("cannot use sample " + path + ": " + why);
+  };
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw fail("cannot open file");
+  }
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  rapidjson::Document doc;
+  doc.Parse(text.data(), text.size());
+  if (doc.HasParseError()) {
+    throw fail(std::string(rapidjson::GetParseError_En(doc.GetParseError())) + " at offset " +
+               std::to_string(doc.GetErrorOffset()));
+  }
+  if (!doc.IsObject()) {
+    throw fail("not a JSON object");
+  }
+  return doc;
 }
 
 /// The v3 envelope around a ready-made `response` (array or object).

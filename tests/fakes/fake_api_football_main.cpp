@@ -19,7 +19,9 @@ constexpr const char* usage =
     "A fixture id answers its own fixture or nothing, a date its own fixtures;\n"
     "ids in --generated-ids answer as fixture 1149519 renumbered (tests: 1-3999999).\n"
     "Samples: --samples, else env PHOENIX_SAMPLES_DIR, else the build's default.\n"
-    "Faults at run time: GET /__control?..., counters: GET /__stats.\n";
+    "Faults at run time: GET /__control?..., counters: GET /__stats.\n"
+    "Scripted live matches: GET /__control?live_step=N, live_advance=N, live_step_ms=MS,\n"
+    "live_off=1 (see tests/fakes/data/README.md).\n";
 
 using phoenix::fakes::option_result;
 

@@ -4,6 +4,7 @@
 // Included only by fake_api_football.cpp.
 #pragma once
 
+#include "tests/fakes/fake_api_football_live.hpp"
 #include "tests/fakes/fake_api_football_samples.hpp"
 #include "tests/fakes/fake_api_football_state.hpp"
 #include "tests/fakes/fake_http_server.hpp"
@@ -29,9 +30,9 @@ struct reply {
 
 class router {
 public:
-  router(const sample_store& samples, server_state& state, std::string api_key,
+  router(const sample_store& samples, live_script& live, server_state& state, std::string api_key,
          std::function<void(bool)> set_accepting)
-      : samples_(samples), state_(state), api_key_(std::move(api_key)),
+      : samples_(samples), live_(live), state_(state), api_key_(std::move(api_key)),
         set_accepting_(std::move(set_accepting)) {}
 
   /// A counted call's answer is written now (or its delay was cancelled).
@@ -286,8 +287,10 @@ private:
       if (!parse_int(*id, n)) {
         return fail_envelope(get, q, "id", "The Id field must be an integer.");
       }
-      if (auto item = samples_.fixture_json(n)) {
+      if (auto item = live_.fixture_json(n)) {
         items.push_back(std::move(*item));
+      } else if (auto sample = samples_.fixture_json(n)) {
+        items.push_back(std::move(*sample));
       }
     } else if (ids) {
       std::vector<int64_t> list;
@@ -306,6 +309,12 @@ private:
       // "all", or league ids "39-140" filtering the live sample.
       std::vector<int64_t> leagues;
       const bool all = *live == "all" || !parse_id_list(*live, leagues);
+      if (all) {
+        leagues.clear();
+      }
+      if (auto scripted = live_.live_items(leagues)) {
+        return ok_envelope(get, q, *scripted);
+      }
       for (const fixture_item& f : samples_.live) {
         if (all || std::find(leagues.begin(), leagues.end(), f.league_id) != leagues.end()) {
           items.push_back(f.json);
@@ -334,6 +343,7 @@ private:
   reply stats() const;
 
   const sample_store& samples_;
+  live_script& live_;
   server_state& state_;
   std::string api_key_;
   std::function<void(bool)> set_accepting_;

@@ -146,21 +146,7 @@ private:
   }
 
   rapidjson::Document load(const std::string& file) const {
-    std::ifstream in(dir_ + "/" + file, std::ios::binary);
-    if (!in) {
-      fail(file, "cannot open file");
-    }
-    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    rapidjson::Document doc;
-    doc.Parse(text.data(), text.size());
-    if (doc.HasParseError()) {
-      fail(file, std::string(rapidjson::GetParseError_En(doc.GetParseError())) + " at offset " +
-                     std::to_string(doc.GetErrorOffset()));
-    }
-    if (!doc.IsObject()) {
-      fail(file, "not a JSON object");
-    }
-    return doc;
+    return parse_json_file(dir_ + "/" + file);
   }
 
   fixture_items items(const std::string& file) const {

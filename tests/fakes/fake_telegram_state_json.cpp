@@ -172,6 +172,8 @@ void server_state::write_stats(plain_writer& w) const {
   w.Int(in_flight_.load());
   write_key(w, "max_concurrent_getupdates");
   w.Int(max_in_flight_.load());
+  write_key(w, "getupdates_conflicts");
+  w.Uint64(conflicts_.load());
   write_key(w, "confirmed_offset");
   w.Int64(confirmed_offset_);
   write_key(w, "next_update_id");

@@ -6,6 +6,7 @@
 #include "core/cache/crc32.hpp"
 #include "core/cache/snapshot_file.hpp"
 #include "core/football/football_payload.hpp"
+#include "core/football/live_diff.hpp"
 #include "core/telegram/bot_api.hpp"
 #include "core/telegram/command_parser.hpp"
 #include "core/telegram/update_record.hpp"
@@ -13,6 +14,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -192,6 +194,21 @@ struct renderer {
   std::vector<std::string> operator()(const api_status&) const { return {}; }
 };
 
+// The goal-alert engine reads the same answers (fixtures?live=all): a poll
+// that changes nothing alerts nothing, and a first poll sends each key once.
+void check_live_alerts(std::string_view body) {
+  const decoded<live_snapshot> live = decode_live_fixtures(body);
+  if (!live.ok()) {
+    check(!live.error.detail.empty(), "a live decoding error without detail");
+    return;
+  }
+  check(live_diff(*live.value, *live.value).empty(), "an unchanged poll gives alerts");
+  std::set<std::string> keys;
+  for (const live_alert& alert : live_diff({}, *live.value))
+    check(alert.action == alert_action::send && keys.insert(alert.key).second,
+          "a first poll edits or repeats an alert key");
+}
+
 } // namespace
 
 void football_decoding(const uint8_t* data, size_t size) {
@@ -202,6 +219,7 @@ void football_decoding(const uint8_t* data, size_t size) {
   http_result result;
   result.response.status = 200;
   result.response.body.assign(bytes_of(data + 1, size - 1));
+  check_live_alerts(result.response.body);
   upstream_outcome outcome = classify_upstream(kind, result);
   if (!outcome.data) {
     check(!outcome.error.user_message.empty(), "an error without a user sentence");

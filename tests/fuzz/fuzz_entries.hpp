@@ -33,6 +33,7 @@ void command_parsing(const uint8_t* data, size_t size);
 /// The rest is an API-Football body, classified as a 200 answer; decoded data
 /// is rendered as the bot shows it and split into messages that must fit; the
 /// body the fetcher caches (cacheable_body) must decode and show the same.
+/// The body is also decoded as a live=all poll and diffed (live_diff).
 void football_decoding(const uint8_t* data, size_t size);
 
 /// [0] bit 0: recompute both checksums first (else almost every mutation dies

@@ -39,7 +39,8 @@ struct webhook_bot {
   fs::path folder = fs::temp_directory_path() / ("phoenix-webhook-" + std::to_string(::getpid()));
   delivery_ledger ledger{telegram};
   uint16_t port = free_port();
-  std::unique_ptr<child_process> bot;
+  uint16_t standby_port = free_port();
+  std::unique_ptr<child_process> bot, standby;
   core::http_client http{core::http_client_options{}};
 
   webhook_bot() {
@@ -48,20 +49,32 @@ struct webhook_bot {
   }
   ~webhook_bot() {
     bot.reset(); // SIGKILL if still running
+    standby.reset();
     fs::remove_all(folder);
   }
 
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port) + "/hook"; }
 
   void start() {
-    bot = std::make_unique<child_process>(
+    bot = launch(port, "cache.snapshot");
+    BOOST_REQUIRE_MESSAGE(bot->wait_for_line("webhook set", 30s), bot->output());
+  }
+
+  /// A second instance on its own port, standing by (it accepts webhooks too).
+  void start_standby() {
+    standby = launch(standby_port, "cache.standby");
+    BOOST_REQUIRE_MESSAGE(standby->wait_for_line("leadership: standby", 30s), standby->output());
+  }
+
+  std::unique_ptr<child_process> launch(uint16_t on, const std::string& cache) {
+    return std::make_unique<child_process>(
         std::string{PHOENIX_BINARY_DIR} + "/bin/phoenix-bot",
         std::vector<std::string>{
-            "--telegram.mode=webhook", "--webhook.listen=127.0.0.1:" + std::to_string(port),
+            "--telegram.mode=webhook", "--webhook.listen=127.0.0.1:" + std::to_string(on),
             "--webhook.path=/hook", "--webhook.url=" + url(), "--webhook.max-body=4096",
             "--telegram.api-url=" + telegram.base_url(),
             "--football.api-url=" + football.base_url(),
-            "--cache.path=" + (folder / "cache.snapshot").string(), "--metrics.listen=\"\"",
+            "--cache.path=" + (folder / cache).string(), "--metrics.listen=\"\"",
             "--db.statement-timeout=1s", "--limits.global-per-second=0",
             "--limits.chat-per-second=0", "--limits.group-per-minute=0",
             "--limits.user-commands-per-minute=0"},
@@ -70,7 +83,6 @@ struct webhook_bot {
                                            {"WEBHOOK_SECRET_TOKEN", secret},
                                            {"DATABASE_URL", database.uri()},
                                            {"PATH", "/usr/bin:/bin"}});
-    BOOST_REQUIRE_MESSAGE(bot->wait_for_line("webhook set", 30s), bot->output());
   }
 
   bool stop() {
@@ -80,10 +92,11 @@ struct webhook_bot {
 
   /// One request straight to the bot's webhook server.
   core::http_result send(const std::string& method, const std::string& body,
-                         const std::string& token, const std::string& path = "/hook") {
+                         const std::string& token, const std::string& path = "/hook",
+                         uint16_t to = 0) {
     core::http_request request;
     request.method = method;
-    request.url = "http://127.0.0.1:" + std::to_string(port) + path;
+    request.url = "http://127.0.0.1:" + std::to_string(to != 0 ? to : port) + path;
     request.body = body;
     if (!token.empty())
       request.headers.emplace_back("X-Telegram-Bot-Api-Secret-Token", token);
@@ -200,6 +213,35 @@ BOOST_AUTO_TEST_CASE(kill_9_after_the_acknowledgements_loses_no_acknowledged_upd
   BOOST_TEST(answered.lost == 0u, answered);
   BOOST_TEST(answered.strays == 0u);
   BOOST_TEST(run.stop());
+}
+
+BOOST_AUTO_TEST_CASE(updates_a_standby_accepts_are_answered_by_the_active_one_in_order) {
+  BOOST_REQUIRE_MESSAGE(test_database::available(), test_database::how_to_run);
+  webhook_bot run;
+  run.start();
+  run.start_standby();
+  // A load balancer alternates: each chat's odd updates reach the standby,
+  // the even ones the active instance, each after the previous one's 200.
+  constexpr int64_t chat = 60, first_id = 9000;
+  constexpr int count = 20;
+  for (int i = 0; i < count; ++i) {
+    auto body = update_json(first_id + i, chat, 1000 + i, i % 2 == 0 ? "/help" : "/start");
+    auto to = i % 2 == 0 ? run.standby_port : run.port;
+    BOOST_REQUIRE_EQUAL(run.send("POST", body, secret, "/hook", to).response.status, 200u);
+  }
+  auto sent = run.telegram.wait_for_messages(chat, count, 20s);
+  BOOST_REQUIRE_EQUAL(sent.size(), static_cast<size_t>(count));
+  // Each answered once, in the chat's order: /help and /start replies alternate.
+  BOOST_TEST(sent[0].text != sent[1].text);
+  for (int i = 2; i < count; ++i)
+    BOOST_TEST(sent[i].text == sent[i - 2].text,
+               "reply " << i << " out of order: " << sent[i].text.substr(0, 40));
+  BOOST_TEST(run.standby->output().find("webhook set") ==
+             std::string::npos); // never called Telegram
+  BOOST_TEST(run.stop());
+  run.standby->signal(SIGTERM);
+  BOOST_TEST(run.standby->wait_exit(30s) == 0);
+  BOOST_TEST(run.telegram.sent(chat).size() == static_cast<size_t>(count));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
