@@ -1,5 +1,6 @@
 #include "actors/job_registry.hpp"
 
+#include "actors/job_queue.hpp"
 #include "core/jobs/job_text.hpp"
 #include "core/telegram/bot_api.hpp"
 #include "core/text/html_text.hpp"
@@ -11,7 +12,7 @@ namespace phoenix {
 
 namespace {
 
-using self_pointer = job_registry_actor::stateful_pointer<job_registry_state>;
+using self_pointer = job_registry_pointer;
 using core::job_status;
 namespace db = core::db;
 
@@ -27,13 +28,11 @@ job_reply refusal(std::string message) {
   return r;
 }
 
-void persist(self_pointer self, int64_t id) {
-  auto& st = self->state;
-  if (auto* job = st.table->find(id); job && st.config.db)
-    caf::anon_send(st.config.db, db_atom::value, db::operation{db::save_job{to_row(*job)}});
+bool shared_queue(self_pointer self) {
+  return static_cast<bool>(self->state.config.db);
 }
 
-// Tells the owner how the job ended (the report itself, or one sentence).
+// Memory only: tells the owner how the job ended (the report itself, or one sentence).
 void notify(self_pointer self, const core::job_record& job) {
   auto& st = self->state;
   if (!st.config.sender)
@@ -45,25 +44,42 @@ void notify(self_pointer self, const core::job_record& job) {
                                  job.owner_chat, job.owner_chat < 0});
 }
 
-void end_job(self_pointer self, int64_t id, job_status status, std::string result);
-
+// Memory only: runs queued jobs while slots are free.
 void start_jobs(self_pointer self) {
   auto& st = self->state;
-  while (auto id = st.table->start_next(std::chrono::system_clock::now(), self->clock().now())) {
-    auto& job = *st.table->find(*id);
-    auto runner = st.config.runners.find(job.kind);
-    if (runner == st.config.runners.end()) {
-      end_job(self, *id, job_status::failed, core::no_runner_result(job.kind));
-      continue;
-    }
-    auto worker = runner->second(self, caf::actor_cast<job_registry_actor>(self), job);
-    self->monitor(worker);
-    st.workers[*id] = worker;
-    persist(self, *id);
-  }
+  while (auto id = st.table->start_next(std::chrono::system_clock::now(), self->clock().now()))
+    run_job(self, *id);
 }
 
-void end_job(self_pointer self, int64_t id, job_status status, std::string result) {
+job_reply create(self_pointer self, int64_t owner, const std::string& kind,
+                 const std::string& parameters) {
+  auto& st = self->state;
+  auto id = st.table->create(owner, kind, parameters, std::chrono::system_clock::now());
+  if (!id) {
+    ++st.totals.rejected;
+    return refusal(core::jobs_busy_refusal());
+  }
+  start_jobs(self);
+  job_reply r;
+  r.ok = true;
+  r.id = *id;
+  return r;
+}
+
+} // namespace
+
+void run_job(self_pointer self, int64_t id) {
+  auto& st = self->state;
+  auto& job = *st.table->find(id);
+  auto runner = st.config.runners.find(job.kind);
+  if (runner == st.config.runners.end())
+    return end_job(self, id, job_status::failed, core::no_runner_result(job.kind));
+  auto worker = runner->second(self, caf::actor_cast<job_registry_actor>(self), job);
+  self->monitor(worker);
+  st.workers[id] = worker;
+}
+
+void end_job(self_pointer self, int64_t id, job_status status, std::string result, bool write) {
   auto& st = self->state;
   if (!st.table->finish(id, status, std::move(result), std::chrono::system_clock::now(),
                         self->clock().now()))
@@ -82,81 +98,15 @@ void end_job(self_pointer self, int64_t id, job_status status, std::string resul
   default:
     ++st.totals.cancelled;
   }
-  persist(self, id);
-  notify(self, *st.table->find(id));
-  start_jobs(self);
-}
-
-job_reply create(self_pointer self, int64_t owner, const std::string& kind,
-                 const std::string& parameters) {
-  auto& st = self->state;
-  if (st.config.runners.count(kind) == 0)
-    return refusal(core::unknown_job_kind_refusal());
-  auto id = st.table->create(owner, kind, parameters, std::chrono::system_clock::now());
-  if (!id) {
-    ++st.totals.rejected;
-    return refusal(core::jobs_busy_refusal());
+  auto& job = *st.table->find(id);
+  if (!shared_queue(self)) {
+    notify(self, job);
+    return start_jobs(self);
   }
-  persist(self, *id);
-  start_jobs(self);
-  job_reply r;
-  r.ok = true;
-  r.id = *id;
-  return r;
+  if (write)
+    queue_finish(self, job);
+  queue_claim(self);
 }
-
-// Ready once the database said which ids are taken and which jobs a crash interrupted.
-void open_table(self_pointer self, int64_t first_id) {
-  auto& st = self->state;
-  st.table = std::make_unique<core::job_table>(st.config.limits, first_id);
-  for (auto& h : st.held)
-    h.promise.deliver(create(self, h.owner, h.kind, h.parameters));
-  st.held.clear();
-}
-
-// Numbering from 1 without the database would overwrite stored jobs once it
-// is back: until the highest id is known, jobs are refused and the load retried.
-void load_failed(self_pointer self, const std::string& why) {
-  auto& st = self->state;
-  if (!st.load_failed)
-    spdlog::error("job_registry: cannot read the stored jobs ({}); jobs are refused until the "
-                  "database answers",
-                  why);
-  st.load_failed = true;
-  for (auto& h : st.held)
-    h.promise.deliver(refusal(core::jobs_unavailable_refusal()));
-  st.held.clear();
-  self->delayed_send(self, load_retry_interval, job_load_atom::value);
-}
-
-void load_from_database(self_pointer self) {
-  auto& st = self->state;
-  self->request(st.config.db, std::chrono::seconds{30}, db_atom::value,
-                db::operation{db::fail_interrupted_jobs{}})
-      .then(
-          [self](db::reply& r) {
-            if (!r.ok())
-              return load_failed(self, r.message);
-            if (r.count > 0)
-              spdlog::warn("job_registry: {} job(s) interrupted by the last stop marked failed",
-                           r.count);
-            self->request(self->state.config.db, std::chrono::seconds{30}, db_atom::value,
-                          db::operation{db::max_job_id{}})
-                .then(
-                    [self](db::reply& r) {
-                      if (!r.ok())
-                        return load_failed(self, r.message);
-                      if (self->state.load_failed)
-                        spdlog::info("job_registry: stored jobs read; jobs are accepted again");
-                      self->state.load_failed = false;
-                      open_table(self, r.count + 1);
-                    },
-                    [self](const caf::error& e) { load_failed(self, self->system().render(e)); });
-          },
-          [self](const caf::error& e) { load_failed(self, self->system().render(e)); });
-}
-
-} // namespace
 
 core::db::job_row to_row(const core::job_record& job) {
   core::db::job_row row;
@@ -176,10 +126,9 @@ core::db::job_row to_row(const core::job_record& job) {
 job_registry_actor::behavior_type job_registry(self_pointer self, job_registry_config config) {
   auto& st = self->state;
   st.config = std::move(config);
-  if (st.config.db)
-    load_from_database(self);
-  else
-    open_table(self, 1);
+  // With the shared queue the database numbers jobs; the table holds those run here.
+  st.table = std::make_unique<core::job_table>(st.config.limits, 1);
+  st.active = !st.config.await_leadership;
   // A worker that died before reporting: its job failed; the registry goes on.
   self->set_down_handler([self](caf::down_msg& msg) {
     for (auto& [id, worker] : self->state.workers)
@@ -191,24 +140,25 @@ job_registry_actor::behavior_type job_registry(self_pointer self, job_registry_c
   });
   self->delayed_send(self, st.config.reap_interval, reap_atom::value);
   self->delayed_send(self, st.config.timeout / 4, job_timeout_atom::value);
+  if (shared_queue(self))
+    self->delayed_send(self, st.config.claim_interval, job_claim_atom::value);
   return {
       [self](job_create_atom, int64_t owner, std::string& kind,
              std::string& parameters) -> caf::result<job_reply> {
-        auto& st = self->state;
-        if (!st.table && st.load_failed)
-          return refusal(core::jobs_unavailable_refusal());
-        if (!st.table) {
-          auto promise = self->make_response_promise<job_reply>();
-          st.held.push_back({owner, std::move(kind), std::move(parameters), promise});
-          return promise;
-        }
-        return create(self, owner, kind, parameters);
+        if (self->state.config.runners.count(kind) == 0)
+          return refusal(core::unknown_job_kind_refusal());
+        if (!shared_queue(self))
+          return create(self, owner, kind, parameters);
+        auto promise = self->make_response_promise<job_reply>();
+        queue_create(self, owner, kind, parameters, promise);
+        return promise;
       },
       [self](job_get_atom, int64_t id, int64_t owner) -> caf::result<job_reply> {
         auto& st = self->state;
         auto not_found = refusal(core::no_such_job_refusal(id));
-        if (auto* job = st.table ? st.table->find(id) : nullptr) {
-          if (job->owner_chat != owner)
+        if (!shared_queue(self)) {
+          auto* job = st.table->find(id);
+          if (job == nullptr || job->owner_chat != owner)
             return not_found;
           job_reply r;
           r.ok = true;
@@ -216,9 +166,7 @@ job_registry_actor::behavior_type job_registry(self_pointer self, job_registry_c
           r.jobs.push_back(to_row(*job));
           return r;
         }
-        if (!st.config.db)
-          return not_found;
-        // Reaped from memory (or from before a restart): the database still knows.
+        // The shared queue: the database knows the jobs of every instance.
         auto promise = self->make_response_promise<job_reply>();
         self->request(st.config.db, std::chrono::seconds{10}, db_atom::value,
                       db::operation{db::load_job{id}})
@@ -245,13 +193,13 @@ job_registry_actor::behavior_type job_registry(self_pointer self, job_registry_c
       },
       [self](job_list_atom, int64_t owner) -> caf::result<job_reply> {
         auto& st = self->state;
-        job_reply r;
-        r.ok = true;
-        if (st.table)
+        if (!shared_queue(self)) {
+          job_reply r;
+          r.ok = true;
           for (auto& job : st.table->of_owner(owner, 10))
             r.jobs.push_back(to_row(job));
-        if (!r.jobs.empty() || !st.config.db)
           return r;
+        }
         auto promise = self->make_response_promise<job_reply>();
         self->request(st.config.db, std::chrono::seconds{10}, db_atom::value,
                       db::operation{db::list_jobs{owner, 10}})
@@ -271,9 +219,15 @@ job_registry_actor::behavior_type job_registry(self_pointer self, job_registry_c
                 });
         return promise;
       },
-      [self](job_cancel_atom, int64_t id, int64_t owner) -> job_reply {
+      [self](job_cancel_atom, int64_t id, int64_t owner) -> caf::result<job_reply> {
         auto& st = self->state;
-        auto* job = st.table ? st.table->find(id) : nullptr;
+        auto* job = st.table->find(id);
+        if (shared_queue(self) && (job == nullptr || job->is_finished())) {
+          // Queued, or running on another instance (which sees it at its next renewal).
+          auto promise = self->make_response_promise<job_reply>();
+          queue_cancel(self, id, owner, promise);
+          return promise;
+        }
         if (job == nullptr || job->owner_chat != owner)
           return refusal(core::no_such_job_refusal(id));
         if (job->is_finished())
@@ -287,23 +241,30 @@ job_registry_actor::behavior_type job_registry(self_pointer self, job_registry_c
         return r;
       },
       [self](job_progress_atom, int64_t id, std::string& progress) {
-        if (self->state.table && self->state.table->set_progress(id, std::move(progress)))
-          persist(self, id);
+        if (self->state.table->set_progress(id, progress) && shared_queue(self))
+          queue_progress(self, id, progress);
       },
       [self](job_done_atom, int64_t id, bool ok, std::string& result) {
         end_job(self, id, ok ? job_status::done : job_status::failed, std::move(result));
       },
-      [self](job_load_atom) {
-        if (!self->state.table)
-          load_from_database(self);
+      [self](job_claim_atom) {
+        if (self->current_sender() == self->ctrl())
+          self->delayed_send(self, self->state.config.claim_interval, job_claim_atom::value);
+        if (shared_queue(self))
+          queue_tick(self);
+      },
+      [self](leader_atom, int64_t) {
+        if (!self->state.active)
+          spdlog::info("job_registry: active: sending the results of jobs run on any instance");
+        self->state.active = true;
+        if (shared_queue(self))
+          queue_notify(self);
       },
       [self](reap_atom) {
         auto& st = self->state;
         // Only our own timer re-arms: an external reap must not start a second chain.
         if (self->current_sender() == self->ctrl())
           self->delayed_send(self, st.config.reap_interval, reap_atom::value);
-        if (!st.table)
-          return;
         if (auto removed = st.table->reap(self->clock().now()); removed > 0)
           spdlog::debug("job_registry: reaped {} finished job(s)", removed);
       },
@@ -311,8 +272,6 @@ job_registry_actor::behavior_type job_registry(self_pointer self, job_registry_c
         auto& st = self->state;
         if (self->current_sender() == self->ctrl())
           self->delayed_send(self, st.config.timeout / 4, job_timeout_atom::value);
-        if (!st.table)
-          return;
         for (auto id : st.table->overdue(self->clock().now(), st.config.timeout)) {
           if (auto pos = st.workers.find(id); pos != st.workers.end())
             self->send_exit(pos->second, caf::exit_reason::kill);
@@ -322,12 +281,10 @@ job_registry_actor::behavior_type job_registry(self_pointer self, job_registry_c
       [self](stats_atom) {
         auto& st = self->state;
         auto s = st.totals;
-        if (st.table) {
-          s.queued = st.table->queued();
-          s.running = st.table->running();
-          s.finished_in_memory = st.table->finished();
-          s.reaped = st.table->reaped_total();
-        }
+        s.queued = st.table->queued();
+        s.running = st.table->running();
+        s.finished_in_memory = st.table->finished();
+        s.reaped = st.table->reaped_total();
         return s;
       },
   };

@@ -1,16 +1,18 @@
 // The job registry: runs background jobs in worker actors (at most
 // jobs.max-running), queues the rest (jobs.queue-max), and reaps finished
 // jobs on a timer so that its memory stays bounded however long it runs.
+// With a database, the queue is the shared jobs table (actors/job_queue.cpp):
+// every instance claims and runs jobs; the active one sends the results.
 #pragma once
 
 #include "core/jobs/job_table.hpp"
 #include "messages/actors.hpp"
 
 #include <caf/fwd.hpp>
-#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 
 namespace phoenix {
@@ -25,28 +27,29 @@ struct job_registry_config {
   caf::timespan reap_interval = std::chrono::minutes{10};
   caf::timespan timeout = std::chrono::minutes{2};
   std::map<std::string, job_runner> runners;
-  db_pool_actor db;             ///< durable copy; none: memory only (tests)
+  db_pool_actor db;             ///< the shared queue; none: memory only (tests)
   telegram_sender_actor sender; ///< tells owners their results; none: nobody (tests)
+  // The shared queue (with db):
+  std::string instance;                                   ///< lease owner: unique per process
+  caf::timespan claim_interval = std::chrono::seconds{1}; ///< jobs.claim-interval
+  caf::timespan lease = std::chrono::seconds{30};         ///< jobs.lease
+  int64_t max_attempts = 3;                               ///< jobs.max-attempts
+  /// Results wait for leader_atom (only the active instance talks to Telegram).
+  bool await_leadership = false;
 };
-
-/// A create that arrived before the first free id was known.
-struct held_create {
-  int64_t owner;
-  std::string kind, parameters;
-  caf::typed_response_promise<job_reply> promise;
-};
-
-/// How often the registry asks again for the stored jobs when the database was down.
-inline constexpr auto load_retry_interval = std::chrono::seconds{5};
 
 struct job_registry_state {
   static inline const char* name = "job_registry";
   job_registry_config config;
   std::unique_ptr<core::job_table> table;
   std::map<int64_t, caf::actor> workers; ///< running job -> its worker
-  std::deque<held_create> held;
-  bool load_failed = false; ///< the database did not say which ids are taken (retrying)
   job_stats totals;
+  // The shared queue (with db):
+  bool active = false;             ///< sends results (the active instance)
+  bool claiming = false;           ///< a claim is on its way: no second one
+  bool renewing = false;           ///< a renewal is on its way: no second one
+  std::set<int64_t> notifying;     ///< results being sent: not sent twice
+  std::set<int64_t> told_unmarked; ///< sent, but the mark failed: marked at the next tick
 };
 
 job_registry_actor::behavior_type

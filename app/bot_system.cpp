@@ -18,6 +18,8 @@
 #include "app/lifecycle.hpp"
 
 #include <caf/all.hpp>
+#include <cstdio>
+#include <random>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -155,6 +157,13 @@ std::string this_instance() {
   return std::string{host} + ":" + std::to_string(::getpid());
 }
 
+std::string random_suffix() {
+  std::random_device device;
+  char text[9];
+  std::snprintf(text, sizeof text, "%08x", device());
+  return text;
+}
+
 // Waits for the bot's lock on a connection of its own; the lifecycle starts
 // the poller when it is held, and stops the instance when it is lost.
 void start_leadership(caf::actor_system& sys, const settings& values, running_bot& bot) {
@@ -270,6 +279,11 @@ running_bot start_bot(caf::actor_system& sys, const settings& values) {
   jobs.runners["analyze"] = analysis_runner(bot.football);
   jobs.db = bot.db;
   jobs.sender = bot.sender;
+  jobs.instance = this_instance() + ":" + random_suffix(); // a restarted pid is another owner
+  jobs.claim_interval = values.jobs_claim_interval;
+  jobs.lease = values.jobs_lease;
+  jobs.max_attempts = values.jobs_max_attempts;
+  jobs.await_leadership = leader_lock; // only the active instance sends the results
   bot.jobs = sys.spawn(job_registry, jobs);
 
   auto conversations = std::make_shared<conversation_config>();
@@ -297,6 +311,7 @@ running_bot start_bot(caf::actor_system& sys, const settings& values) {
   parts.last = {caf::actor_cast<caf::actor>(bot.db)};
   parts.db = bot.db;
   parts.sender = caf::actor_cast<caf::actor>(bot.sender);
+  parts.jobs = bot.jobs;
   bot.root = sys.spawn(lifecycle, parts, caf::timespan{shutdown_deadline}, bot.exit_code);
 
   telegram_poller_config poller;

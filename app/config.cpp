@@ -198,6 +198,13 @@ const std::vector<option_spec>& option_specs() {
             1000000),
       count("jobs", "keep-days", &s::jobs_keep_days,
             "finished jobs are deleted from the database after this many days", 1, 3650),
+      duration("jobs", "claim-interval", &s::jobs_claim_interval,
+               "period of the queue tick: renew leases, claim jobs, send results", 100, minute),
+      duration("jobs", "lease", &s::jobs_lease,
+               "a job whose lease was not renewed this long is run by another instance", second,
+               hour),
+      count("jobs", "max-attempts", &s::jobs_max_attempts,
+            "claims of a job whose instances died, then it fails", 1, 100),
       text("cache", "path", &s::cache_path, "cache snapshot file"),
       duration("cache", "flush-interval", &s::cache_flush_interval, "period of the flush tick",
                second, day),
@@ -327,6 +334,10 @@ std::vector<std::string> validate(const settings& values) {
   if (values.db_pool_min > values.db_pool_max)
     problems.push_back("db.pool-min = " + std::to_string(values.db_pool_min) +
                        ": must not exceed db.pool-max = " + std::to_string(values.db_pool_max));
+  if (values.jobs_lease < 3 * values.jobs_claim_interval) // renewed every claim-interval
+    problems.push_back("jobs.lease = " + format_duration(values.jobs_lease) +
+                       ": must be at least 3 times jobs.claim-interval = " +
+                       format_duration(values.jobs_claim_interval));
   if (!is_listen_address(values.metrics_listen))
     problems.push_back(problem(spec_of("metrics.listen"), '"' + values.metrics_listen + '"',
                                "host:port with a port from 1 to 65535, or \"\" to disable"));

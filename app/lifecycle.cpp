@@ -135,6 +135,8 @@ lifecycle_actor::behavior_type lifecycle(self_pointer self, lifecycle_parts part
         if (st.stopping || st.lost || !st.poller)
           return; // the lock goes with the leadership actor at the end
         self->send(st.poller, leader_atom::value, epoch);
+        if (st.parts.jobs)
+          self->send(st.parts.jobs, leader_atom::value, epoch);
         if (st.webhook)
           self->send(st.webhook, leader_atom::value, epoch);
       },

@@ -21,6 +21,7 @@ struct lifecycle_parts {
   std::vector<caf::actor> last;    ///< then these (the database pool)
   db_pool_actor db;                ///< drained (pending writes done) before `last` stop
   caf::actor sender;               ///< stopped at once, with the poller, when leadership is lost
+  job_registry_actor jobs;         ///< told when this instance is active (it sends job results)
 };
 
 /// Exit code of an instance that lost its leadership (systemd restarts it as a standby).

@@ -197,6 +197,9 @@ using telegram_webhook_actor = caf::typed_actor<
 
 /// The job registry: background jobs, at most jobs.max-running at once, a
 /// bounded queue, and a periodic reaper that keeps finished jobs bounded.
+/// With a database, the queue is the jobs table shared by every instance
+/// (standbys too): each claims jobs under a lease it renews; the active one
+/// tells owners the results.
 using job_registry_actor = caf::typed_actor<
     // Creates a job for a chat (kind, parameters): its id at once, or "busy".
     caf::replies_to<job_create_atom, int64_t, std::string, std::string>::with<job_reply>,
@@ -216,10 +219,13 @@ using job_registry_actor = caf::typed_actor<
     // Internal (periodic, a quarter of jobs.timeout): cancels jobs running
     // past jobs.timeout. One timer for all jobs, not one per job.
     caf::reacts_to<job_timeout_atom>,
-    // Internal: read the highest stored job id again (the database did not
-    // answer at start; until it does, jobs are refused rather than numbered
-    // from 1 over stored ones).
-    caf::reacts_to<job_load_atom>,
+    // Internal (periodic, jobs.claim-interval; database only): renew the
+    // leases of the jobs running here, claim jobs for the free slots, and,
+    // when active, send the results not yet sent.
+    caf::reacts_to<job_claim_atom>,
+    // From the lifecycle: this instance became the active one (with this
+    // epoch); from now on it sends the results of jobs run on any instance.
+    caf::reacts_to<leader_atom, int64_t>,
     // Counters: queued, running, finished, rejected, reaped.
     caf::replies_to<stats_atom>::with<job_stats>>;
 

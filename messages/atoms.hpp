@@ -91,8 +91,8 @@ using job_done_atom = caf::atom_constant<caf::atom("job_done")>;
 /// The registry's timers: reap finished jobs / a job's deadline.
 using reap_atom = caf::atom_constant<caf::atom("reap")>;
 using job_timeout_atom = caf::atom_constant<caf::atom("job_tmo")>;
-/// The registry's retry of reading the stored jobs (the database was down at start).
-using job_load_atom = caf::atom_constant<caf::atom("job_load")>;
+/// The registry's tick of the shared job queue: renew leases, claim jobs, send results.
+using job_claim_atom = caf::atom_constant<caf::atom("job_claim")>;
 /// Asks the db_pool to answer once every queued and running operation ended.
 using db_drain_atom = caf::atom_constant<caf::atom("db_drain")>;
 /// Asks any actor for its counters.

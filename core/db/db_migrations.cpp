@@ -131,6 +131,23 @@ CREATE TABLE alerts_sent (
 );
 CREATE INDEX alerts_sent_claimed_at ON alerts_sent (claimed_at);
 )sql"},
+    // The job queue shared by the instances: who runs a job and until when
+    // (a lease the runner renews; expired: another instance claims the job),
+    // how often it was claimed, and whether its owner was told the result.
+    // Jobs of before were numbered by the registry: the sequence moves past
+    // them. Their owners were told already (notified), except jobs still
+    // queued or running, which the queue runs (again).
+    {8, "job queue", R"sql(
+ALTER TABLE jobs ADD COLUMN lease_owner text NOT NULL DEFAULT '';
+ALTER TABLE jobs ADD COLUMN lease_until timestamptz NULL;
+ALTER TABLE jobs ADD COLUMN attempts integer NOT NULL DEFAULT 0;
+ALTER TABLE jobs ADD COLUMN notified boolean NOT NULL DEFAULT true;
+UPDATE jobs SET notified = false WHERE status IN ('queued', 'running');
+ALTER TABLE jobs ALTER COLUMN notified SET DEFAULT false;
+CREATE INDEX jobs_claimable ON jobs (id) WHERE status IN ('queued', 'running');
+CREATE INDEX jobs_to_notify ON jobs (id) WHERE NOT notified;
+SELECT setval(pg_get_serial_sequence('jobs', 'id'), coalesce(max(id), 0) + 1, false) FROM jobs;
+)sql"},
 };
 
 constexpr bool strictly_increasing() {

@@ -71,9 +71,45 @@ constexpr statement statements[] = {
     {"load_job", "SELECT " PHOENIX_JOB_COLUMNS " FROM jobs WHERE id = $1"},
     {"list_jobs",
      "SELECT " PHOENIX_JOB_COLUMNS " FROM jobs WHERE owner_chat = $1 ORDER BY id DESC LIMIT $2"},
-    {"fail_interrupted_jobs",
-     "UPDATE jobs SET status = 'failed', result = 'interrupted', finished_at = now()"
-     " WHERE status IN ('queued', 'running')"},
+    // Numbered by the database (the sequence): any instance may queue jobs.
+    {"enqueue_job", "INSERT INTO jobs (owner_chat, kind, parameters, status)"
+                    " SELECT $1, $2, $3, 'queued'"
+                    " WHERE (SELECT count(*) FROM jobs WHERE status = 'queued') < $4 RETURNING id"},
+    // A job whose instance died too often is not run again (it may be what kills them).
+    {"fail_exhausted_jobs",
+     "UPDATE jobs SET status = 'failed', result = $2, finished_at = now(), lease_until = NULL,"
+     " notified = false WHERE status = 'running'"
+     " AND coalesce(lease_until, '-infinity') < now() AND attempts >= $1"},
+    // SKIP LOCKED: claimers running at once take different jobs, never wait.
+    // A NULL lease (a job running before the queue existed) counts as expired.
+    {"claim_jobs",
+     "UPDATE jobs SET status = 'running', lease_owner = $1,"
+     " lease_until = now() + make_interval(secs => $3::float8), attempts = attempts + 1,"
+     " started_at = now(), progress = '' WHERE id IN (SELECT id FROM jobs"
+     "  WHERE status = 'queued' OR (status = 'running'"
+     "   AND coalesce(lease_until, '-infinity') < now() AND attempts < $4)"
+     "  ORDER BY id FOR UPDATE SKIP LOCKED LIMIT $2)"
+     " RETURNING " PHOENIX_JOB_COLUMNS},
+    {"renew_leases",
+     "UPDATE jobs SET lease_until = now() + make_interval(secs => $3::float8)"
+     " WHERE id = ANY($2::bigint[]) AND lease_owner = $1 AND status = 'running' RETURNING id"},
+    {"set_job_progress", "UPDATE jobs SET progress = $3"
+                         " WHERE id = $2 AND lease_owner = $1 AND status = 'running'"},
+    // Only the lease holder's result counts; the same status again (a retry
+    // after a broken connection) is accepted.
+    {"finish_job",
+     "UPDATE jobs SET status = $3, result = $4, finished_at = coalesce(finished_at, now()),"
+     " lease_until = NULL, notified = notified AND status = $3"
+     " WHERE id = $2 AND lease_owner = $1 AND (status = 'running' OR status = $3)"},
+    {"cancel_job",
+     "WITH j AS (SELECT id, status FROM jobs WHERE id = $1 AND owner_chat = $2),"
+     " c AS (UPDATE jobs SET status = 'cancelled', result = $3, finished_at = now(),"
+     "  lease_until = NULL, notified = false"
+     "  WHERE id IN (SELECT id FROM j WHERE status IN ('queued', 'running')) RETURNING id)"
+     " SELECT (SELECT count(*) FROM j), (SELECT count(*) FROM c)"},
+    {"unnotified_jobs", "SELECT " PHOENIX_JOB_COLUMNS " FROM jobs WHERE NOT notified"
+                        " AND status IN ('done', 'failed', 'cancelled') ORDER BY id LIMIT $1"},
+    {"mark_notified", "UPDATE jobs SET notified = true WHERE id = $1"},
     {"get_offset",
      "SELECT value::bigint FROM bot_state WHERE key = 'update_offset:' || $1::bigint"},
     // May go down: Telegram renumbers its ids after a week without updates.
@@ -235,8 +271,65 @@ reply exec(pqxx::transaction_base& tx, const list_jobs& op) {
   return out;
 }
 
-reply exec(pqxx::transaction_base& tx, const fail_interrupted_jobs&) {
-  return counted(affected(tx.exec_prepared("fail_interrupted_jobs")));
+double seconds_of(int64_t ms) {
+  return static_cast<double>(ms) / 1000.0;
+}
+
+reply exec(pqxx::transaction_base& tx, const enqueue_job& op) {
+  const auto r = tx.exec_prepared("enqueue_job", op.owner_chat, storable_text(op.kind),
+                                  storable_text(op.parameters), op.queue_max);
+  return counted(r.empty() ? 0 : r[0][0].as<int64_t>());
+}
+
+reply exec(pqxx::transaction_base& tx, const claim_jobs& op) {
+  if (op.limit <= 0 || op.lease_ms <= 0 || op.max_attempts <= 0)
+    throw std::invalid_argument{"claim_jobs: limit, lease and attempts must be positive"};
+  reply out;
+  out.count = affected(
+      tx.exec_prepared("fail_exhausted_jobs", op.max_attempts, storable_text(op.exhausted_result)));
+  for (const auto& row : tx.exec_prepared("claim_jobs", storable_text(op.owner), op.limit,
+                                          seconds_of(op.lease_ms), op.max_attempts))
+    out.jobs.push_back(read_job(row));
+  return out;
+}
+
+reply exec(pqxx::transaction_base& tx, const renew_leases& op) {
+  if (op.ids.empty())
+    return {};
+  return listed(read_ids(tx.exec_prepared("renew_leases", storable_text(op.owner),
+                                          array_literal(op.ids), seconds_of(op.lease_ms))));
+}
+
+reply exec(pqxx::transaction_base& tx, const set_job_progress& op) {
+  return counted(affected(tx.exec_prepared("set_job_progress", storable_text(op.owner), op.id,
+                                           storable_text(op.progress))));
+}
+
+reply exec(pqxx::transaction_base& tx, const finish_job& op) {
+  if (op.status != "done" && op.status != "failed" && op.status != "cancelled")
+    throw std::invalid_argument{"finish_job: status must be done, failed or cancelled"};
+  return counted(affected(tx.exec_prepared("finish_job", storable_text(op.owner), op.id, op.status,
+                                           storable_text(op.result))));
+}
+
+reply exec(pqxx::transaction_base& tx, const cancel_job& op) {
+  const auto r = tx.exec_prepared1("cancel_job", op.id, op.owner_chat, storable_text(op.result));
+  reply out;
+  out.count = r[0].as<int64_t>();
+  if (r[1].as<int64_t>() > 0)
+    out.ids.push_back(op.id);
+  return out;
+}
+
+reply exec(pqxx::transaction_base& tx, const unnotified_jobs& op) {
+  reply out;
+  for (const auto& row : tx.exec_prepared("unnotified_jobs", op.limit))
+    out.jobs.push_back(read_job(row));
+  return out;
+}
+
+reply exec(pqxx::transaction_base& tx, const mark_notified& op) {
+  return counted(affected(tx.exec_prepared("mark_notified", op.id)));
 }
 
 reply exec(pqxx::transaction_base& tx, const get_offset& op) {

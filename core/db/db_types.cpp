@@ -36,7 +36,28 @@ bool idempotent(const load_job&) {
 bool idempotent(const list_jobs&) {
   return true;
 }
-bool idempotent(const fail_interrupted_jobs&) {
+bool idempotent(const enqueue_job&) {
+  return false;
+} // a second run queues a second job
+bool idempotent(const claim_jobs&) {
+  return false;
+} // a second run claims more jobs
+bool idempotent(const renew_leases&) {
+  return true;
+}
+bool idempotent(const set_job_progress&) {
+  return true;
+}
+bool idempotent(const finish_job&) {
+  return true;
+} // the same status again is accepted
+bool idempotent(const cancel_job&) {
+  return false;
+} // a second run answers "already finished"
+bool idempotent(const unnotified_jobs&) {
+  return true;
+}
+bool idempotent(const mark_notified&) {
   return true;
 }
 bool idempotent(const get_offset&) {
@@ -119,8 +140,29 @@ const char* name(const load_job&) {
 const char* name(const list_jobs&) {
   return "list_jobs";
 }
-const char* name(const fail_interrupted_jobs&) {
-  return "fail_interrupted_jobs";
+const char* name(const enqueue_job&) {
+  return "enqueue_job";
+}
+const char* name(const claim_jobs&) {
+  return "claim_jobs";
+}
+const char* name(const renew_leases&) {
+  return "renew_leases";
+}
+const char* name(const set_job_progress&) {
+  return "set_job_progress";
+}
+const char* name(const finish_job&) {
+  return "finish_job";
+}
+const char* name(const cancel_job&) {
+  return "cancel_job";
+}
+const char* name(const unnotified_jobs&) {
+  return "unnotified_jobs";
+}
+const char* name(const mark_notified&) {
+  return "mark_notified";
 }
 const char* name(const get_offset&) {
   return "get_offset";
@@ -206,6 +248,8 @@ int64_t statement_count(const operation& op) {
     return 4;
   if (std::holds_alternative<keep_pushed_update>(op))
     return 3;
+  if (std::holds_alternative<claim_jobs>(op))
+    return 2; // claim: fail the exhausted, then claim
   return fence_of(op).epoch > 0 ? 2 : 1;
 }
 

@@ -96,10 +96,67 @@ struct list_jobs {
   int64_t owner_chat = 0;
   int64_t limit = 10;
 };
-/// The highest job id used so far (0 if none): the registry numbers on from it.
+/// The highest job id used so far (0 if none; jobs are numbered by the table's sequence).
 struct max_job_id {};
-/// Start-up: jobs left queued or running by a crash become failed ("interrupted").
-struct fail_interrupted_jobs {};
+
+// The job queue shared by every instance: jobs are numbered by the database,
+// claimed with FOR UPDATE SKIP LOCKED under a lease that the runner renews,
+// and a job whose lease ran out (its instance died) is claimed again.
+
+/// Queues a job; answers its id in `count`, or 0 when `queue_max` jobs wait already.
+struct enqueue_job {
+  int64_t owner_chat = 0;
+  std::string kind;
+  std::string parameters;
+  int64_t queue_max = 100;
+};
+/// Claims up to `limit` jobs for `owner` (queued ones, and running ones whose
+/// lease ran out), oldest first, each with a lease of `lease_ms` and one more
+/// attempt; answers them in `jobs`. First, expired jobs that had
+/// `max_attempts` already become failed with `exhausted_result` (count).
+struct claim_jobs {
+  std::string owner;
+  int64_t limit = 1;
+  int64_t lease_ms = 30000;
+  int64_t max_attempts = 3;
+  std::string exhausted_result;
+};
+/// Extends the leases of `owner`'s running jobs; answers the ids still theirs
+/// (a missing id was cancelled or claimed by another instance).
+struct renew_leases {
+  std::string owner;
+  std::vector<int64_t> ids;
+  int64_t lease_ms = 30000;
+};
+/// A running job's progress line, written only while `owner` holds its lease.
+struct set_job_progress {
+  std::string owner;
+  int64_t id = 0;
+  std::string progress;
+};
+/// Ends a job `owner` holds the lease of (status done, failed or cancelled):
+/// count 1; 0 when the lease was lost (the result is refused).
+struct finish_job {
+  std::string owner;
+  int64_t id = 0;
+  std::string status;
+  std::string result;
+};
+/// Cancels job `id` of chat `owner_chat` if queued or running: count 1 if
+/// the job exists (for that chat), ids = {id} if it was cancelled now.
+struct cancel_job {
+  int64_t id = 0;
+  int64_t owner_chat = 0;
+  std::string result;
+};
+/// Finished jobs whose owner was not told yet, oldest first.
+struct unnotified_jobs {
+  int64_t limit = 10;
+};
+/// The owner was told how job `id` ended (after Telegram accepted the message).
+struct mark_notified {
+  int64_t id = 0;
+};
 // Update state is kept per bot (its numeric id, from getMe): a database
 // reused with another token starts clean instead of skipping that bot's
 // updates as repeats.
@@ -207,11 +264,12 @@ struct ping {
 
 using operation =
     std::variant<upsert_users, set_user_active, load_user, log_requests, subscribe, unsubscribe,
-                 list_subscriptions, save_job, load_job, list_jobs, max_job_id,
-                 fail_interrupted_jobs, get_offset, set_offset, store_updates, keep_pushed_update,
-                 take_standby_updates, load_inbox, mark_processed, filter_processed, max_processed,
-                 prune, ping, list_subscribers, claim_alert, record_alert_sent,
-                 load_alert_messages>;
+                 list_subscriptions, save_job, load_job, list_jobs, max_job_id, enqueue_job,
+                 claim_jobs, renew_leases, set_job_progress, finish_job, cancel_job,
+                 unnotified_jobs, mark_notified, get_offset, set_offset, store_updates,
+                 keep_pushed_update, take_standby_updates, load_inbox, mark_processed,
+                 filter_processed, max_processed, prune, ping, list_subscribers, claim_alert,
+                 record_alert_sent, load_alert_messages>;
 
 /// The epoch a write carries (0: none), with the bot it is fenced for.
 struct fence {

@@ -20,6 +20,14 @@ const char* to_string(job_status status) {
   return "unknown";
 }
 
+std::optional<job_status> job_status_of(const std::string& name) {
+  for (auto s : {job_status::queued, job_status::running, job_status::done, job_status::failed,
+                 job_status::cancelled})
+    if (name == to_string(s))
+      return s;
+  return std::nullopt;
+}
+
 job_table::job_table(job_limits limits, int64_t first_id)
     : limits_(limits), next_id_(std::max<int64_t>(1, first_id)) {}
 
@@ -56,6 +64,28 @@ std::optional<int64_t> job_table::start_next(std::chrono::system_clock::time_poi
     return id;
   }
   return std::nullopt;
+}
+
+size_t job_table::free_slots() const {
+  return running_ < limits_.max_running ? limits_.max_running - running_ : 0;
+}
+
+bool job_table::start_claimed(job_record job, std::chrono::system_clock::time_point now,
+                              steady_time steady_now) {
+  if (free_slots() == 0 || jobs_.count(job.id) > 0)
+    return false;
+  auto id = job.id;
+  job.status = job_status::running;
+  job.started = now;
+  job.started_at = steady_now;
+  jobs_.emplace(id, std::move(job));
+  running_ids_.insert(id);
+  ++running_;
+  return true;
+}
+
+std::vector<int64_t> job_table::running_ids() const {
+  return {running_ids_.begin(), running_ids_.end()};
 }
 
 bool job_table::finish(int64_t id, job_status status, std::string result,

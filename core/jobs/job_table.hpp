@@ -17,6 +17,8 @@ namespace phoenix::core {
 enum class job_status : uint8_t { queued, running, done, failed, cancelled };
 
 const char* to_string(job_status status);
+/// The status a stored name stands for (nullopt: not a status).
+std::optional<job_status> job_status_of(const std::string& name);
 
 struct job_record {
   int64_t id = 0;
@@ -53,6 +55,17 @@ public:
   /// The next queued job to run, if a running slot is free (it becomes running).
   std::optional<int64_t> start_next(std::chrono::system_clock::time_point now,
                                     steady_time steady_now = {});
+
+  /// Running slots free: the shared queue is asked for at most this many jobs.
+  size_t free_slots() const;
+
+  /// A job claimed from the shared queue (numbered by the database) runs
+  /// here; false when its id is known already or no slot is free.
+  bool start_claimed(job_record job, std::chrono::system_clock::time_point now,
+                     steady_time steady_now);
+
+  /// The jobs running here, by id (their leases are renewed).
+  std::vector<int64_t> running_ids() const;
 
   /// Running jobs that started `timeout` or longer ago.
   std::vector<int64_t> overdue(steady_time now, std::chrono::nanoseconds timeout) const;

@@ -65,6 +65,15 @@ std::string job_end_notice(const job_record& job) {
          html_escape(job.result);
 }
 
+std::string job_end_notice(const db::job_row& job) {
+  job_record record;
+  record.id = job.id;
+  // A stored status is one of the five (the table checks it); anything else reads as failed.
+  record.status = job_status_of(job.status).value_or(job_status::failed);
+  record.result = job.result;
+  return job_end_notice(record);
+}
+
 std::string jobs_busy_refusal() {
   return "Phoenix is busy; please try again in a minute.";
 }
@@ -104,6 +113,11 @@ std::string no_runner_result(const std::string& kind) {
 
 std::string worker_died_result(const std::string& reason) {
   return "the job stopped unexpectedly (" + reason + ")";
+}
+
+std::string attempts_exhausted_result(int64_t attempts) {
+  return "the instance running it stopped " + std::to_string(attempts) +
+         " time(s); it is not tried again";
 }
 
 } // namespace phoenix::core

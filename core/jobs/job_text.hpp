@@ -24,6 +24,8 @@ std::string render_jobs(const std::vector<db::job_row>& jobs);
 /// What the owner gets when a job ends: the report itself (HTML) when done,
 /// else "Job #N failed: why".
 std::string job_end_notice(const job_record& job);
+/// The same for a job the shared queue ran (on any instance).
+std::string job_end_notice(const db::job_row& job);
 
 // Refusals (plain text): the registry's answers to a request it cannot serve.
 /// The queue is full, or the registry did not answer.
@@ -41,5 +43,7 @@ std::string cancelled_by_owner_result();
 std::string timed_out_result();
 std::string no_runner_result(const std::string& kind);
 std::string worker_died_result(const std::string& reason);
+/// The instances running the job stopped (died) `attempts` times: not tried again.
+std::string attempts_exhausted_result(int64_t attempts);
 
 } // namespace phoenix::core

@@ -7,6 +7,7 @@
 #include <boost/test/unit_test.hpp>
 #include <caf/all.hpp>
 #include <caf/scheduler/test_coordinator.hpp>
+#include <set>
 
 using namespace phoenix;
 using namespace phoenix::test;
@@ -177,67 +178,102 @@ BOOST_AUTO_TEST_CASE(only_the_owner_sees_and_cancels_a_job) {
   BOOST_TEST(status(id) == "cancelled");
 }
 
-BOOST_AUTO_TEST_CASE(a_database_down_at_start_refuses_jobs_until_the_retried_load_succeeds) {
-  captured_log log;
+// The shared queue as the database keeps it (one instance's view): enough of
+// the job operations' meaning to drive the registry.
+struct fake_queue {
+  std::map<int64_t, core::db::job_row> jobs;
+  std::map<int64_t, std::string> lease_owner;
+  std::set<int64_t> told;
+  std::vector<std::string> ops; ///< names, in order
+  bool leases_lost = false;     ///< another instance took every job
+
+  std::optional<caf::message> operator()(const caf::message& m) {
+    namespace db = core::db;
+    auto& op = m.get_as<db::operation>(1);
+    ops.push_back(db::name_of(op));
+    db::reply r;
+    if (auto* o = std::get_if<db::enqueue_job>(&op)) {
+      r.count = 40 + static_cast<int64_t>(jobs.size()) + 1;
+      jobs[r.count] = db::job_row{r.count, o->owner_chat, o->kind, o->parameters, "queued"};
+    } else if (auto* o = std::get_if<db::claim_jobs>(&op)) {
+      for (auto& [id, row] : jobs)
+        if (row.status == "queued" && static_cast<int64_t>(r.jobs.size()) < o->limit) {
+          row.status = "running";
+          lease_owner[id] = o->owner;
+          r.jobs.push_back(row);
+        }
+    } else if (auto* o = std::get_if<db::renew_leases>(&op)) {
+      if (!leases_lost)
+        r.ids = o->ids;
+    } else if (auto* o = std::get_if<db::finish_job>(&op)) {
+      if (!leases_lost && lease_owner[o->id] == o->owner) {
+        jobs[o->id].status = o->status;
+        jobs[o->id].result = o->result;
+        r.count = 1;
+      }
+    } else if (std::get_if<db::unnotified_jobs>(&op)) {
+      for (auto& [id, row] : jobs)
+        if ((row.status == "done" || row.status == "failed") && told.count(id) == 0)
+          r.jobs.push_back(row);
+    } else if (auto* o = std::get_if<db::mark_notified>(&op))
+      told.insert(o->id);
+    return caf::make_message(r);
+  }
+
+  size_t count(const std::string& name) const { return std::count(ops.begin(), ops.end(), name); }
+};
+
+struct queue_fixture : registry_fixture {
+  fake_queue queue;
   scripted<db_pool_actor> db{vs};
-  config.db = db.handle();
+  scripted<telegram_sender_actor> sender{vs};
+
+  queue_fixture() {
+    db.answer_with([this](const caf::message& m) { return queue(m); });
+    sender.answer_with([](const caf::message&) { return caf::make_message(send_report{true}); });
+    config.db = db.handle();
+    config.sender = sender.handle();
+    config.instance = "here";
+    config.claim_interval = 1s;
+    config.await_leadership = true; // a standby
+  }
+};
+
+BOOST_FIXTURE_TEST_CASE(a_standby_runs_queued_jobs_and_only_the_active_instance_sends_results,
+                        queue_fixture) {
   start();
-  auto [first] = db.next_as<db_atom, core::db::operation>();
-  BOOST_TEST(std::holds_alternative<core::db::fail_interrupted_jobs>(first));
-  core::db::reply down;
-  down.error = core::db::errc::unavailable;
-  down.message = "connection refused";
-  db.reply(db.last(), down);
-  auto refused = create("quick");
-  BOOST_TEST(!refused.ok); // never numbered from 1 over stored jobs
-  BOOST_TEST(refused.message == core::jobs_unavailable_refusal());
-  vs.advance(load_retry_interval - 1ms);
-  BOOST_TEST(!db.has_next());
-  vs.advance(1ms);
-  auto [again] = db.next_as<db_atom, core::db::operation>();
-  BOOST_TEST(std::holds_alternative<core::db::fail_interrupted_jobs>(again));
-  db.reply(db.last(), core::db::reply{});
-  auto [highest] = db.next_as<db_atom, core::db::operation>();
-  BOOST_TEST(std::holds_alternative<core::db::max_job_id>(highest));
-  core::db::reply stored;
-  stored.count = 41;
-  db.reply(db.last(), stored);
-  db.answer_with([](const caf::message&) { return caf::make_message(core::db::reply{}); });
-  auto created = create("endless");
+  auto created = create("quick");
   BOOST_TEST(created.ok);
-  BOOST_TEST(created.id == 42);
-  BOOST_TEST(log.lines_with("jobs are refused until the database answers") == 1u);
-  BOOST_TEST(log.lines_with("jobs are accepted again") == 1u);
+  BOOST_TEST(created.id == 41);                // numbered by the database
+  BOOST_TEST(queue.jobs[41].status == "done"); // claimed, run here, finished under our lease
+  BOOST_TEST(queue.count("finish_job") == 1u);
+  vs.advance(5s);
+  BOOST_TEST(sender.count() == 0u); // a standby never talks to Telegram
+  BOOST_TEST(queue.count("unnotified_jobs") == 0u);
+  caf::anon_send(registry, leader_atom::value, int64_t{3});
+  vs.sched->run();
+  BOOST_TEST(sender.count() == 1u);
+  BOOST_TEST(queue.told.count(41) == 1u); // marked after Telegram answered
+  vs.advance(5s);
+  BOOST_TEST(sender.count() == 1u);             // told once
+  BOOST_TEST(stats().finished_in_memory == 1u); // the reaper still bounds what ran here
+  vs.advance(2h);
+  BOOST_TEST(stats().reaped == 1u);
 }
 
-BOOST_AUTO_TEST_CASE(a_reaped_job_is_still_found_in_the_database) {
-  scripted<db_pool_actor> db{vs};
-  std::vector<core::db::operation> loads;
-  db.answer_with([&](const caf::message& m) -> std::optional<caf::message> {
-    auto& op = m.get_as<core::db::operation>(1);
-    core::db::reply r;
-    if (auto* load = std::get_if<core::db::load_job>(&op)) {
-      loads.push_back(op);
-      core::db::job_row row;
-      row.id = load->id;
-      row.owner_chat = 1;
-      row.status = "done";
-      r.jobs.push_back(row);
-    }
-    return caf::make_message(r);
-  });
-  config.db = db.handle();
+BOOST_FIXTURE_TEST_CASE(a_job_whose_lease_was_lost_stops_here_and_its_result_is_not_written,
+                        queue_fixture) {
   start();
-  auto id = create("quick").id;
-  vs.advance(70min); // past the ttl: reaped from memory
-  BOOST_TEST(stats().reaped == 1u);
-  BOOST_TEST(loads.empty());
-  auto found = get(id);
-  BOOST_TEST(found.ok);
-  BOOST_REQUIRE_EQUAL(loads.size(), 1u);
-  BOOST_REQUIRE_EQUAL(found.jobs.size(), 1u);
-  BOOST_TEST(found.jobs.front().status == "done");
-  BOOST_TEST(!get(id, 2).ok); // still only its owner's
+  auto id = create("endless").id;
+  BOOST_TEST(stats().running == 1u);
+  vs.advance(1s);
+  BOOST_TEST(queue.count("renew_leases") == 1u);
+  BOOST_TEST(stats().running == 1u);
+  queue.leases_lost = true; // this instance paused past its lease; another took the job
+  vs.advance(1s);
+  BOOST_TEST(stats().running == 0u);
+  BOOST_TEST(queue.count("finish_job") == 0u);
+  BOOST_TEST(queue.jobs[id].status == "running"); // the new holder's to finish
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -77,7 +77,7 @@ BOOST_AUTO_TEST_CASE(helpers_names_and_idempotence) {
   BOOST_TEST(test_database::with_database("postgresql://h:5", "x") == "postgresql://h:5/x");
 
   BOOST_TEST(std::string{name_of(upsert_users{})} == "upsert_users");
-  BOOST_TEST(std::string{name_of(fail_interrupted_jobs{})} == "fail_interrupted_jobs");
+  BOOST_TEST(std::string{name_of(claim_jobs{})} == "claim_jobs");
   BOOST_TEST(std::string{name_of(ping{})} == "ping");
   BOOST_TEST(!is_idempotent(upsert_users{}));
   BOOST_TEST(!is_idempotent(log_requests{}));
@@ -214,24 +214,6 @@ BOOST_AUTO_TEST_CASE(jobs_round_trip) {
   j.status = "running"; // a save that overtook nothing arrives late: ignored
   run(*c, save_job{j});
   BOOST_TEST(run(*c, load_job{123456}).jobs.front().status == "done");
-}
-
-BOOST_AUTO_TEST_CASE(fail_interrupted_jobs_marks_queued_and_running) {
-  READY_DB_OR_SKIP(db, c);
-  const int64_t queued = run(*c, save_job{job(1, "queued")}).count;
-  const int64_t running = run(*c, save_job{job(1, "running")}).count;
-  const int64_t done = run(*c, save_job{job(1, "done")}).count;
-  const int64_t cancelled = run(*c, save_job{job(1, "cancelled")}).count;
-  BOOST_TEST(run(*c, fail_interrupted_jobs{}).count == 2);
-  for (int64_t id : {queued, running}) {
-    auto j = run(*c, load_job{id}).jobs.at(0);
-    BOOST_TEST(j.status == "failed");
-    BOOST_TEST(j.result == "interrupted");
-    BOOST_TEST(j.finished > 0);
-  }
-  BOOST_TEST(run(*c, load_job{done}).jobs.at(0).status == "done");
-  BOOST_TEST(run(*c, load_job{cancelled}).jobs.at(0).status == "cancelled");
-  BOOST_TEST(run(*c, fail_interrupted_jobs{}).count == 0);
 }
 
 BOOST_AUTO_TEST_CASE(offset_processed_updates_and_ping) {
