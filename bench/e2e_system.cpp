@@ -2,6 +2,7 @@
 
 #include "tests/fakes/fake_api_football.hpp"
 
+#include <cstdlib>
 #include <cstdio>
 #include <stdexcept>
 #include <thread>
@@ -67,13 +68,15 @@ std::unique_ptr<child_process> system_under_test::spawn_bot(const std::string& c
   // A restarted bot logs beside the first one: the killed one's log stays readable.
   auto log = dir_ + (bot_starts_++ == 0 ? "/phoenix-bot.log"
                                         : "/phoenix-bot." + std::to_string(bot_starts_) + ".log");
-  return std::make_unique<child_process>(
-      "phoenix-bot", o.bot, args,
-      std::map<std::string, std::string>{{"TELEGRAM_BOT_TOKEN", token},
+  std::map<std::string, std::string> env{{"TELEGRAM_BOT_TOKEN", token},
                                          {"API_FOOTBALL_KEY", api_key},
                                          {"DATABASE_URL", o.database_url},
-                                         {"PATH", "/usr/bin:/bin"}},
-      log);
+                                         {"PATH", "/usr/bin:/bin"}};
+  // Allocator settings to compare (glibc tunables, a preloaded allocator).
+  for (const char* name : {"GLIBC_TUNABLES", "LD_PRELOAD", "MALLOC_CONF"})
+    if (const char* value = std::getenv(name))
+      env[name] = value;
+  return std::make_unique<child_process>("phoenix-bot", o.bot, args, env, log);
 }
 
 void system_under_test::start_bot() {
