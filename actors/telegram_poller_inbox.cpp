@@ -164,17 +164,19 @@ void hand_pushed(self_pointer self, std::vector<core::telegram_update> updates) 
 }
 
 void end_sweep(self_pointer self, const db::reply* r) {
+  if (r == nullptr) { // the database did not answer: what the standbys kept waits
+    self->state.sweeps.failed();
+    self->delayed_send(self, std::chrono::seconds{1}, tg_wake_atom::value);
+    return;
+  }
   std::vector<core::telegram_update> rows;
-  if (r != nullptr)
-    for (auto& body : r->bodies)
-      if (auto update = core::decode_update_record(body))
-        rows.push_back(std::move(*update));
+  for (auto& body : r->bodies)
+    if (auto update = core::decode_update_record(body))
+      rows.push_back(std::move(*update));
   auto ended = self->state.sweeps.end(std::move(rows));
   hand_pushed(self, std::move(ended.going));
   if (ended.sweep_again)
     start_sweep(self);
-  else if (r == nullptr) // the database did not answer: what the standbys kept waits
-    self->delayed_send(self, std::chrono::seconds{1}, tg_wake_atom::value);
 }
 
 void start_sweep(self_pointer self) {

@@ -16,14 +16,23 @@ bool inbox_sweeps::wake() {
 }
 
 std::vector<telegram_update> inbox_sweeps::push(telegram_update update) {
-  if (!running_) {
+  if (!running_ && pending_.empty()) {
     std::vector<telegram_update> now;
     now.push_back(std::move(update));
     return now;
   }
   // Woken during this sweep: its standby rows may be newer than the read.
-  pending_.push_back({std::move(update), again_ ? started_ + 1 : started_});
+  // None running (a read failed): the next one.
+  pending_.push_back({std::move(update), running_ && !again_ ? started_ : started_ + 1});
   return {};
+}
+
+void inbox_sweeps::failed() {
+  running_ = false;
+  again_ = false;
+  // Nothing was read: every waiting push waits for a read that works.
+  for (auto& p : pending_)
+    p.after_sweep = std::max(p.after_sweep, started_ + 1);
 }
 
 inbox_sweeps::ended inbox_sweeps::end(std::vector<telegram_update> rows) {

@@ -18,15 +18,19 @@ public:
   /// A wake: true when a sweep is to start now; false when one runs (the
   /// next starts when it ends).
   bool wake();
-  /// A push: what may go now (nothing while a sweep runs).
+  /// A push: what may go now (nothing while a sweep runs or pushes wait).
   std::vector<telegram_update> push(telegram_update update);
 
   struct ended {
     std::vector<telegram_update> going; ///< in id order
     bool sweep_again = false;           ///< start the next sweep now
   };
-  /// The running sweep took these rows (none when it failed).
+  /// The running sweep took these rows.
   ended end(std::vector<telegram_update> rows);
+  /// The running sweep could not read the inbox: nothing goes, and no sweep
+  /// starts until the next wake (the caller's retry after a pause: a database
+  /// that fails fast must not be asked in a loop).
+  void failed();
 
   bool running() const { return running_; }
   std::size_t waiting() const { return pending_.size(); }

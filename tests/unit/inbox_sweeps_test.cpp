@@ -64,15 +64,19 @@ BOOST_AUTO_TEST_CASE(a_push_woken_during_a_read_waits_for_the_next_one) {
   BOOST_TEST(!second.sweep_again);
 }
 
-BOOST_AUTO_TEST_CASE(a_failed_read_lets_nothing_overtake_and_keeps_the_pushes) {
+BOOST_AUTO_TEST_CASE(a_failed_read_lets_nothing_overtake_and_starts_no_read_by_itself) {
   inbox_sweeps s;
   BOOST_TEST(s.wake());
   BOOST_TEST(!s.wake());
   BOOST_TEST(s.push(update(3)).empty());
-  auto failed = s.end({});
-  BOOST_TEST(failed.going.empty());
-  BOOST_TEST(failed.sweep_again); // tried again at once
-  BOOST_TEST(ids(s.end({}).going) == (std::vector<int64_t>{3}));
+  s.failed();
+  BOOST_TEST(!s.running()); // no read in a loop: the next comes with the caller's retry
+  BOOST_TEST(s.push(update(7)).empty()); // behind 3, which waits for a read that works
+  BOOST_TEST(s.waiting() == 2u);
+  BOOST_TEST(s.wake());
+  auto ended = s.end(rows({2, 5}));
+  BOOST_TEST(ids(ended.going) == (std::vector<int64_t>{2, 3, 5, 7}));
+  BOOST_TEST(!ended.sweep_again);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
