@@ -117,12 +117,15 @@ void next_alert(self_pointer self) {
 void on_live_answer(self_pointer self, const football_answer& answer,
                     const std::vector<int64_t>& teams) {
   auto& st = self->state;
-  const auto* fixtures =
-      answer.ok && answer.data ? std::get_if<std::vector<core::fixture>>(answer.data.get())
-                               : nullptr;
+  // Stale data (served because the upstream failed) may be older than the
+  // last poll: diffed, it would take goals back. Such a poll counts as failed.
+  const auto* fixtures = answer.ok && answer.data && !answer.stale
+                             ? std::get_if<std::vector<core::fixture>>(answer.data.get())
+                             : nullptr;
   if (fixtures == nullptr) {
     ++st.stats.poll_errors;
-    spdlog::warn("live_alerts: no live fixtures this time: {}", answer.error.detail);
+    spdlog::warn("live_alerts: no live fixtures this time: {}",
+                 answer.stale ? std::string{"only stale data"} : answer.error.detail);
     st.busy = false;
     return;
   }
@@ -150,15 +153,13 @@ void poll(self_pointer self) {
     asker.background = true;
     self->request(st.config.football, st.config.step_timeout, football_get_atom::value,
                   core::football_query::live(), asker)
-        .then(
-            [self, ids = std::move(teams.ids)](football_answer& answer) {
-              on_live_answer(self, answer, ids);
-            },
-            [self](const caf::error& err) {
-              football_answer failed;
-              failed.error.detail = self->system().render(err);
-              on_live_answer(self, failed, {});
-            });
+        .then([self, ids = std::move(teams.ids)](
+                  football_answer& answer) { on_live_answer(self, answer, ids); },
+              [self](const caf::error& err) {
+                football_answer failed;
+                failed.error.detail = self->system().render(err);
+                on_live_answer(self, failed, {});
+              });
   });
 }
 
@@ -166,9 +167,9 @@ void start(self_pointer self) {
   if (self->state.started)
     return;
   self->state.started = true;
-  spdlog::info("live_alerts: polling live fixtures every {} s while anyone is subscribed",
-               std::chrono::duration_cast<std::chrono::seconds>(self->state.config.poll_interval)
-                   .count());
+  spdlog::info(
+      "live_alerts: polling live fixtures every {} s while anyone is subscribed",
+      std::chrono::duration_cast<std::chrono::seconds>(self->state.config.poll_interval).count());
   self->send(self, live_tick_atom::value);
 }
 

@@ -143,7 +143,8 @@ fan_out goal_to(const bench_options& o, const std::string& dir, size_t subscribe
 
 figures alerts(const bench_options& options, const std::string& dir) {
   auto open = options; // a poll every 2 s, each one an upstream call (TTL 1 s)
-  open.bot_args.insert(open.bot_args.end(), {"--alerts.poll-interval=2s", "--football.ttl-live=1s"});
+  open.bot_args.insert(open.bot_args.end(),
+                       {"--alerts.poll-interval=2s", "--football.ttl-live=1s"});
   auto limited = open;
   limited.telegram_limits = true;
   auto at_limits = goal_to(limited, dir, 1000);

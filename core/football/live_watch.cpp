@@ -27,11 +27,10 @@ std::vector<live_alert> live_watch::next(live_snapshot current, const std::vecto
     return std::binary_search(teams.begin(), teams.end(), team.id);
   };
   std::vector<live_alert> alerts = live_diff(last_, current);
-  alerts.erase(std::remove_if(alerts.begin(), alerts.end(),
-                              [&](const live_alert& a) {
-                                return !followed(a.home) && !followed(a.away);
-                              }),
-               alerts.end());
+  alerts.erase(
+      std::remove_if(alerts.begin(), alerts.end(),
+                     [&](const live_alert& a) { return !followed(a.home) && !followed(a.away); }),
+      alerts.end());
   last_ = std::move(current);
   return alerts;
 }

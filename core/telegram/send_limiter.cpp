@@ -48,8 +48,9 @@ bool send_limiter::limits_chat(bool is_group) const {
 send_limiter::time_point send_limiter::next_slot(int64_t chat_id, bool is_group, time_point now,
                                                  bool paid) const {
   time_point slot = std::max(now, paused_until_);
-  slot = std::max(slot, paid ? window_slot(paid_, limits_.paid_per_second, second_window_, now)
-                             : window_slot(global_, limits_.global_per_second, second_window_, now));
+  slot =
+      std::max(slot, paid ? window_slot(paid_, limits_.paid_per_second, second_window_, now)
+                          : window_slot(global_, limits_.global_per_second, second_window_, now));
   auto found = chats_.find(chat_id);
   if (found != chats_.end()) {
     const chat_log& chat = found->second;

@@ -73,8 +73,7 @@ struct football_fixture : cache_fixture {
   }
 
   /// Sends a query without waiting for its answer; the asker gives up after `patience`.
-  void send(int64_t fixture, int64_t user, caf::timespan patience = 2min,
-            bool background = false) {
+  void send(int64_t fixture, int64_t user, caf::timespan patience = 2min, bool background = false) {
     (*users)->send(front, football_get_atom::value, football_query::fixture_by_id(fixture),
                    football_asker{user, patience, background});
     vs->sched->run();

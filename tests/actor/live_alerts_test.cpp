@@ -71,7 +71,8 @@ core::event home_goal(int minute, std::string player) {
 /// subscriptions and alerts_sent, as the db operations use them.
 struct alert_store {
   std::map<int64_t, std::set<int64_t>> subscribers; ///< team -> chats
-  std::map<std::pair<std::string, int64_t>, int64_t> sent; ///< (key, chat) -> message id, 0: claimed
+  std::map<std::pair<std::string, int64_t>, int64_t>
+      sent; ///< (key, chat) -> message id, 0: claimed
   std::vector<std::string> ops;
 
   std::optional<caf::message> operator()(const caf::message& m) {
@@ -154,8 +155,8 @@ struct live_fixture : cache_fixture {
     db->answer_with([this](const caf::message& m) { return store(m); });
     edge->answer_with([this](const caf::message& m) { return telegram(m); });
     fetcher = vs->sys->spawn(live_fetcher, script);
-    front = vs->sys->spawn(football, cache, std::vector<api_fetcher_actor>{fetcher},
-                           football_config{});
+    front =
+        vs->sys->spawn(football, cache, std::vector<api_fetcher_actor>{fetcher}, football_config{});
     telegram_sender_config out;
     out.token = "123:SECRET";
     out.limits = {30, 1, 20, 0ms};
@@ -212,8 +213,8 @@ BOOST_AUTO_TEST_CASE(a_match_plays_out_in_each_subscribed_chat_with_the_late_sco
   vs->advance(60s);
   BOOST_TEST(telegram.count("sendMessage") == 4u); // no second message
   BOOST_TEST(telegram.count("editMessageText", "R. Striker") == 2u);
-  BOOST_TEST(telegram.count("editMessageText",
-                            "\"message_id\":" + std::to_string(goal_message)) == 1u);
+  BOOST_TEST(telegram.count("editMessageText", "\"message_id\":" + std::to_string(goal_message)) ==
+             1u);
 
   vs->advance(60s); // nothing new
   auto s = stats();

@@ -42,8 +42,7 @@ struct live_bot_fixture : bot_fixture {
 
 BOOST_AUTO_TEST_SUITE(live_alerts_bot_tests)
 
-BOOST_FIXTURE_TEST_CASE(a_subscribed_chat_sees_the_match_once_across_a_restart,
-                        live_bot_fixture) {
+BOOST_FIXTURE_TEST_CASE(a_subscribed_chat_sees_the_match_once_across_a_restart, live_bot_fixture) {
   BOOST_REQUIRE_MESSAGE(test_database::available(), test_database::how_to_run);
   subscribe({42});
   football.set_live_step(1);
