@@ -53,6 +53,23 @@ template <class F> void send_call(self_pointer self, outgoing_call call, F on_se
           });
 }
 
+// The message id, for a later edit; a failure leaves the claim unsent, so a
+// restart would send the alert to that chat again (logged).
+void record_sent(self_pointer self, db::record_alert_sent sent) {
+  self->request(self->state.config.db, self->state.config.step_timeout, db_atom::value,
+                db::operation{sent})
+      .then(
+          [sent](const db::reply& reply) {
+            if (!reply.ok())
+              spdlog::error("live_alerts: record_alert_sent {} to chat {} failed: {}",
+                            sent.alert_key, sent.chat_id, reply.message);
+          },
+          [self, sent](const caf::error& err) {
+            spdlog::error("live_alerts: record_alert_sent {} to chat {} failed: {}", sent.alert_key,
+                          sent.chat_id, self->system().render(err));
+          });
+}
+
 // send: every subscriber of either team not sent this key yet gets it.
 void fan_out(self_pointer self, const core::live_alert& alert) {
   db::list_subscribers teams{{alert.home.id, alert.away.id}};
@@ -70,8 +87,7 @@ void fan_out(self_pointer self, const core::live_alert& alert) {
         call.body = core::broadcast_message_body(chat, text, call.paid);
         send_call(self, std::move(call), [self, key = alert.key, chat](send_report& report) {
           ++self->state.stats.sent;
-          caf::anon_send(self->state.config.db, db_atom::value,
-                         db::operation{db::record_alert_sent{key, chat, report.message_id}});
+          record_sent(self, db::record_alert_sent{key, chat, report.message_id});
         });
       }
       // The sends are queued (in order per chat): the next alert may start.

@@ -83,7 +83,7 @@ BOOST_AUTO_TEST_CASE(decoded_fixtures_become_a_snapshot_keyed_by_id) {
   BOOST_TEST(m.league_name == "Cup");
   BOOST_TEST(m.status.short_name == "2H");
   BOOST_TEST(m.away.id == 2);
-  BOOST_TEST(m.goals.home == std::optional<int>{2});
+  BOOST_TEST((m.goals.home == std::optional<int>{2}));
   BOOST_TEST(m.events.size() == 3u);
 }
 
