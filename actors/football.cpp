@@ -182,6 +182,13 @@ void release_held(self_pointer self) {
   self->delayed_send(self, next - now, quota_tick_atom::value);
 }
 
+// Whether only background askers wait for the query (a user joining a
+// background query makes it theirs).
+bool only_background(const pending_query& query) {
+  return std::all_of(query.waiters.begin(), query.waiters.end(),
+                     [](const football_waiter& w) { return w.background; });
+}
+
 // Calls upstream now, or holds the call until the minute budget allows it.
 // Not made: the day budget is spent (stale data if any, else an error); the
 // held queue is full ("busy"); no asker's user has budget left ("wait a minute").
@@ -196,6 +203,12 @@ void upstream(self_pointer self, const std::string& key) {
         self, key,
         core::transport_error(core::football_errc::quota_exhausted, "daily quota reached"));
   bool hold = st.quota.next_call_at(now) > now || !st.held.empty();
+  if (hold && only_background(pending)) {
+    ++st.stats.held_refused;
+    return deliver(self, key,
+                   error_answer(core::transport_error(core::football_errc::busy,
+                                                      "background call: no budget to spare now")));
+  }
   if (hold && held_full(self, now)) {
     ++st.stats.held_refused;
     return deliver(
@@ -227,7 +240,8 @@ caf::result<football_answer> get(self_pointer self, const core::football_query& 
   ++st.stats.queries;
   auto key = core::cache_key(query);
   auto promise = self->make_response_promise<football_answer>();
-  football_waiter waiter{promise, asker.user, gives_up_at(self->clock().now(), asker.patience)};
+  football_waiter waiter{promise, asker.user, gives_up_at(self->clock().now(), asker.patience),
+                         asker.background};
   if (auto pos = st.pending.find(key); pos != st.pending.end()) {
     ++st.stats.coalesced;
     pos->second.waiters.push_back(std::move(waiter));

@@ -38,6 +38,7 @@ struct football_waiter {
   caf::typed_response_promise<football_answer> promise;
   int64_t user = 0;                               ///< whose budget a call may spend; 0: nobody's
   std::chrono::steady_clock::time_point gives_up; ///< the asker's own timeout has passed by then
+  bool background = false;                        ///< football_asker::background
 };
 
 /// Everyone waiting for the same query (same cache key).

@@ -40,7 +40,7 @@ void send_now(self_pointer self, queued_call item) {
   request.idempotent = false;
   if (item.call.chat_id != 0) { // messages count against the limits
     st.busy_chats.insert(item.call.chat_id);
-    st.limiter->on_send(item.call.chat_id, item.call.is_group, now_of(self));
+    st.limiter->on_send(item.call.chat_id, item.call.is_group, now_of(self), item.call.paid);
   }
   ++item.attempts;
   st.in_flight.emplace(id, std::move(item));
@@ -69,7 +69,7 @@ void send_due(self_pointer self, std::deque<queued_call>& queue, clock_type::tim
       continue;
     }
     auto limit = chat == 0 ? std::max(now, st.limiter->paused_until())
-                           : st.limiter->next_slot(chat, it->call.is_group, now);
+                           : st.limiter->next_slot(chat, it->call.is_group, now, it->call.paid);
     auto slot = std::max(limit, it->not_before);
     if (slot > now) {
       earliest = std::min(earliest, slot);
@@ -84,14 +84,15 @@ void send_due(self_pointer self, std::deque<queued_call>& queue, clock_type::tim
   }
 }
 
-// Sends what the limits allow now: quick replies first, then the rest;
-// arms the timer for the next slot.
+// Sends what the limits allow now: quick replies first, then the rest,
+// broadcasts last; arms the timer for the next slot.
 void pump(self_pointer self) {
   auto& st = self->state;
   auto now = now_of(self);
   auto earliest = clock_type::time_point::max();
   send_due(self, st.quick_queue, now, earliest);
   send_due(self, st.queue, now, earliest);
+  send_due(self, st.bulk_queue, now, earliest);
   st.stats.queued = st.waiting();
   if (!st.tick_armed && earliest != clock_type::time_point::max()) {
     st.tick_armed = true;
@@ -158,9 +159,11 @@ void on_http_done(self_pointer self, uint64_t id, core::http_result& result) {
   } else {
     if (answer.error_code == 403 && item.call.chat_id != 0) {
       ++st.stats.blocked;
-      // The user blocked the bot: remember, never retry.
+      // The user blocked the bot: remember, never retry, and send no more alerts.
       caf::anon_send(st.config.db, db_atom::value,
                      core::db::operation{core::db::set_user_active{item.call.chat_id, false}});
+      caf::anon_send(st.config.db, db_atom::value,
+                     core::db::operation{core::db::drop_subscriptions{item.call.chat_id}});
     } else {
       ++st.stats.failed;
       spdlog::warn("telegram_sender: {} to chat {} refused: {} {}", item.call.method,

@@ -42,12 +42,14 @@ struct telegram_sender_state {
   std::unique_ptr<core::send_limiter> limiter;
   std::deque<queued_call> queue;       ///< replies with data, jobs' results, other calls
   std::deque<queued_call> quick_queue; ///< outgoing_call::quick: sent first
-  /// Calls waiting in both queues.
-  size_t waiting() const { return queue.size() + quick_queue.size(); }
+  std::deque<queued_call> bulk_queue;  ///< outgoing_call::bulk (alerts): sent last
+  /// Calls waiting in the three queues.
+  size_t waiting() const { return queue.size() + quick_queue.size() + bulk_queue.size(); }
   /// The queue a call waits in. A conversation sends one call at a time, so
-  /// a chat's replies keep their order across the two.
+  /// a chat's replies keep their order across the lanes; an alert may pass
+  /// behind a reply to the same chat, never the other way round.
   std::deque<queued_call>& queue_of(const outgoing_call& call) {
-    return call.quick ? quick_queue : queue;
+    return call.quick ? quick_queue : call.bulk ? bulk_queue : queue;
   }
   std::unordered_map<uint64_t, queued_call> in_flight; ///< by exchange number (next_id)
   std::set<int64_t> busy_chats;                        ///< one call in flight per chat

@@ -9,6 +9,7 @@
 #include "actors/inbox_listener.hpp"
 #include "actors/job_registry.hpp"
 #include "actors/leadership.hpp"
+#include "actors/live_alerts.hpp"
 #include "actors/memory_trimmer.hpp"
 #include "actors/metrics.hpp"
 #include "actors/network_edge.hpp"
@@ -69,6 +70,8 @@ db_pool_config db_config_of(const settings& values) {
 // Decoding a burst of API-Football answers on the football client's io thread
 // yields the cores to the actors' workers (quick replies) and Telegram's client.
 constexpr int football_io_nice = 10;
+// Telegram's ceiling for paid broadcasts (allow_paid_broadcast, telegram.paid-broadcast).
+constexpr int paid_broadcasts_per_second = 1000;
 
 // The football front and its fetchers, sharing the football HTTP client.
 football_actor spawn_football(caf::actor_system& sys, const settings& values, cache_actor cache,
@@ -185,6 +188,22 @@ void start_leadership(caf::actor_system& sys, const settings& values, running_bo
   caf::anon_send(bot.root, manage_atom::value, leader);
 }
 
+// Goal alerts: only the active instance polls and sends them.
+void start_live_alerts(caf::actor_system& sys, const settings& values, running_bot& bot) {
+  live_alerts_config config;
+  config.football = bot.football;
+  config.db = bot.db;
+  config.sender = bot.sender;
+  config.poll_interval = values.alerts_poll_interval;
+  config.paid_broadcast = values.telegram_paid_broadcast == "on";
+  config.await_leadership = leadership_on(values);
+  bot.live = sys.spawn(live_alerts, config);
+  caf::anon_send(bot.root, manage_atom::value, bot.live);
+  bot.root->attach_functor([actor = bot.live](const caf::error&) { // its tick keeps the system up
+    caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
+  });
+}
+
 // Webhook mode: the intake actor and the server Telegram (through the TLS
 // proxy) POSTs to. A port that is taken stops the bot: without it no update
 // arrives at all.
@@ -267,6 +286,7 @@ running_bot start_bot(caf::actor_system& sys, const settings& values) {
   // As many calls in flight as the HTTP client keeps connections to Telegram.
   sender.max_concurrent = static_cast<size_t>(values.net_max_connections_per_host);
   sender.db = bot.db;
+  sender.limits.paid_per_second = paid_broadcasts_per_second;
   bot.sender = sys.spawn(telegram_sender, sender);
   const bool leader_lock = leadership_on(values);
 
@@ -335,6 +355,7 @@ running_bot start_bot(caf::actor_system& sys, const settings& values) {
   caf::anon_send(bot.root, manage_atom::value, bot.poller);
   if (poller.webhook)
     start_webhook(sys, values, bot);
+  start_live_alerts(sys, values, bot);
   start_metrics(sys, values, bot);
   start_memory_trimmer(sys, values, bot);
   if (leader_lock)

@@ -29,6 +29,7 @@ struct running_bot {
   lifecycle_actor root;           ///< send it shutdown_atom to stop everything in order
   metrics_actor metrics;          ///< invalid when metrics.listen is empty
   telegram_webhook_actor webhook; ///< invalid unless telegram.mode = webhook
+  live_alerts_actor live;         ///< goal alerts (polls only on the active instance)
   /// The webhook server; null unless telegram.mode = webhook. Destroy it after the actor system.
   std::shared_ptr<core::webhook_server> webhook_server;
   /// /metrics, /healthz, /readyz; null when off. Destroy it after the actor system.

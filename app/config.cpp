@@ -132,6 +132,12 @@ const std::vector<option_spec>& option_specs() {
       text("telegram", "mode", &s::telegram_mode,
            "how updates arrive: getUpdates, or POSTed by Telegram to webhook.url",
            {"polling", "webhook"}),
+      // Paid broadcasts cost Telegram Stars per message beyond the free 30/s.
+      text("telegram", "paid-broadcast", &s::telegram_paid_broadcast,
+           "on: goal alerts use allow_paid_broadcast, up to 1000 messages/s", {"on", "off"}),
+      // One fixtures?live=all call per interval while anyone is subscribed.
+      duration("alerts", "poll-interval", &s::alerts_poll_interval,
+               "how often live fixtures are polled for goal alerts", 100, hour),
       text("webhook", "listen", &s::webhook_listen,
            "host:port the webhook server listens on (behind the TLS proxy)"),
       text("webhook", "path", &s::webhook_path, "the path Telegram POSTs to"),

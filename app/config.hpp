@@ -25,6 +25,9 @@ struct settings {
   std::string telegram_api_url = "https://api.telegram.org";
   caf::timespan telegram_poll_timeout = 30s;
   std::string telegram_mode = "polling";
+  std::string telegram_paid_broadcast = "off";
+
+  caf::timespan alerts_poll_interval = 60s;
 
   std::string webhook_listen = "127.0.0.1:8081";
   std::string webhook_path = "/telegram-webhook";

@@ -109,6 +109,8 @@ void leadership_lost(self_pointer self, caf::timespan deadline) {
     self->send_exit(st.poller, caf::exit_reason::kill);
   if (st.parts.sender)
     self->send_exit(st.parts.sender, caf::exit_reason::kill);
+  if (st.live)
+    self->send_exit(st.live, caf::exit_reason::kill);
   st.poller = telegram_poller_actor{};
   shutdown(self, deadline);
 }
@@ -139,6 +141,8 @@ lifecycle_actor::behavior_type lifecycle(self_pointer self, lifecycle_parts part
           self->send(st.parts.jobs, leader_atom::value, epoch);
         if (st.webhook)
           self->send(st.webhook, leader_atom::value, epoch);
+        if (st.live)
+          self->send(st.live, leader_atom::value, epoch);
       },
       [self, flush_deadline](lead_lost_atom) { leadership_lost(self, flush_deadline); },
       [self](manage_atom, leadership_actor& leadership) {
@@ -147,6 +151,7 @@ lifecycle_actor::behavior_type lifecycle(self_pointer self, lifecycle_parts part
       [self](manage_atom, telegram_webhook_actor& webhook) {
         self->state.webhook = std::move(webhook);
       },
+      [self](manage_atom, live_alerts_actor& live) { self->state.live = std::move(live); },
   };
 }
 

@@ -33,6 +33,7 @@ struct lifecycle_state {
   telegram_poller_actor poller;
   leadership_actor leadership;    ///< resigned after the poller's last writes; stopped last
   telegram_webhook_actor webhook; ///< webhook mode: told leader_atom with the poller
+  live_alerts_actor live;         ///< told leader_atom with the poller; stopped when it is lost
   bool lost = false;
   std::shared_ptr<std::atomic<int>> exit_code;
   bool stopping = false;

@@ -20,6 +20,10 @@
 //   failover        two instances on one database: 10 SIGKILLs of the active
 //                   one under load, then 5 SIGTERMs: time to the standby's
 //                   first getUpdates, replies lost and repeated, 409s
+//   alerts          a goal alert to 1,000 subscribers at default limits (the
+//                   fake Telegram enforcing them), then to 10,000 with the
+//                   limits off: poll -> first alert, alerts/s, 429s, /help
+//                   p99 meanwhile, memory per subscription
 // Latency of a reply = when the fake Telegram received its sendMessage minus
 // when the user's message became visible to getUpdates, both read by the fake
 // from CLOCK_MONOTONIC.
@@ -59,7 +63,8 @@ const char* usage =
     "         [--keep-logs]\n"
     "         [--perf]  (perf record of the bot in each measured window; keeps the logs)\n"
     "         [--bot PATH]  (the phoenix-bot to measure; default: the one beside the fakes)\n"
-    "scenarios: idle, responsiveness, throughput, coalescing, kill, flood, failover, chats "
+    "scenarios: idle, responsiveness, throughput, coalescing, kill, flood, failover, chats, "
+    "alerts "
     "(default: all)\n"
     "--chats N: the chats scenario's distinct chats (default 100000)\n";
 

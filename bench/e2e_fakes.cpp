@@ -154,6 +154,19 @@ void telegram_driver::set_latency(const std::string& method, milliseconds latenc
             std::to_string(latency.count()) + "&jitter_ms=" + std::to_string(jitter.count()));
 }
 
+void telegram_driver::enforce_limits(bool on) {
+  http_.get(std::string{"/__control?enforce_limits="} + (on ? "1" : "0"));
+}
+
+size_t telegram_driver::answered_429() {
+  return parse(http_.get("/__stats"))["rate_limits"]["answered_429"].GetUint64();
+}
+
+void football_driver::set_live_step(int step) {
+  http_.get(step < 0 ? std::string{"/__control?live_off=1"}
+                     : "/__control?live_step=" + std::to_string(step));
+}
+
 void football_driver::set_latency(milliseconds latency) {
   http_.get("/__control?latency_ms=" + std::to_string(latency.count()));
 }

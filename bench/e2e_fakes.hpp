@@ -70,6 +70,10 @@ public:
   /// (it records a sendMessage at once: the send log shows it meanwhile).
   void set_latency(const std::string& method, std::chrono::milliseconds latency,
                    std::chrono::milliseconds jitter);
+  /// Telegram's limits counted and answered with 429 (off by default).
+  void enforce_limits(bool on);
+  /// 429s the enforced limits answered.
+  size_t answered_429();
 
 private:
   control_client http_;
@@ -83,6 +87,8 @@ public:
   /// Requests the fake served in all / naming this fixture.
   size_t total_calls();
   size_t calls_for_fixture(int64_t id);
+  /// The scripted live matches (live-scripted.json) at this step (-1: off).
+  void set_live_step(int step);
 
 private:
   control_client http_;

@@ -285,6 +285,10 @@ const std::vector<scenario>& scenarios() {
        "--chats N distinct chats (default 100,000) send one cache-hot /stats each, at once: peak "
        "and settled RSS, bytes per chat",
        many_chats},
+      {"alerts",
+       "a goal alert to 1,000 subscribers at default limits (the fake Telegram enforcing them), "
+       "then to 10,000 with the limits off; 50 chats ask /help meanwhile",
+       alerts},
   };
   return all;
 }

@@ -73,4 +73,8 @@ figures many_chats(const bench_options& options, const std::string& dir);
 /// load (e2e_failover_scenario.cpp).
 figures failover(const bench_options& options, const std::string& dir);
 
+/// alerts: a goal alert to 1,000 subscribers at default limits and 10,000
+/// with limits off, /help meanwhile (e2e_alerts_scenario.cpp).
+figures alerts(const bench_options& options, const std::string& dir);
+
 } // namespace phoenix::bench

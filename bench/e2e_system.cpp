@@ -59,11 +59,11 @@ std::unique_ptr<child_process> system_under_test::spawn_bot(const std::string& c
                                 "--football.api-url=" + football_url_,
                                 "--cache.path=" + dir_ + "/" + cache_file,
                                 "--metrics.listen=\"\"",
-                                "--limits.global-per-second=0",
-                                "--limits.chat-per-second=0",
-                                "--limits.group-per-minute=0",
                                 "--limits.user-commands-per-minute=0",
                                 "--handlers.max-in-flight=" + std::to_string(o.max_in_flight)};
+  if (!o.telegram_limits)
+    args.insert(args.end(), {"--limits.global-per-second=0", "--limits.chat-per-second=0",
+                             "--limits.group-per-minute=0"});
   args.insert(args.end(), o.bot_args.begin(), o.bot_args.end());
   // A restarted bot logs beside the first one: the killed one's log stays readable.
   auto log = dir_ + (bot_starts_++ == 0 ? "/phoenix-bot.log"

@@ -25,6 +25,7 @@ struct bench_options {
   int chats = 100000;                ///< distinct chats of the chats scenario
   std::vector<std::string> bot_args; ///< appended to the bot's command line
   bool perf = false;                 ///< perf record (DWARF stacks) of the bot in each window
+  bool telegram_limits = false;      ///< true: the bot keeps its default Telegram limits
 };
 
 /// CPU milliseconds each part used in a window, and the window's length.

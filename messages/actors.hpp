@@ -229,6 +229,19 @@ using job_registry_actor = caf::typed_actor<
     // Counters: queued, running, finished, rejected, reaped.
     caf::replies_to<stats_atom>::with<job_stats>>;
 
+/// The live alerts (issue 17), on the active instance only: while anyone is
+/// subscribed, polls fixtures?live=all through the football actor (as
+/// background work) every alerts.poll-interval, diffs it with the last poll
+/// and fans each alert about a followed team out through the sender's bulk
+/// lane, claiming every chat in the database first (each alert once).
+using live_alerts_actor = caf::typed_actor<
+    // Its own periodic tick: poll unless the last poll's alerts are still being handed out.
+    caf::reacts_to<live_tick_atom>,
+    // From the lifecycle: this instance became the active one; start polling.
+    caf::reacts_to<leader_atom, int64_t>,
+    // Counters: polls, errors, alerts, messages sent, edited, failed.
+    caf::replies_to<stats_atom>::with<live_stats>>;
+
 /// The memory trimmer: every memory.trim-interval, the allocator's free pages
 /// go back to the system (malloc_trim), so RSS falls after a crowd of chats.
 using memory_trimmer_actor = caf::typed_actor<
@@ -286,6 +299,8 @@ using lifecycle_actor = caf::typed_actor<
     // The leadership actor, told to resign once the poller stopped.
     caf::reacts_to<manage_atom, leadership_actor>,
     // Webhook mode: the intake, told leader_atom with the poller.
-    caf::reacts_to<manage_atom, telegram_webhook_actor>>;
+    caf::reacts_to<manage_atom, telegram_webhook_actor>,
+    // The live alerts, told leader_atom with the poller (a standby sends none).
+    caf::reacts_to<manage_atom, live_alerts_actor>>;
 
 } // namespace phoenix

@@ -112,6 +112,8 @@ using lead_lost_atom = caf::atom_constant<caf::atom("lead_lost")>;
 using lead_tick_atom = caf::atom_constant<caf::atom("lead_tick")>;
 /// Orderly stop: release the lock (close its connection) and stop trying.
 using resign_atom = caf::atom_constant<caf::atom("resign")>;
+/// The live alerts' own poll tick (alerts.poll-interval).
+using live_tick_atom = caf::atom_constant<caf::atom("live_tick")>;
 /// The memory trimmer's own tick (memory.trim-interval).
 using trim_tick_atom = caf::atom_constant<caf::atom("trim_tick")>;
 

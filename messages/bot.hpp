@@ -27,6 +27,12 @@ struct outgoing_call {
   /// waited for the upstream already, and a burst of them landing together
   /// must not hold up a quick command (a chat's own order still holds).
   bool quick = false;
+  /// A broadcast (goal alerts): the lowest lane, behind every reply, so a
+  /// fan-out to many chats never delays an answer.
+  bool bulk = false;
+  /// Sent with allow_paid_broadcast: counted against limits.paid_per_second
+  /// instead of the global rate (telegram.paid-broadcast).
+  bool paid = false;
 };
 
 /// What became of an outgoing call.

@@ -34,11 +34,15 @@ struct football_asker {
   /// The asker's own request timeout: a call held for the minute budget past
   /// every asker's patience is dropped. max(): waits for ever.
   caf::timespan patience = caf::timespan::max();
+  /// Background work (the live alerts' poll): its call is made only when the
+  /// minute budget has room now and no user's call waits for it; else it is
+  /// refused ("busy"), so it never holds a user's call back.
+  bool background = false;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, football_asker& x) {
-  return f(caf::meta::type_name("football_asker"), x.user, x.patience);
+  return f(caf::meta::type_name("football_asker"), x.user, x.patience, x.background);
 }
 
 /// What one upstream call brought back (fetcher -> football).
@@ -75,6 +79,23 @@ typename Inspector::result_type inspect(Inspector& f, football_stats& x) {
   return f(caf::meta::type_name("football_stats"), x.queries, x.cache_hits, x.upstream_calls,
            x.coalesced, x.stale_served, x.errors, x.quota_waits, x.held_dropped, x.held_refused,
            x.user_refusals, x.day_remaining, x.minute_remaining, x.latency);
+}
+
+/// Counters of the live alerts actor.
+struct live_stats {
+  uint64_t polls = 0;       ///< fixtures?live=all answers used
+  uint64_t poll_errors = 0; ///< polls that brought no snapshot (budget, upstream)
+  uint64_t idle_ticks = 0;  ///< ticks without a poll: nobody subscribed
+  uint64_t alerts = 0;      ///< alerts about followed teams (send and edit)
+  uint64_t sent = 0;        ///< alert messages Telegram accepted
+  uint64_t edited = 0;      ///< alert messages edited (a scorer named late)
+  uint64_t failed = 0;      ///< sends and edits refused or given up (403 included)
+  uint64_t queued = 0;      ///< alerts waiting for their fan-out to start
+};
+
+template <class Inspector> typename Inspector::result_type inspect(Inspector& f, live_stats& x) {
+  return f(caf::meta::type_name("live_stats"), x.polls, x.poll_errors, x.idle_ticks, x.alerts,
+           x.sent, x.edited, x.failed, x.queued);
 }
 
 } // namespace phoenix

@@ -23,6 +23,8 @@ constexpr statement statements[] = {
                           " WHERE alert_key = $1 AND chat_id = $2"},
     {"load_alert_messages", "SELECT chat_id, message_id FROM alerts_sent"
                             " WHERE alert_key = $1 AND message_id IS NOT NULL ORDER BY chat_id"},
+    {"subscribed_teams", "SELECT DISTINCT team_id FROM subscriptions ORDER BY team_id"},
+    {"drop_subscriptions", "DELETE FROM subscriptions WHERE chat_id = $1"},
 };
 
 } // namespace
@@ -61,6 +63,19 @@ reply exec(pqxx::transaction_base& tx, const load_alert_messages& op) {
     out.ids.push_back(row[0].as<int64_t>());
     out.message_ids.push_back(row[1].as<int64_t>());
   }
+  return out;
+}
+
+reply exec(pqxx::transaction_base& tx, const subscribed_teams&) {
+  reply out;
+  out.ids = read_ids(tx.exec_prepared("subscribed_teams"));
+  return out;
+}
+
+reply exec(pqxx::transaction_base& tx, const drop_subscriptions& op) {
+  reply out;
+  out.count =
+      static_cast<int64_t>(tx.exec_prepared("drop_subscriptions", op.chat_id).affected_rows());
   return out;
 }
 

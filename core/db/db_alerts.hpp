@@ -1,5 +1,6 @@
 // The goal alerts' database operations (core/db/db_types.hpp: list_subscribers,
-// claim_alert, record_alert_sent, load_alert_messages): their statements and
+// claim_alert, record_alert_sent, load_alert_messages, subscribed_teams,
+// drop_subscriptions): their statements and
 // how each runs. Only core/db/db_operations.cpp includes this; run() reaches
 // these through the operation variant.
 #pragma once
@@ -18,5 +19,7 @@ reply exec(pqxx::transaction_base& tx, const list_subscribers& op);
 reply exec(pqxx::transaction_base& tx, const claim_alert& op);
 reply exec(pqxx::transaction_base& tx, const record_alert_sent& op);
 reply exec(pqxx::transaction_base& tx, const load_alert_messages& op);
+reply exec(pqxx::transaction_base& tx, const subscribed_teams& op);
+reply exec(pqxx::transaction_base& tx, const drop_subscriptions& op);
 
 } // namespace phoenix::core::db

@@ -109,6 +109,12 @@ bool idempotent(const record_alert_sent&) {
 bool idempotent(const load_alert_messages&) {
   return true;
 }
+bool idempotent(const subscribed_teams&) {
+  return true;
+}
+bool idempotent(const drop_subscriptions&) {
+  return true;
+}
 
 const char* name(const upsert_users&) {
   return "upsert_users";
@@ -211,6 +217,12 @@ const char* name(const record_alert_sent&) {
 }
 const char* name(const load_alert_messages&) {
   return "load_alert_messages";
+}
+const char* name(const subscribed_teams&) {
+  return "subscribed_teams";
+}
+const char* name(const drop_subscriptions&) {
+  return "drop_subscriptions";
 }
 
 } // namespace

@@ -251,6 +251,13 @@ struct record_alert_sent {
   int64_t chat_id = 0;
   int64_t message_id = 0;
 };
+/// Every team someone is subscribed to (ids, ascending): the live engine
+/// polls only while there is one, and alerts only about their matches.
+struct subscribed_teams {};
+/// Removes every subscription of the chat (it blocked the bot: 403); count: rows.
+struct drop_subscriptions {
+  int64_t chat_id = 0;
+};
 /// Where the alert was sent: chats (ids) and their message ids (message_ids),
 /// for editMessageText when the alert changes (a scorer named late).
 struct load_alert_messages {
@@ -269,7 +276,7 @@ using operation =
                  unnotified_jobs, mark_notified, get_offset, set_offset, store_updates,
                  keep_pushed_update, take_standby_updates, load_inbox, mark_processed,
                  filter_processed, max_processed, prune, ping, list_subscribers, claim_alert,
-                 record_alert_sent, load_alert_messages>;
+                 record_alert_sent, load_alert_messages, subscribed_teams, drop_subscriptions>;
 
 /// The epoch a write carries (0: none), with the bot it is fenced for.
 struct fence {

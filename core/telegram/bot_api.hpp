@@ -104,6 +104,10 @@ using inline_keyboard = std::vector<std::vector<inline_button>>;
 std::string send_message_body(int64_t chat_id, const std::string& html, int64_t reply_to_message_id,
                               const inline_keyboard& keyboard);
 
+/// A broadcast (a goal alert): HTML, no reply; `paid` adds
+/// allow_paid_broadcast (up to 1000 messages/s, paid in Stars).
+std::string broadcast_message_body(int64_t chat_id, const std::string& html, bool paid);
+
 /// `text` (plain) is cut to the 200 characters Telegram allows; empty: none.
 std::string answer_callback_query_body(const std::string& id, const std::string& text);
 

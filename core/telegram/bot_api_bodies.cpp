@@ -137,6 +137,14 @@ std::string send_message_body(int64_t chat_id, const std::string& html, int64_t 
   return body.keyboard(keyboard).finish();
 }
 
+std::string broadcast_message_body(int64_t chat_id, const std::string& html, bool paid) {
+  json_body body;
+  body.integer("chat_id", chat_id).html_text(html);
+  if (paid)
+    body.flag("allow_paid_broadcast", true);
+  return body.finish();
+}
+
 std::string answer_callback_query_body(const std::string& id, const std::string& text) {
   json_body body;
   body.text("callback_query_id", id);

@@ -45,10 +45,12 @@ bool send_limiter::limits_chat(bool is_group) const {
   return limits_.chat_per_second > 0 || (is_group && limits_.group_per_minute > 0);
 }
 
-send_limiter::time_point send_limiter::next_slot(int64_t chat_id, bool is_group,
-                                                 time_point now) const {
+send_limiter::time_point send_limiter::next_slot(int64_t chat_id, bool is_group, time_point now,
+                                                 bool paid) const {
   time_point slot = std::max(now, paused_until_);
-  slot = std::max(slot, window_slot(global_, limits_.global_per_second, second_window_, now));
+  slot =
+      std::max(slot, paid ? window_slot(paid_, limits_.paid_per_second, second_window_, now)
+                          : window_slot(global_, limits_.global_per_second, second_window_, now));
   auto found = chats_.find(chat_id);
   if (found != chats_.end()) {
     const chat_log& chat = found->second;
@@ -61,9 +63,12 @@ send_limiter::time_point send_limiter::next_slot(int64_t chat_id, bool is_group,
   return slot;
 }
 
-void send_limiter::on_send(int64_t chat_id, bool is_group, time_point now) {
+void send_limiter::on_send(int64_t chat_id, bool is_group, time_point now, bool paid) {
   forget_idle_chats(now);
-  record(global_, limits_.global_per_second, now);
+  if (paid)
+    record(paid_, limits_.paid_per_second, now);
+  else
+    record(global_, limits_.global_per_second, now);
   if (!limits_chat(is_group))
     return; // nothing to remember: 100,000 chats cost nothing here
   chat_log& chat = chats_[chat_id];

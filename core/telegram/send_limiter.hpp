@@ -41,6 +41,9 @@ struct send_limits {
   /// a request arrives, and the network may bring two sends that left a window
   /// apart closer together by up to this much.
   std::chrono::steady_clock::duration jitter_margin = std::chrono::milliseconds{100};
+  /// Paid broadcasts (allow_paid_broadcast, telegram.paid-broadcast): their
+  /// own global rate instead of global_per_second; per-chat limits still hold.
+  int paid_per_second = 1000;
 };
 
 /// Sliding-window logs: a send is allowed when fewer than N sends happened in
@@ -53,11 +56,12 @@ public:
 
   explicit send_limiter(send_limits limits);
 
-  /// The earliest time a message to `chat_id` may go out (`now` if free).
-  time_point next_slot(int64_t chat_id, bool is_group, time_point now) const;
+  /// The earliest time a message to `chat_id` may go out (`now` if free);
+  /// `paid`: a paid broadcast, counted against paid_per_second instead.
+  time_point next_slot(int64_t chat_id, bool is_group, time_point now, bool paid = false) const;
 
   /// Records a message sent at `now` (also when sent before its slot).
-  void on_send(int64_t chat_id, bool is_group, time_point now);
+  void on_send(int64_t chat_id, bool is_group, time_point now, bool paid = false);
 
   /// After a 429: nothing goes out before `until` (later calls only extend).
   void pause_all_until(time_point until);
@@ -82,6 +86,7 @@ private:
   send_limits limits_;
   std::chrono::steady_clock::duration second_window_, minute_window_;
   time_log global_; // at most global_per_second entries
+  time_log paid_;   // at most paid_per_second entries
   std::unordered_map<int64_t, chat_log> chats_;
   time_point paused_until_{};
   time_point last_cleanup_{};

@@ -73,9 +73,9 @@ struct football_fixture : cache_fixture {
   }
 
   /// Sends a query without waiting for its answer; the asker gives up after `patience`.
-  void send(int64_t fixture, int64_t user, caf::timespan patience = 2min) {
+  void send(int64_t fixture, int64_t user, caf::timespan patience = 2min, bool background = false) {
     (*users)->send(front, football_get_atom::value, football_query::fixture_by_id(fixture),
-                   football_asker{user, patience});
+                   football_asker{user, patience, background});
     vs->sched->run();
   }
 
@@ -151,6 +151,25 @@ BOOST_FIXTURE_TEST_CASE(a_full_held_queue_answers_busy_at_once, football_fixture
   vs->advance(61s);
   BOOST_TEST(answers().size() == 3u);
   BOOST_TEST(fetched(3) == 0u);
+}
+
+// The live alerts' poll never waits in line with users: refused at once
+// while the budget is spent, made when it has room.
+BOOST_FIXTURE_TEST_CASE(a_background_call_is_refused_rather_than_held, football_fixture) {
+  start_front();
+  spend_the_minute_budget();
+  send(1, 0, 2min, true);
+  auto refused = answers();
+  BOOST_REQUIRE_EQUAL(refused.size(), 1u);
+  BOOST_TEST((refused[0].error.code == football_errc::busy));
+  BOOST_TEST(stats().quota_waits == 0u);
+  send(2, 11); // a user's call is held as before
+  BOOST_TEST(stats().quota_waits == 1u);
+  vs->advance(61s);
+  BOOST_TEST(answers().size() == 1u);
+  send(1, 0, 2min, true);
+  BOOST_TEST(answers().size() == 1u);
+  BOOST_TEST(fetched(1) == 1u);
 }
 
 BOOST_FIXTURE_TEST_CASE(a_full_held_queue_first_drops_the_calls_nobody_waits_for,

@@ -138,6 +138,21 @@ BOOST_AUTO_TEST_CASE(without_a_poller_shutdown_starts_with_the_workers) {
   cache.next_as<flush_now_atom>();
 }
 
+// The live alerts run on the active instance only: told with the poller,
+// stopped with it and the sender when another instance leads.
+BOOST_AUTO_TEST_CASE(the_live_alerts_start_with_the_leadership_and_stop_when_it_is_lost) {
+  scripted<live_alerts_actor> live{vs};
+  watch.monitor(live.handle());
+  start();
+  send(manage_atom::value, live.handle());
+  send(leader_atom::value, int64_t{7});
+  auto [epoch] = live.next_as<leader_atom, int64_t>();
+  BOOST_TEST(epoch == 7);
+  send(lead_lost_atom::value);
+  BOOST_TEST(watch.down(live.handle()));
+  BOOST_TEST(*exit_code == exit_leadership_lost);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 } // namespace phoenix::test

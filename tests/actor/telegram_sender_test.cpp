@@ -37,12 +37,13 @@ struct sender_fixture {
   }
 
   /// Queues a call; its report is collected by reports_now().
-  void send(int64_t chat, std::string text, bool quick = false) {
+  void send(int64_t chat, std::string text, bool quick = false, bool bulk = false) {
     outgoing_call call;
     call.method = "sendMessage";
     call.chat_id = chat;
     call.body = R"({"chat_id":)" + std::to_string(chat) + R"(,"text":")" + text + "\"}";
     call.quick = quick;
+    call.bulk = bulk;
     user->send(sender, tg_send_atom::value, std::move(call));
     vs.run();
   }
@@ -98,7 +99,7 @@ BOOST_AUTO_TEST_CASE(a_429_pauses_every_chat_for_retry_after) {
   BOOST_TEST(stats().paused_ms == 5000u);
 }
 
-BOOST_AUTO_TEST_CASE(a_403_is_final_and_the_user_is_marked_inactive) {
+BOOST_AUTO_TEST_CASE(a_403_is_final_and_the_user_is_marked_inactive_and_unsubscribed) {
   start();
   send(9, "hi");
   edge.next();
@@ -113,6 +114,10 @@ BOOST_AUTO_TEST_CASE(a_403_is_final_and_the_user_is_marked_inactive) {
   BOOST_REQUIRE(inactive != nullptr);
   BOOST_TEST(inactive->chat_id == 9);
   BOOST_TEST(!inactive->active);
+  auto [drop] = db.next_as<db_atom, core::db::operation>();
+  auto* dropped = std::get_if<core::db::drop_subscriptions>(&drop);
+  BOOST_REQUIRE(dropped != nullptr); // no more alerts to a chat that blocked the bot
+  BOOST_TEST(dropped->chat_id == 9);
 }
 
 BOOST_AUTO_TEST_CASE(a_5xx_is_retried_after_a_backoff_then_succeeds) {
@@ -184,6 +189,26 @@ BOOST_AUTO_TEST_CASE(a_quick_reply_goes_before_waiting_data_replies) {
   edge.reply(edge.last(), message_sent(1, 10));
   auto after = next_request();
   BOOST_TEST(after.body.find("help") != std::string::npos);
+}
+
+// A fan-out queued first still lets replies (data or quick) pass it.
+BOOST_AUTO_TEST_CASE(broadcasts_go_after_every_reply) {
+  config.max_concurrent = 1;
+  start();
+  for (int64_t chat = 100; chat < 110; ++chat)
+    send(chat, "alert", false, true);
+  send(20, "data");
+  send(21, "help", true);
+  edge.next();
+  edge.reply(edge.last(), message_sent(1, 100)); // the first alert was already on its way
+  auto first = next_request();
+  BOOST_TEST(first.body.find("help") != std::string::npos);
+  edge.reply(edge.last(), message_sent(2, 21));
+  auto second = next_request();
+  BOOST_TEST(second.body.find("data") != std::string::npos);
+  edge.reply(edge.last(), message_sent(3, 20));
+  auto third = next_request();
+  BOOST_TEST(third.body.find("alert") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(the_per_chat_limit_spaces_a_chats_messages) {

@@ -73,6 +73,19 @@ BOOST_AUTO_TEST_CASE(an_edit_finds_every_message_the_alert_went_out_as) {
   BOOST_TEST(run(*c, record_alert_sent{"unknown", 7, 1}).count == 0);
 }
 
+BOOST_AUTO_TEST_CASE(the_teams_followed_and_a_blocked_chat_losing_its_subscriptions) {
+  READY_DB_OR_SKIP(db, c);
+  BOOST_TEST(run(*c, subscribed_teams{}).ids.empty());
+  run(*c, subscribe{5, 44, "Loopback United"});
+  run(*c, subscribe{5, 33, "Phoenix Rovers"});
+  run(*c, subscribe{6, 44, "Loopback United"});
+  BOOST_TEST(run(*c, subscribed_teams{}).ids == (ids{33, 44}));
+  BOOST_TEST(run(*c, drop_subscriptions{5}).count == 2);
+  BOOST_TEST(run(*c, subscribed_teams{}).ids == (ids{44}));
+  BOOST_TEST(run(*c, list_subscribers{{33, 44}}).ids == (ids{6}));
+  BOOST_TEST(run(*c, drop_subscriptions{5}).count == 0);
+}
+
 BOOST_AUTO_TEST_CASE(alert_operations_are_safe_to_retry) {
   BOOST_TEST(is_idempotent(claim_alert{}));
   BOOST_TEST(is_idempotent(record_alert_sent{}));

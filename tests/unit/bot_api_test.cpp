@@ -323,6 +323,16 @@ BOOST_AUTO_TEST_CASE(send_message_body_uses_current_parameters) {
   BOOST_TEST(broken["text"].GetString() == std::string("caf\xEF\xBF\xBD \xEF\xBF\xBD"));
 }
 
+BOOST_AUTO_TEST_CASE(an_alert_body_asks_for_a_paid_broadcast_only_when_told) {
+  auto free = parsed(broadcast_message_body(5, "<b>GOAL</b>", false));
+  BOOST_TEST(free["chat_id"].GetInt64() == 5);
+  BOOST_TEST(free["text"].GetString() == std::string("<b>GOAL</b>"));
+  BOOST_TEST(free["parse_mode"].GetString() == std::string("HTML"));
+  BOOST_TEST(!free.HasMember("allow_paid_broadcast"));
+  auto paid = parsed(broadcast_message_body(5, "<b>GOAL</b>", true));
+  BOOST_TEST(paid["allow_paid_broadcast"].GetBool());
+}
+
 BOOST_AUTO_TEST_CASE(callback_edit_and_command_bodies) {
   auto answer = parsed(answer_callback_query_body("q\"1", std::string(300, 'a')));
   BOOST_TEST(answer["callback_query_id"].GetString() == std::string("q\"1"));

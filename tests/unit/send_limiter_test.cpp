@@ -69,6 +69,24 @@ BOOST_AUTO_TEST_CASE(global_limit_spreads_bulk_sends) {
   BOOST_TEST((limiter.next_slot(999, false, t0 + 1001ms) == t0 + 1001ms));
 }
 
+// Paid broadcasts have a rate of their own: 30 free sends do not hold them,
+// 1000 of them do not hold free replies, and each chat keeps its 1/s.
+BOOST_AUTO_TEST_CASE(paid_broadcasts_count_against_their_own_rate) {
+  send_limits limits = exact_windows;
+  limits.paid_per_second = 1000;
+  send_limiter limiter{limits};
+  for (int chat = 0; chat < 30; ++chat)
+    limiter.on_send(chat, false, t0);
+  BOOST_TEST((limiter.next_slot(5000, false, t0, true) == t0));
+  for (int chat = 1000; chat < 2000; ++chat) {
+    BOOST_TEST((limiter.next_slot(chat, false, t0, true) == t0));
+    limiter.on_send(chat, false, t0, true);
+  }
+  BOOST_TEST((limiter.next_slot(5000, false, t0, true) == t0 + 1s));
+  BOOST_TEST((limiter.next_slot(1000, false, t0 + 10ms, true) == t0 + 1s)); // the chat's own 1/s
+  BOOST_TEST((limiter.next_slot(5000, false, t0 + 1s) == t0 + 1s));         // free: after the 30
+}
+
 BOOST_AUTO_TEST_CASE(a_429_pauses_everyone) {
   send_limiter limiter{{}};
   limiter.pause_all_until(t0 + 35s);
