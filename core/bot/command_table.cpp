@@ -2,6 +2,7 @@
 #include "core/bot/command_table.hpp"
 
 #include "core/bot/bot_text.hpp"
+#include "core/bot/subscription_commands.hpp"
 #include "core/jobs/job_text.hpp"
 #include "core/text/html_text.hpp"
 
@@ -129,6 +130,16 @@ constexpr command_spec commands[] = {
     {"job", "<job id>", "Status and result of one of your jobs", "/job 12", true, job_handler},
     {"jobs", "", "Your recent jobs", "/jobs", true, jobs_handler},
     {"cancel", "<job id>", "Cancel one of your jobs", "/cancel 12", true, cancel_handler},
+    {"subscribe", "<team name>", "Follow a team: pick it from the teams found",
+     "/subscribe Arsenal", true, subscribe_handler},
+    {"subscriptions", "", "The teams you follow, with buttons to unsubscribe", "/subscriptions",
+     true, subscriptions_handler},
+    {"unsubscribe", "<team name>", "Stop following a team", "/unsubscribe Arsenal", true,
+     unsubscribe_handler},
+    {"timezone", "<Area/City>", "Your time zone for dates and kick-off times",
+     "/timezone Europe/London", true, timezone_handler},
+    {"settings", "", "Your choices: time zone, teams followed", "/settings", true,
+     settings_handler},
 };
 
 // What Telegram accepts as a BotCommand, and what the parser can produce.
@@ -199,9 +210,11 @@ command_work work_for_command(const bot_command& command, const command_context&
   return work;
 }
 
-command_work work_for_callback(std::string_view callback_data) {
+command_work work_for_callback(std::string_view callback_data, const command_context& context) {
   if (const std::optional<int64_t> id = parse_stats_callback(callback_data))
     return {"stats", std::to_string(*id), stats_action(*id)};
+  if (std::optional<command_work> team = team_button_work(callback_data, context))
+    return std::move(*team);
   return {"callback", std::string(callback_data), reply_action{help_text(), "unknown button"}};
 }
 

@@ -28,7 +28,11 @@ struct command_context {
   std::string first_name;     ///< the sender's, for /start
   int64_t unix_now = 0;       ///< for today / tomorrow / yesterday
   int utc_offset_minutes = 0; ///< of `timezone` at `unix_now`
-  std::string timezone = "UTC";
+  std::string timezone = "UTC"; ///< the user's own (/timezone), else football.timezone
+  int64_t chat_id = 0;          ///< subscriptions are the chat's
+  int64_t user_id = 0;          ///< settings are the user's
+  int64_t max_subscriptions = 20;          ///< alerts.max-subscriptions (0: no cap)
+  std::string default_timezone = "UTC"; ///< football.timezone, for /settings
 };
 
 /// Reply at once with `html`.
@@ -56,7 +60,14 @@ struct job_action {
   std::function<std::string(int64_t id, const std::vector<db::job_row>& jobs)> render;
 };
 
-using command_action = std::variant<reply_action, football_action, job_action>;
+/// Ask the database (subscriptions, settings); its answer becomes the reply
+/// through `render` (an error or no answer: settings_unavailable_text).
+struct db_action {
+  db::operation op;
+  std::function<rendered(const db::reply&)> render;
+};
+
+using command_action = std::variant<reply_action, football_action, job_action, db_action>;
 
 /// The work for one command's arguments; nullopt when they do not fit (the
 /// user then gets the command's usage line).
@@ -100,7 +111,9 @@ struct command_work {
 /// reply for a name not in the table.
 command_work work_for_command(const bot_command& command, const command_context& context);
 
-/// A button's work: a fixture's statistics, or /help for an unknown button.
-command_work work_for_callback(std::string_view callback_data);
+/// A button's work: a fixture's statistics, (un)subscribing a team, or /help
+/// for an unknown button.
+command_work work_for_callback(std::string_view callback_data,
+                               const command_context& context = {});
 
 } // namespace phoenix::core

@@ -109,6 +109,15 @@ bool idempotent(const record_alert_sent&) {
 bool idempotent(const load_alert_messages&) {
   return true;
 }
+bool idempotent(const unsubscribe_team&) {
+  return false;
+} // a second run may take a subscription that only matched after the first
+bool idempotent(const set_timezone&) {
+  return true;
+}
+bool idempotent(const load_settings&) {
+  return true;
+}
 
 const char* name(const upsert_users&) {
   return "upsert_users";
@@ -211,6 +220,15 @@ const char* name(const record_alert_sent&) {
 }
 const char* name(const load_alert_messages&) {
   return "load_alert_messages";
+}
+const char* name(const unsubscribe_team&) {
+  return "unsubscribe_team";
+}
+const char* name(const set_timezone&) {
+  return "set_timezone";
+}
+const char* name(const load_settings&) {
+  return "load_settings";
 }
 
 } // namespace

@@ -337,6 +337,14 @@ decoded<std::vector<prediction>> decode_predictions(std::string_view body) {
   return decode_list<prediction>(body, read_prediction);
 }
 
+decoded<std::vector<team_info>> decode_teams(std::string_view body) {
+  return decode_list<team_info>(body, [](const json& item) {
+    const json& team = field(item, "team");
+    return team_info{int64_or_zero(field(team, "id")), text(field(team, "name")),
+                     text(field(team, "country"))};
+  });
+}
+
 decoded<api_status> decode_status(std::string_view body) {
   return decode_body<api_status>(body, response_shape::object,
                                  [](const json& response, decoded<api_status>& result) {

@@ -47,6 +47,8 @@ decoded<football_payload> decode_payload(query_kind kind, std::string_view body)
     return widen(decode_predictions(body));
   case query_kind::status:
     return widen(decode_status(body));
+  case query_kind::team_search:
+    return widen(decode_teams(body));
   }
   return widen(decode_status(body));
 }

@@ -23,6 +23,8 @@ const char* to_string(query_kind kind) {
     return "predictions";
   case query_kind::status:
     return "status";
+  case query_kind::team_search:
+    return "teams";
   }
   return "unknown";
 }
@@ -59,6 +61,13 @@ football_query football_query::head_to_head(int64_t a, int64_t b, int last) {
   q.team_a = a;
   q.team_b = b;
   q.last = last;
+  return q;
+}
+
+football_query football_query::teams(std::string search) {
+  football_query q;
+  q.kind = query_kind::team_search;
+  q.search = std::move(search);
   return q;
 }
 
@@ -129,8 +138,12 @@ std::string request_target(const football_query& q) {
   case query_kind::status:
     t = "/status";
     break;
+  case query_kind::team_search:
+    t = "/teams";
+    add(t, "search", q.search);
+    break;
   }
-  if (!q.timezone.empty() && q.kind != query_kind::status)
+  if (!q.timezone.empty() && q.kind != query_kind::status && q.kind != query_kind::team_search)
     add(t, "timezone", q.timezone);
   return t;
 }
@@ -158,6 +171,8 @@ std::chrono::nanoseconds ttl_for(const football_query& q, const ttl_policy& p, b
     return p.fixtures;
   case query_kind::status:
     return std::chrono::nanoseconds::zero();
+  case query_kind::team_search:
+    return p.teams;
   }
   return p.fixtures;
 }

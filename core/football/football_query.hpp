@@ -17,6 +17,7 @@ enum class query_kind : uint8_t {
   events,           ///< /fixtures/events?fixture=
   predictions,      ///< /predictions?fixture=
   status,           ///< /status (account and daily quota; not counted by the API)
+  team_search,      ///< /teams?search= (at least 3 characters)
 };
 
 const char* to_string(query_kind kind);
@@ -31,12 +32,14 @@ struct football_query {
   int64_t team_a = 0;   ///< head_to_head
   int64_t team_b = 0;
   int last = 0; ///< head_to_head: the last N meetings (0: all)
+  std::string search; ///< team_search: part of a team's name
 
   static football_query by_date(std::string date, int64_t league, std::string timezone);
   static football_query live();
   static football_query fixture_by_id(int64_t id);
   static football_query of_kind(query_kind kind, int64_t fixture);
   static football_query head_to_head(int64_t a, int64_t b, int last);
+  static football_query teams(std::string search);
 };
 
 /// "/fixtures?date=2024-05-01&league=39&timezone=Europe%2FLondon"
@@ -51,6 +54,7 @@ struct ttl_policy {
   std::chrono::nanoseconds stats = std::chrono::seconds{60};
   std::chrono::nanoseconds finished = std::chrono::hours{24};
   std::chrono::nanoseconds fixtures = std::chrono::minutes{10};
+  std::chrono::nanoseconds teams = std::chrono::hours{24}; ///< API-Football: 1 call/day
 };
 
 /// What the data's state says about its lifetime: the caller tells whether every

@@ -119,6 +119,13 @@ struct prediction {
   std::string away_last5_form;
 };
 
+/// A team found by /teams?search= (item.team).
+struct team_info {
+  int64_t id = 0;
+  std::string name;
+  std::string country;
+};
+
 struct api_status {
   std::string plan;
   bool active = false;

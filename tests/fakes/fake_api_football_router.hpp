@@ -207,7 +207,8 @@ private:
 
   static bool known(const std::string& path) {
     return path == "/fixtures" || path == "/fixtures/statistics" ||
-           path == "/fixtures/headtohead" || path == "/fixtures/events" || path == "/predictions";
+           path == "/fixtures/headtohead" || path == "/fixtures/events" || path == "/predictions" ||
+           path == "/teams";
   }
 
   static std::vector<int64_t> fixture_ids(const query& q) {
@@ -236,6 +237,16 @@ private:
   std::string endpoint(const std::string& path, const std::string& get, const query& q) const {
     if (path == "/fixtures") {
       return fixtures(get, q);
+    }
+    if (path == "/teams") {
+      const std::string* search = find_param(q, "search");
+      if (!search) {
+        return fail_envelope(get, q, "required", "At least one parameter is required.");
+      }
+      if (search->size() < 3) {
+        return fail_envelope(get, q, "search", "The Search field must be at least 3 characters.");
+      }
+      return ok_envelope(get, q, samples_.teams_matching(*search));
     }
     if (path == "/fixtures/headtohead") {
       const std::string* h2h = find_param(q, "h2h");

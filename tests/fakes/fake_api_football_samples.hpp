@@ -62,6 +62,7 @@ public:
     statistics = items("fixture-statistics.json");
     events = items("fixture-events.json");
     predictions = items("predictions.json");
+    teams = team_items("teams.json");
     token_message = error_text("error-missing-key.json", "token");
     rate_limit_message = error_text("error-rate-limit.json", "rateLimit");
     plan_message = error_text("error-plan-free-season.json", "plan");
@@ -82,6 +83,7 @@ public:
 
   std::vector<fixture_item> by_date, live, detailed, headtohead;
   fixture_items statistics, events, predictions;
+  std::vector<std::pair<std::string, std::string>> teams; ///< lower-case name, item
   std::string token_message, rate_limit_message, plan_message;
 
   /// The fixture with this id: from the data, else generated; none for any other id.
@@ -127,6 +129,18 @@ public:
     return out;
   }
 
+  /// The teams whose name holds `search` (letter case ignored), as /teams?search= answers.
+  std::vector<std::string> teams_matching(const std::string& search) const {
+    std::vector<std::string> out;
+    const std::string wanted = lower(search);
+    for (const auto& [name, item] : teams) {
+      if (name.find(wanted) != std::string::npos) {
+        out.push_back(item);
+      }
+    }
+    return out;
+  }
+
   /// The meetings of teams `a` and `b` (either at home), the first `last` of
   /// them as the sample lists them (newest first); all when `last` is 0.
   std::vector<std::string> meetings(int64_t a, int64_t b, int64_t last) const {
@@ -164,6 +178,35 @@ private:
     }
     for (const auto& item : response->value.GetArray()) {
       out.items.push_back(to_json(item));
+    }
+    return out;
+  }
+
+  static std::string lower(std::string text) {
+    for (char& c : text) {
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    return text;
+  }
+
+  // teams.json is optional: a --samples folder without it finds no team.
+  std::vector<std::pair<std::string, std::string>> team_items(const std::string& file) const {
+    std::vector<std::pair<std::string, std::string>> out;
+    if (!std::ifstream(dir_ + "/" + file)) {
+      return out;
+    }
+    const rapidjson::Document doc = load(file);
+    auto response = doc.FindMember("response");
+    if (response == doc.MemberEnd() || !response->value.IsArray()) {
+      fail(file, "no response array");
+    }
+    for (const auto& item : response->value.GetArray()) {
+      auto team = item.IsObject() ? item.FindMember("team") : item.MemberEnd();
+      if (!item.IsObject() || team == item.MemberEnd() || !team->value.IsObject() ||
+          !team->value.HasMember("name") || !team->value["name"].IsString()) {
+        fail(file, "an item has no team.name");
+      }
+      out.emplace_back(lower(team->value["name"].GetString()), to_json(item));
     }
     return out;
   }
