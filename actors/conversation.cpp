@@ -69,6 +69,7 @@ void ask_football(self_pointer self, core::football_action work, std::string com
   auto& u = *st.current;
   football_asker asker{u.user_id != 0 ? u.user_id : st.chat_id, st.config->answer_timeout};
   auto render = std::move(work.render);
+  auto then = std::move(work.then);
   self->request(st.config->football, st.config->answer_timeout, football_get_atom::value,
                 std::move(work.query), asker)
       .then(
@@ -79,6 +80,9 @@ void ask_football(self_pointer self, core::football_action work, std::string com
                            answer.error.code == core::football_errc::user_budget
                                ? "user budget"
                                : "upstream error");
+            if (then)
+              if (auto more = then(*answer.data))
+                return ask_football(self, std::move(*more), command, arguments);
             auto out = render(*answer.data);
             if (answer.stale)
               out.html +=

@@ -3,6 +3,7 @@
 
 #include "core/bot/bot_text.hpp"
 #include "core/bot/subscription_commands.hpp"
+#include "core/bot/team_commands.hpp"
 #include "core/jobs/job_text.hpp"
 #include "core/text/html_text.hpp"
 
@@ -140,6 +141,10 @@ constexpr command_spec commands[] = {
      "/timezone Europe/London", true, timezone_handler},
     {"settings", "", "Your choices: time zone, teams followed", "/settings", true,
      settings_handler},
+    {"team", "<team name>", "A team's next and last fixtures", "/team Arsenal", true,
+     team_handler},
+    {"standings", "<league id> [season]", "A league's table (default: the current season)",
+     "/standings 140 2021", true, standings_handler},
 };
 
 // What Telegram accepts as a BotCommand, and what the parser can produce.

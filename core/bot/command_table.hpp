@@ -46,6 +46,9 @@ struct reply_action {
 struct football_action {
   football_query query;
   std::function<rendered(const football_payload&)> render;
+  /// A further query that needs this answer (/team: the team's id, then its
+  /// fixtures); when it gives one, that one is asked and rendered instead.
+  std::function<std::optional<football_action>(const football_payload&)> then;
 };
 
 enum class job_op { create, get, list, cancel };

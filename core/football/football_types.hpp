@@ -126,6 +126,18 @@ struct team_info {
   std::string country;
 };
 
+/// One row of a league table (/standings: league.standings[group][row]).
+struct standing_row {
+  std::string league_name;
+  std::string group; ///< "La Liga", "Group A"
+  int rank = 0;
+  team_ref team;
+  int points = 0;
+  int played = 0, win = 0, draw = 0, lose = 0;
+  int goals_for = 0, goals_against = 0, goals_diff = 0;
+  std::string form; ///< "WWDLW", "" when null
+};
+
 struct api_status {
   std::string plan;
   bool active = false;
