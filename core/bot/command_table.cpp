@@ -37,7 +37,8 @@ football_action stats_action(int64_t fixture_id) {
               return rendered{
                   error_text(make_football_error(football_errc::malformed, "another fixture")), {}};
             return rendered{render_stats(fixtures.front()), {}};
-          }};
+          },
+          {}};
 }
 
 maybe_action start_handler(const arguments&, const command_context& context) {
@@ -60,7 +61,8 @@ maybe_action fixtures_handler(const arguments& args, const command_context& cont
   return football_action{football_query::by_date(day->iso, *league, context.timezone),
                          [day = *day, zone = context.timezone](const football_payload& data) {
                            return render_fixtures(fixtures_of(data), day, zone);
-                         }};
+                         },
+                         {}};
 }
 
 maybe_action live_handler(const arguments& args, const command_context&) {
@@ -68,7 +70,8 @@ maybe_action live_handler(const arguments& args, const command_context&) {
     return std::nullopt;
   return football_action{football_query::live(), [](const football_payload& data) {
                            return render_live(fixtures_of(data));
-                         }};
+                         },
+                         {}};
 }
 
 maybe_action stats_handler(const arguments& args, const command_context&) {

@@ -30,7 +30,8 @@ std::optional<command_action> subscribe_handler(const arguments& args,
                            const auto* teams = std::get_if<std::vector<team_info>>(&data);
                            return render_team_choices(teams ? *teams : std::vector<team_info>{},
                                                       search);
-                         }};
+                         },
+                         {}};
 }
 
 std::optional<command_action> subscriptions_handler(const arguments& args,
