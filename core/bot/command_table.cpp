@@ -28,7 +28,8 @@ std::optional<int64_t> only_id(const arguments& args) {
 }
 
 football_action stats_action(int64_t fixture_id) {
-  return {football_query::fixture_by_id(fixture_id), [fixture_id](const football_payload& data) {
+  return {football_query::fixture_by_id(fixture_id),
+          [fixture_id](const football_payload& data) {
             const std::vector<fixture>& fixtures = fixtures_of(data);
             if (fixtures.empty())
               return rendered{not_found_text(), {}};
@@ -68,10 +69,10 @@ maybe_action fixtures_handler(const arguments& args, const command_context& cont
 maybe_action live_handler(const arguments& args, const command_context&) {
   if (!args.empty())
     return std::nullopt;
-  return football_action{football_query::live(), [](const football_payload& data) {
-                           return render_live(fixtures_of(data));
-                         },
-                         {}};
+  return football_action{
+      football_query::live(),
+      [](const football_payload& data) { return render_live(fixtures_of(data)); },
+      {}};
 }
 
 maybe_action stats_handler(const arguments& args, const command_context&) {
@@ -144,8 +145,7 @@ constexpr command_spec commands[] = {
      "/timezone Europe/London", true, timezone_handler},
     {"settings", "", "Your choices: time zone, teams followed", "/settings", true,
      settings_handler},
-    {"team", "<team name>", "A team's next and last fixtures", "/team Arsenal", true,
-     team_handler},
+    {"team", "<team name>", "A team's next and last fixtures", "/team Arsenal", true, team_handler},
     {"standings", "<league id> [season]", "A league's table (default: the current season)",
      "/standings 140 2021", true, standings_handler},
 };

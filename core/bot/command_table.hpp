@@ -25,13 +25,13 @@ namespace phoenix::core {
 
 /// What a handler may know besides the command's arguments.
 struct command_context {
-  std::string first_name;     ///< the sender's, for /start
-  int64_t unix_now = 0;       ///< for today / tomorrow / yesterday
-  int utc_offset_minutes = 0; ///< of `timezone` at `unix_now`
-  std::string timezone = "UTC"; ///< the user's own (/timezone), else football.timezone
-  int64_t chat_id = 0;          ///< subscriptions are the chat's
-  int64_t user_id = 0;          ///< settings are the user's
-  int64_t max_subscriptions = 20;          ///< alerts.max-subscriptions (0: no cap)
+  std::string first_name;               ///< the sender's, for /start
+  int64_t unix_now = 0;                 ///< for today / tomorrow / yesterday
+  int utc_offset_minutes = 0;           ///< of `timezone` at `unix_now`
+  std::string timezone = "UTC";         ///< the user's own (/timezone), else football.timezone
+  int64_t chat_id = 0;                  ///< subscriptions are the chat's
+  int64_t user_id = 0;                  ///< settings are the user's
+  int64_t max_subscriptions = 20;       ///< alerts.max-subscriptions (0: no cap)
   std::string default_timezone = "UTC"; ///< football.timezone, for /settings
 };
 
@@ -116,7 +116,6 @@ command_work work_for_command(const bot_command& command, const command_context&
 
 /// A button's work: a fixture's statistics, (un)subscribing a team, or /help
 /// for an unknown button.
-command_work work_for_callback(std::string_view callback_data,
-                               const command_context& context = {});
+command_work work_for_callback(std::string_view callback_data, const command_context& context = {});
 
 } // namespace phoenix::core

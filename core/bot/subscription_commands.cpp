@@ -19,14 +19,14 @@ std::string joined(const arguments& words) {
 
 } // namespace
 
-std::optional<command_action> subscribe_handler(const arguments& args,
-                                                const command_context&) {
+std::optional<command_action> subscribe_handler(const arguments& args, const command_context&) {
   if (args.empty())
     return std::nullopt;
   const std::string search = joined(args);
   if (utf8_length(search) < min_team_search_letters)
     return reply_action{team_search_too_short_text(), "bad arguments"};
-  return football_action{football_query::teams(search), [search](const football_payload& data) {
+  return football_action{football_query::teams(search),
+                         [search](const football_payload& data) {
                            const auto* teams = std::get_if<std::vector<team_info>>(&data);
                            return render_team_choices(teams ? *teams : std::vector<team_info>{},
                                                       search);
@@ -93,11 +93,11 @@ std::optional<command_work> team_button_work(std::string_view callback_data,
                   [name, max = context.max_subscriptions](const db::reply& answer) {
                     return rendered{subscribed_text(answer.count, name, max), {}};
                   }}};
-  return command_work{"unsubscribe", std::to_string(button->team_id),
-                      db_action{db::unsubscribe{context.chat_id, button->team_id},
-                                [name](const db::reply& answer) {
-                                  return rendered{unsubscribed_text(answer.count, name), {}};
-                                }}};
+  return command_work{
+      "unsubscribe", std::to_string(button->team_id),
+      db_action{db::unsubscribe{context.chat_id, button->team_id}, [name](const db::reply& answer) {
+                  return rendered{unsubscribed_text(answer.count, name), {}};
+                }}};
 }
 
 } // namespace phoenix::core

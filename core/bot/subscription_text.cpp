@@ -123,8 +123,7 @@ rendered render_unsubscribe_by_name(const db::reply& answer, std::string_view na
   if (answer.count > 0 && !answer.bodies.empty())
     return {unsubscribed_text(1, answer.bodies.front()), {}};
   if (answer.ids.empty())
-    return {"None of your teams matches “" + html_escape(name) +
-                "”. /subscriptions lists them.",
+    return {"None of your teams matches “" + html_escape(name) + "”. /subscriptions lists them.",
             {}};
   rendered out = render_subscriptions(answer.ids, answer.bodies);
   out.html = "Several of your teams match “" + html_escape(name) + "”: press the one to drop.";
@@ -143,10 +142,10 @@ std::string unknown_timezone_text(std::string_view name) {
 
 std::string settings_text(std::string_view zone, std::string_view default_zone,
                           int64_t subscriptions, int64_t max_per_chat) {
-  std::string out = "<b>Your settings</b>\nTime zone: " +
-                    html_escape(zone.empty() ? default_zone : zone) +
-                    (zone.empty() ? " (the default; change it with /timezone)" : "") +
-                    "\nTeams followed in this chat: " + std::to_string(subscriptions);
+  std::string out =
+      "<b>Your settings</b>\nTime zone: " + html_escape(zone.empty() ? default_zone : zone) +
+      (zone.empty() ? " (the default; change it with /timezone)" : "") +
+      "\nTeams followed in this chat: " + std::to_string(subscriptions);
   if (max_per_chat > 0)
     out += " of at most " + std::to_string(max_per_chat);
   return out + " (/subscriptions)";

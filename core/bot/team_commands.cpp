@@ -109,8 +109,8 @@ std::string render_standings(const std::vector<standing_row>& rows, int64_t leag
     return "No table for league " + std::to_string(league) + " in season " +
            std::to_string(season) + ". Try another season, e.g. /standings " +
            std::to_string(league) + " " + std::to_string(season - 1);
-  std::string out = "<b>" + html_escape(rows.front().league_name) + " " +
-                    std::to_string(season) + "</b>";
+  std::string out =
+      "<b>" + html_escape(rows.front().league_name) + " " + std::to_string(season) + "</b>";
   std::string group = "\x01"; // no group yet
   for (const standing_row& row : rows) {
     if (row.group != group) {
@@ -164,12 +164,12 @@ std::optional<command_action> standings_handler(const arguments& args,
     season = current_season(today->iso);
   if (!league || !season || *season < 1900 || *season > 2100)
     return std::nullopt;
-  return football_action{football_query::standings(*league, *season),
-                         [league = *league, season = *season](const football_payload& data) {
-                           return rendered{
-                               render_standings(list_of<standing_row>(data), league, season), {}};
-                         },
-                         {}};
+  return football_action{
+      football_query::standings(*league, *season),
+      [league = *league, season = *season](const football_payload& data) {
+        return rendered{render_standings(list_of<standing_row>(data), league, season), {}};
+      },
+      {}};
 }
 
 } // namespace phoenix::core

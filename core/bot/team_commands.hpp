@@ -28,7 +28,6 @@ rendered render_team_fixtures(const team_info& team, const std::vector<fixture>&
                               const std::vector<fixture>& last, std::string_view timezone_label);
 
 /// /standings' answer: the table of each group, or that there is none.
-std::string render_standings(const std::vector<standing_row>& rows, int64_t league,
-                             int64_t season);
+std::string render_standings(const std::vector<standing_row>& rows, int64_t league, int64_t season);
 
 } // namespace phoenix::core

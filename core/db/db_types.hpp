@@ -76,7 +76,7 @@ struct log_requests {
 struct subscribe {
   int64_t chat_id = 0;
   int64_t team_id = 0;
-  std::string team_name; ///< as the user chose it, for /subscriptions
+  std::string team_name;    ///< as the user chose it, for /subscriptions
   int64_t max_per_chat = 0; ///< alerts.max-subscriptions; 0: no cap
 };
 struct unsubscribe {
@@ -286,15 +286,13 @@ struct ping {
   int64_t sleep_ms = 0;
 };
 
-using operation =
-    std::variant<upsert_users, set_user_active, load_user, log_requests, subscribe, unsubscribe,
-                 list_subscriptions, save_job, load_job, list_jobs, max_job_id, enqueue_job,
-                 claim_jobs, renew_leases, set_job_progress, finish_job, cancel_job,
-                 unnotified_jobs, mark_notified, get_offset, set_offset, store_updates,
-                 keep_pushed_update, take_standby_updates, load_inbox, mark_processed,
-                 filter_processed, max_processed, prune, ping, list_subscribers, claim_alert,
-                 record_alert_sent, load_alert_messages, unsubscribe_team, set_timezone,
-                 load_settings>;
+using operation = std::variant<
+    upsert_users, set_user_active, load_user, log_requests, subscribe, unsubscribe,
+    list_subscriptions, save_job, load_job, list_jobs, max_job_id, enqueue_job, claim_jobs,
+    renew_leases, set_job_progress, finish_job, cancel_job, unnotified_jobs, mark_notified,
+    get_offset, set_offset, store_updates, keep_pushed_update, take_standby_updates, load_inbox,
+    mark_processed, filter_processed, max_processed, prune, ping, list_subscribers, claim_alert,
+    record_alert_sent, load_alert_messages, unsubscribe_team, set_timezone, load_settings>;
 
 /// The epoch a write carries (0: none), with the bot it is fenced for.
 struct fence {

@@ -377,7 +377,8 @@ decoded<std::vector<standing_row>> decode_standings(std::string_view body) {
     const json& groups = field(league, "standings");
     if (groups.IsArray())
       for (const json& group : groups.GetArray())
-        for_each_object(group, [&](const json& entry) { rows.push_back(read_standing(league, entry)); });
+        for_each_object(group,
+                        [&](const json& entry) { rows.push_back(read_standing(league, entry)); });
     return rows;
   });
   decoded<std::vector<standing_row>> out;

@@ -33,7 +33,7 @@ struct football_query {
   int64_t fixture = 0;  ///< fixture_by_id, statistics, events, predictions
   int64_t team_a = 0;   ///< head_to_head
   int64_t team_b = 0;
-  int last = 0; ///< head_to_head: the last N meetings (0: all)
+  int last = 0;       ///< head_to_head: the last N meetings (0: all)
   std::string search; ///< team_search: part of a team's name
   int64_t team = 0;   ///< team_fixtures
   int next = 0;       ///< team_fixtures: the next N (else the last N: `last`)

@@ -1,9 +1,8 @@
 #include "core/football/time_zone.hpp"
 
+#include <cctype>
 #include <date/ptz.h>
 #include <date/tz.h>
-
-#include <cctype>
 #include <fstream>
 #include <sstream>
 

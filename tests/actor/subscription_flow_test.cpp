@@ -31,9 +31,8 @@ BOOST_AUTO_TEST_CASE(subscribe_offers_teams_as_buttons_and_a_press_subscribes_th
   auto ask = say("/subscribe arsenal");
   auto query = next_query();
   BOOST_TEST(core::request_target(query) == "/teams?search=arsenal");
-  football.reply(football.last(),
-                 data_answer(std::make_shared<const core::football_payload>(
-                     std::vector<core::team_info>{{42, "Arsenal", "England"}})));
+  football.reply(football.last(), data_answer(std::make_shared<const core::football_payload>(
+                                      std::vector<core::team_info>{{42, "Arsenal", "England"}})));
   BOOST_TEST_REQUIRE(replies().size() == 1u);
   core::inline_keyboard buttons{{core::inline_button{"Arsenal (England)", "sub:42:Arsenal"}}};
   BOOST_TEST(replies()[0].body ==

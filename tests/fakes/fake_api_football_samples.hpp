@@ -10,8 +10,8 @@
 
 #include <algorithm>
 #include <charconv>
-#include <cstdio>
 #include <cstdint>
+#include <cstdio>
 #include <ctime>
 #include <fstream>
 #include <iterator>
@@ -34,7 +34,7 @@ struct fixture_item {
   int64_t id = 0;
   int64_t league_id = 0;
   int64_t home_id = 0, away_id = 0;
-  int64_t timestamp = 0; ///< kick-off, Unix seconds
+  int64_t timestamp = 0;  ///< kick-off, Unix seconds
   bool scheduled = false; ///< status NS or TBD: a "next" fixture of its teams
   std::string json;
 };
@@ -133,7 +133,8 @@ public:
     const std::time_t local = at + 60 * int64_t{offset};
     std::tm parts{};
     char text[40] = "";
-    if (!gmtime_r(&local, &parts) || !std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &parts)) {
+    if (!gmtime_r(&local, &parts) ||
+        !std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &parts)) {
       return item;
     }
     const int a = offset < 0 ? -offset : offset;

@@ -43,18 +43,19 @@ BOOST_AUTO_TEST_CASE(subscribe_by_button_list_and_unsubscribe_by_button_and_by_n
   BOOST_TEST(contains(press(f, found, "sub:1859:Arsenal W").plain_text, "Subscribed"));
   auto sevilla = f.ask(1, "/subscribe sevilla");
   BOOST_TEST(contains(press(f, sevilla, "sub:536:Sevilla").plain_text, "the most it may"));
-  BOOST_TEST(contains(press(f, listed, "unsub:42:Arsenal").plain_text,
-                      "Unsubscribed from Arsenal."));
+  BOOST_TEST(
+      contains(press(f, listed, "unsub:42:Arsenal").plain_text, "Unsubscribed from Arsenal."));
   auto after = f.ask(1, "/subscriptions");
   BOOST_TEST(!contains(after.plain_text, "• Arsenal\n"));
   BOOST_TEST(contains(after.plain_text, "• Arsenal W"));
 
   BOOST_TEST(contains(f.ask(1, "/unsubscribe nowhere").plain_text, "None of your teams"));
-  BOOST_TEST(contains(f.ask(1, "/unsubscribe arsenal w").plain_text,
-                      "Unsubscribed from Arsenal W."));
+  BOOST_TEST(
+      contains(f.ask(1, "/unsubscribe arsenal w").plain_text, "Unsubscribed from Arsenal W."));
   BOOST_TEST(contains(f.ask(1, "/subscriptions").plain_text, "You follow no team yet"));
   BOOST_TEST(contains(f.ask(1, "/subscribe Ar").plain_text, "at least 3 letters"));
-  BOOST_TEST(contains(f.ask(1, "/settings").plain_text, "Teams followed in this chat: 0 of at most 2"));
+  BOOST_TEST(
+      contains(f.ask(1, "/settings").plain_text, "Teams followed in this chat: 0 of at most 2"));
 }
 
 BOOST_AUTO_TEST_CASE(a_users_time_zone_changes_the_kick_off_times_of_fixtures) {
@@ -64,7 +65,8 @@ BOOST_AUTO_TEST_CASE(a_users_time_zone_changes_the_kick_off_times_of_fixtures) {
   // Alaves – Granada CF kicks off at 13:00 UTC.
   auto utc = f.ask(1, "/fixtures 2022-03-19");
   BOOST_TEST(contains(utc.plain_text, "13:00 Alaves – Granada CF"));
-  BOOST_TEST(contains(f.ask(1, "/timezone Mars/Olympus").plain_text, "e.g. /timezone Europe/London"));
+  BOOST_TEST(
+      contains(f.ask(1, "/timezone Mars/Olympus").plain_text, "e.g. /timezone Europe/London"));
   BOOST_TEST(contains(f.ask(1, "/timezone Asia/Tokyo").plain_text, "Asia/Tokyo (UTC+09:00 now)"));
   auto tokyo = f.ask(1, "/fixtures 2022-03-19");
   BOOST_TEST(contains(tokyo.plain_text, "Times in Asia/Tokyo"));

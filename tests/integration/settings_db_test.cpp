@@ -56,7 +56,7 @@ BOOST_AUTO_TEST_CASE(a_users_zone_is_kept_and_read_with_the_chats_subscriptions)
   BOOST_TEST(fresh.bodies == (names{""}));
   BOOST_TEST(fresh.count == 0);
   BOOST_TEST(run(*c, set_timezone{7, "Asia/Tokyo"}).count == 1); // a new users row
-  run(*c, upsert_users{{{7, "ann", "en"}}});                      // keeps the zone
+  run(*c, upsert_users{{{7, "ann", "en"}}});                     // keeps the zone
   run(*c, subscribe{42, 536, "Sevilla"});
   auto settings = run(*c, load_settings{7, 42});
   BOOST_TEST(settings.bodies == (names{"Asia/Tokyo"}));

@@ -79,7 +79,8 @@ BOOST_AUTO_TEST_CASE(a_subscribe_button_subscribes_the_chat_within_the_cap) {
   BOOST_TEST(op.max_per_chat == 20);
   db::reply answer;
   answer.count = 1;
-  BOOST_TEST(a.render(answer).html == "Subscribed to <b>Arsenal</b>. /subscriptions lists your teams.");
+  BOOST_TEST(a.render(answer).html ==
+             "Subscribed to <b>Arsenal</b>. /subscriptions lists your teams.");
   answer.count = -1;
   BOOST_TEST(a.render(answer).html ==
              "This chat follows 20 teams, the most it may. /unsubscribe one first.");

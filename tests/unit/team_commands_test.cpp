@@ -88,8 +88,9 @@ BOOST_AUTO_TEST_CASE(standings_default_to_the_current_season_and_render_the_tabl
   BOOST_TEST(html.find("<b>La Liga 2021</b>") == 0u);
   BOOST_TEST(html.find("<code> 1 Atletico Madrid      29 +27  61</code>") != std::string::npos,
              html);
-  BOOST_TEST(table.render(std::vector<standing_row>{}).html ==
-             "No table for league 140 in season 2021. Try another season, e.g. /standings 140 2020");
+  BOOST_TEST(
+      table.render(std::vector<standing_row>{}).html ==
+      "No table for league 140 in season 2021. Try another season, e.g. /standings 140 2020");
 }
 
 BOOST_AUTO_TEST_CASE(standings_decoding_tolerates_bad_input) {
