@@ -32,7 +32,7 @@ bool needs_user_zone(const telegram_update& update, std::string_view bot_usernam
   if (update.flood_notice || update.too_fast || update.type != telegram_update::kind::message)
     return false;
   const std::optional<bot_command> command = parse_command(update.text, bot_username);
-  return command && command->name == "fixtures";
+  return command && (command->name == "fixtures" || command->name == "team");
 }
 
 update_plan plan_update(const telegram_update& update, std::string_view bot_username,

@@ -30,7 +30,7 @@ struct update_plan {
   command_work work;
 };
 
-/// Whether the update's reply shows times of day (/fixtures: kick-off), so the
+/// Whether the update's reply shows times of day (/fixtures, /team: kick-off), so the
 /// user's own zone (/timezone) is read before it is planned.
 bool needs_user_zone(const telegram_update& update, std::string_view bot_username);
 

@@ -48,7 +48,7 @@ BOOST_AUTO_TEST_CASE(subscribe_offers_teams_as_buttons_and_a_press_subscribes_th
     added.count = 1;
     return caf::make_message(added);
   });
-  push(button("sub:42:Arsenal"));
+  auto tap = push(button("sub:42:Arsenal"));
   auto subscribed = asked<db::subscribe>(db);
   BOOST_TEST_REQUIRE(subscribed.size() == 1u);
   BOOST_TEST(subscribed[0].chat_id == chat);
@@ -56,8 +56,9 @@ BOOST_AUTO_TEST_CASE(subscribe_offers_teams_as_buttons_and_a_press_subscribes_th
   BOOST_TEST(subscribed[0].team_name == "Arsenal");
   BOOST_TEST(subscribed[0].max_per_chat == 5);
   BOOST_TEST_REQUIRE(replies().size() == 2u);
-  BOOST_TEST(replies()[1].body ==
-             reply_body(0, "Subscribed to <b>Arsenal</b>. /subscriptions lists your teams."));
+  BOOST_TEST(
+      replies()[1].body ==
+      reply_body(tap.message_id, "Subscribed to <b>Arsenal</b>. /subscriptions lists your teams."));
   BOOST_TEST(calls()[1].method == "answerCallbackQuery");
   BOOST_TEST(done().size() == 2u);
 }
