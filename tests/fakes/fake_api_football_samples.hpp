@@ -257,18 +257,26 @@ private:
     return text;
   }
 
-  // teams.json is optional: a --samples folder without it finds no team.
-  std::vector<std::pair<std::string, std::string>> team_items(const std::string& file) const {
-    std::vector<std::pair<std::string, std::string>> out;
+  // teams.json and standings.json are optional: a --samples folder without
+  // them finds no team and no table (an empty response).
+  rapidjson::Document load_optional(const std::string& file) const {
+    rapidjson::Document doc;
     if (!std::ifstream(dir_ + "/" + file)) {
-      return out;
+      doc.Parse(R"({"response":[]})");
+      return doc;
     }
-    const rapidjson::Document doc = load(file);
+    doc = load(file);
     auto response = doc.FindMember("response");
     if (response == doc.MemberEnd() || !response->value.IsArray()) {
       fail(file, "no response array");
     }
-    for (const auto& item : response->value.GetArray()) {
+    return doc;
+  }
+
+  std::vector<std::pair<std::string, std::string>> team_items(const std::string& file) const {
+    std::vector<std::pair<std::string, std::string>> out;
+    const rapidjson::Document doc = load_optional(file);
+    for (const auto& item : doc["response"].GetArray()) {
       auto team = item.IsObject() ? item.FindMember("team") : item.MemberEnd();
       if (!item.IsObject() || team == item.MemberEnd() || !team->value.IsObject() ||
           !team->value.HasMember("name") || !team->value["name"].IsString()) {
@@ -281,15 +289,8 @@ private:
 
   standings_sample optional_items(const std::string& file) const {
     standings_sample out;
-    if (!std::ifstream(dir_ + "/" + file)) {
-      return out;
-    }
-    const rapidjson::Document doc = load(file);
-    auto response = doc.FindMember("response");
-    if (response == doc.MemberEnd() || !response->value.IsArray()) {
-      fail(file, "no response array");
-    }
-    for (const auto& item : response->value.GetArray()) {
+    const rapidjson::Document doc = load_optional(file);
+    for (const auto& item : doc["response"].GetArray()) {
       out.league = int_at(item, "league", "id");
       out.season = int_at(item, "league", "season");
       out.items.push_back(to_json(item));

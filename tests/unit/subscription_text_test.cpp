@@ -27,7 +27,7 @@ command_work work(const std::string& text) {
   return work_for_command(*parse_command(text, "phoenix_bot"), context());
 }
 
-template <class T> const T& action_of(const command_work& w) {
+template <class T> T action_of(const command_work& w) {
   BOOST_TEST_REQUIRE(std::holds_alternative<T>(w.action), w.command);
   return std::get<T>(w.action);
 }
@@ -51,9 +51,9 @@ BOOST_AUTO_TEST_CASE(teams_decode_from_the_project_data_and_bad_input_is_an_erro
 }
 
 BOOST_AUTO_TEST_CASE(subscribe_searches_teams_with_three_letters_or_more) {
-  const auto& search = action_of<football_action>(work("/subscribe Arsenal"));
+  const auto search = action_of<football_action>(work("/subscribe Arsenal"));
   BOOST_TEST(request_target(search.query) == "/teams?search=Arsenal");
-  const auto& two_words = action_of<football_action>(work("/subscribe Boca Juniors"));
+  const auto two_words = action_of<football_action>(work("/subscribe Boca Juniors"));
   BOOST_TEST(request_target(two_words.query) == "/teams?search=Boca%20Juniors");
   BOOST_TEST(action_of<reply_action>(work("/subscribe Ar")).html ==
              "Give at least 3 letters of the team's name, e.g. /subscribe Arsenal");
@@ -71,7 +71,7 @@ BOOST_AUTO_TEST_CASE(subscribe_searches_teams_with_three_letters_or_more) {
 
 BOOST_AUTO_TEST_CASE(a_subscribe_button_subscribes_the_chat_within_the_cap) {
   command_work w = work_for_callback("sub:42:Arsenal", context());
-  const auto& a = action_of<db_action>(w);
+  const auto a = action_of<db_action>(w);
   const auto& op = std::get<db::subscribe>(a.op);
   BOOST_TEST(op.chat_id == 42);
   BOOST_TEST(op.team_id == 42);
@@ -95,9 +95,9 @@ BOOST_AUTO_TEST_CASE(callback_data_fits_64_bytes_and_round_trips) {
   BOOST_TEST(back->team_id == 123456);
   BOOST_TEST(long_name.rfind(back->team_name, 0) == 0);
   // a multi-byte character is never cut in half
-  auto accented = team_callback_data({false, 1, std::string(55, 'a') + "ééé"});
+  auto accented = team_callback_data({false, 1, std::string(54, 'a') + "ééé"});
   BOOST_TEST(accented.size() <= 64u);
-  BOOST_TEST(parse_team_callback(accented)->team_name == std::string(55, 'a') + "é");
+  BOOST_TEST(parse_team_callback(accented)->team_name == std::string(54, 'a') + "é");
   BOOST_TEST(!parse_team_callback("sub:abc:x"));
   BOOST_TEST(!parse_team_callback("sub:0:x"));
   BOOST_TEST(!parse_team_callback("sub:12"));
@@ -105,7 +105,7 @@ BOOST_AUTO_TEST_CASE(callback_data_fits_64_bytes_and_round_trips) {
 }
 
 BOOST_AUTO_TEST_CASE(subscriptions_list_each_team_with_an_unsubscribe_button) {
-  const auto& a = action_of<db_action>(work("/subscriptions"));
+  const auto a = action_of<db_action>(work("/subscriptions"));
   BOOST_TEST(std::get<db::list_subscriptions>(a.op).chat_id == 42);
   db::reply answer;
   answer.ids = {42, 536};
@@ -115,12 +115,12 @@ BOOST_AUTO_TEST_CASE(subscriptions_list_each_team_with_an_unsubscribe_button) {
   BOOST_TEST_REQUIRE(r.keyboard.size() == 2u);
   BOOST_TEST(r.keyboard[1][0].callback_data == "unsub:536:Sevilla");
   BOOST_TEST(a.render(db::reply{}).html.find("You follow no team yet") == 0u);
-  const auto& button = action_of<db_action>(work_for_callback("unsub:536:Sevilla", context()));
+  const auto button = action_of<db_action>(work_for_callback("unsub:536:Sevilla", context()));
   BOOST_TEST(std::get<db::unsubscribe>(button.op).team_id == 536);
 }
 
 BOOST_AUTO_TEST_CASE(unsubscribe_by_name_says_what_it_dropped_or_offers_the_candidates) {
-  const auto& a = action_of<db_action>(work("/unsubscribe arsenal"));
+  const auto a = action_of<db_action>(work("/unsubscribe arsenal"));
   BOOST_TEST(std::get<db::unsubscribe_team>(a.op).name == "arsenal");
   db::reply dropped;
   dropped.count = 1;
@@ -139,7 +139,7 @@ BOOST_AUTO_TEST_CASE(unsubscribe_by_name_says_what_it_dropped_or_offers_the_cand
 }
 
 BOOST_AUTO_TEST_CASE(timezone_stores_a_known_zone_and_refuses_others_with_an_example) {
-  const auto& a = action_of<db_action>(work("/timezone europe/london"));
+  const auto a = action_of<db_action>(work("/timezone europe/london"));
   const auto& op = std::get<db::set_timezone>(a.op);
   BOOST_TEST(op.user_id == 7);
   BOOST_TEST(op.zone == "Europe/London");
@@ -153,7 +153,7 @@ BOOST_AUTO_TEST_CASE(timezone_stores_a_known_zone_and_refuses_others_with_an_exa
 }
 
 BOOST_AUTO_TEST_CASE(settings_show_the_zone_and_the_subscriptions) {
-  const auto& a = action_of<db_action>(work("/settings"));
+  const auto a = action_of<db_action>(work("/settings"));
   BOOST_TEST(std::get<db::load_settings>(a.op).user_id == 7);
   db::reply answer;
   answer.bodies = {""};
