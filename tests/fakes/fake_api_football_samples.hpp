@@ -138,7 +138,7 @@ public:
       return item;
     }
     const int a = offset < 0 ? -offset : offset;
-    char suffix[8];
+    char suffix[16];
     std::snprintf(suffix, sizeof suffix, "%c%02d:%02d", offset < 0 ? '-' : '+', a / 60, a % 60);
     auto& alloc = doc.GetAllocator();
     const std::string date = std::string(text) + suffix;
