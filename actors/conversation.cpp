@@ -3,6 +3,7 @@
 #include "actors/reply_steps.hpp"
 #include "core/bot/bot_text.hpp"
 #include "core/bot/command_table.hpp"
+#include "core/bot/subscription_text.hpp"
 #include "core/bot/update_plan.hpp"
 #include "core/jobs/job_text.hpp"
 #include "core/text/html_text.hpp"
@@ -68,6 +69,7 @@ void ask_football(self_pointer self, core::football_action work, std::string com
   auto& u = *st.current;
   football_asker asker{u.user_id != 0 ? u.user_id : st.chat_id, st.config->answer_timeout};
   auto render = std::move(work.render);
+  auto then = std::move(work.then);
   self->request(st.config->football, st.config->answer_timeout, football_get_atom::value,
                 std::move(work.query), asker)
       .then(
@@ -78,6 +80,9 @@ void ask_football(self_pointer self, core::football_action work, std::string com
                            answer.error.code == core::football_errc::user_budget
                                ? "user budget"
                                : "upstream error");
+            if (then)
+              if (auto more = then(*answer.data))
+                return ask_football(self, std::move(*more), command, arguments);
             auto out = render(*answer.data);
             if (answer.stale)
               out.html +=
@@ -126,6 +131,24 @@ void ask_jobs(self_pointer self, core::job_action work, std::string command,
   }
 }
 
+// Asks the database; its answer becomes the reply through `render`.
+void ask_db(self_pointer self, core::db_action work, std::string command, std::string arguments) {
+  auto& st = self->state;
+  auto render = std::move(work.render);
+  self->request(st.config->db, st.config->settings_timeout, db_atom::value, std::move(work.op))
+      .then(
+          [=](db::reply& answer) {
+            if (!answer.ok())
+              return reply(self, core::settings_unavailable_text(), {}, command, arguments,
+                           "database error");
+            auto out = render(answer);
+            reply(self, out.html, std::move(out.keyboard), command, arguments, "ok");
+          },
+          [=](const caf::error&) {
+            reply(self, core::settings_unavailable_text(), {}, command, arguments, "timeout");
+          });
+}
+
 // Carries out what a command's handler asked for; a new kind of work does not
 // compile until it is handled here.
 void run(self_pointer self, core::command_work work) {
@@ -140,6 +163,7 @@ void run(self_pointer self, core::command_work work) {
       ask_football(self, std::move(a), command, arguments);
     }
     void operator()(core::job_action& a) const { ask_jobs(self, std::move(a), command, arguments); }
+    void operator()(core::db_action& a) const { ask_db(self, std::move(a), command, arguments); }
   };
   std::visit(runner{self, work.command, work.arguments}, work.action);
 }
@@ -155,12 +179,11 @@ void callback(self_pointer self, core::command_work work) {
   run(self, std::move(work));
 }
 
-// The dispatcher screened the update (flood guard); its plan says the rest.
-void handle(self_pointer self) {
+void carry_out(self_pointer self, const std::string& user_zone) {
   auto& st = self->state;
   auto& u = *st.current;
-  note_user(st.config->db, u, st.chat_id);
-  auto plan = core::plan_update(u, st.config->bot_username, context_for(*st.config, u));
+  auto plan = core::plan_update(u, st.config->bot_username,
+                                context_for(*st.config, u, st.chat_id, user_zone));
   switch (plan.what) {
   case core::update_plan::kind::nothing:
     return finish(self, "", "", "");
@@ -170,6 +193,24 @@ void handle(self_pointer self) {
   case core::update_plan::kind::work:
     return run(self, std::move(plan.work));
   }
+}
+
+// The dispatcher screened the update (flood guard); its plan says the rest.
+// A reply showing times first reads the user's zone (an outage: the default).
+void handle(self_pointer self) {
+  auto& st = self->state;
+  auto& u = *st.current;
+  note_user(st.config->db, u, st.chat_id);
+  if (!core::needs_user_zone(u, st.config->bot_username))
+    return carry_out(self, "");
+  const int64_t user = u.user_id != 0 ? u.user_id : st.chat_id;
+  self->request(st.config->db, st.config->settings_timeout, db_atom::value,
+                db::operation{db::load_settings{user, st.chat_id}})
+      .then(
+          [=](db::reply& answer) {
+            carry_out(self, answer.ok() && !answer.bodies.empty() ? answer.bodies.front() : "");
+          },
+          [=](const caf::error&) { carry_out(self, ""); });
 }
 
 // With no linger (idle-timeout 0) the dispatcher ends the conversation once

@@ -21,6 +21,9 @@ struct conversation_config {
   std::string timezone = "UTC";
   core::time_zone zone; ///< `timezone` (its offset follows daylight saving time)
   int commands_per_minute = 20;
+  int64_t max_subscriptions = 20; ///< alerts.max-subscriptions: teams per chat (0: no cap)
+  /// How long a command waits for the user's zone before using the default.
+  caf::timespan settings_timeout = std::chrono::seconds{2};
   /// A conversation with no work left stops after this (0: as soon as its
   /// last update is done; its chat's next update spawns a new one).
   caf::timespan idle_timeout = caf::timespan::zero();

@@ -98,7 +98,8 @@ bool answer_from_memory(self_pointer self, core::telegram_update& update) {
   auto& st = self->state;
   if (update.type != core::telegram_update::kind::message || st.held.count(update.chat_id) != 0)
     return false;
-  auto plan = core::plan_update(update, st.config->bot_username, context_for(*st.config, update));
+  auto plan = core::plan_update(update, st.config->bot_username,
+                                context_for(*st.config, update, update.chat_id));
   if (plan.what != core::update_plan::kind::reply && plan.what != core::update_plan::kind::nothing)
     return false;
   note_user(st.config->db, update, update.chat_id);

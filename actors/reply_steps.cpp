@@ -42,11 +42,24 @@ std::string failed_outcome(const send_report& report) {
 }
 
 core::command_context context_for(const conversation_config& config,
-                                  const core::telegram_update& update) {
+                                  const core::telegram_update& update, int64_t chat_id,
+                                  const std::string& user_zone) {
   auto now = std::chrono::duration_cast<std::chrono::seconds>(
                  std::chrono::system_clock::now().time_since_epoch())
                  .count();
-  return {update.first_name, now, config.zone.offset_minutes_at(now), config.timezone};
+  core::command_context context{update.first_name, now, config.zone.offset_minutes_at(now),
+                                config.timezone};
+  context.chat_id = chat_id;
+  context.user_id = update.user_id != 0 ? update.user_id : chat_id;
+  context.max_subscriptions = config.max_subscriptions;
+  context.default_timezone = config.timezone;
+  std::string ignored;
+  if (!user_zone.empty())
+    if (auto zone = core::time_zone::load(user_zone, &ignored)) { // a zone tzdata dropped: default
+      context.timezone = zone->name();
+      context.utc_offset_minutes = zone->offset_minutes_at(now);
+    }
+  return context;
 }
 
 void note_user(const db_pool_actor& db, const core::telegram_update& update, int64_t chat_id) {

@@ -28,9 +28,11 @@ std::chrono::milliseconds retry_window(const core::telegram_update& update, caf:
 /// What became of a reply that Telegram did not take (for the request log).
 std::string failed_outcome(const send_report& report);
 
-/// What a command's handler may know: the sender's name, the time, the zone.
+/// What a command's handler may know: the sender's name and ids, the time,
+/// the zone: `user_zone` (/timezone) when set and known, else football.timezone.
 core::command_context context_for(const conversation_config& config,
-                                  const core::telegram_update& update);
+                                  const core::telegram_update& update, int64_t chat_id,
+                                  const std::string& user_zone = "");
 
 /// The sender as a user row (fire and forget: an outage never stops a reply).
 void note_user(const db_pool_actor& db, const core::telegram_update& update, int64_t chat_id);

@@ -314,6 +314,7 @@ running_bot start_bot(caf::actor_system& sys, const settings& values) {
   else // the configuration check refuses such a zone; a bot built by hand falls back
     spdlog::error("{}; dates use UTC", zone_error);
   conversations->commands_per_minute = static_cast<int>(values.limits_user_commands_per_minute);
+  conversations->max_subscriptions = values.alerts_max_subscriptions;
   conversations->idle_timeout = values.handlers_idle_timeout;
   conversations->update_max_age = values.handlers_max_update_age;
   conversations->answer_timeout = values.football_request_timeout + std::chrono::seconds{10};

@@ -204,6 +204,8 @@ const std::vector<option_spec>& option_specs() {
             1000000),
       count("jobs", "keep-days", &s::jobs_keep_days,
             "finished jobs are deleted from the database after this many days", 1, 3650),
+      count("alerts", "max-subscriptions", &s::alerts_max_subscriptions,
+            "teams one chat may follow (/subscribe), 0: no cap", 0, 10000),
       duration("jobs", "claim-interval", &s::jobs_claim_interval,
                "period of the queue tick: renew leases, claim jobs, send results", 100, minute),
       duration("jobs", "lease", &s::jobs_lease,

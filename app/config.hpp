@@ -70,6 +70,8 @@ struct settings {
   caf::timespan jobs_reap_interval = 10min;
   int64_t jobs_max_finished = 1000;
   int64_t jobs_keep_days = 30;
+
+  int64_t alerts_max_subscriptions = 20;
   caf::timespan jobs_claim_interval = 1s;
   caf::timespan jobs_lease = 30s;
   int64_t jobs_max_attempts = 3;

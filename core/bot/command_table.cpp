@@ -2,6 +2,8 @@
 #include "core/bot/command_table.hpp"
 
 #include "core/bot/bot_text.hpp"
+#include "core/bot/subscription_commands.hpp"
+#include "core/bot/team_commands.hpp"
 #include "core/jobs/job_text.hpp"
 #include "core/text/html_text.hpp"
 
@@ -26,7 +28,8 @@ std::optional<int64_t> only_id(const arguments& args) {
 }
 
 football_action stats_action(int64_t fixture_id) {
-  return {football_query::fixture_by_id(fixture_id), [fixture_id](const football_payload& data) {
+  return {football_query::fixture_by_id(fixture_id),
+          [fixture_id](const football_payload& data) {
             const std::vector<fixture>& fixtures = fixtures_of(data);
             if (fixtures.empty())
               return rendered{not_found_text(), {}};
@@ -35,7 +38,8 @@ football_action stats_action(int64_t fixture_id) {
               return rendered{
                   error_text(make_football_error(football_errc::malformed, "another fixture")), {}};
             return rendered{render_stats(fixtures.front()), {}};
-          }};
+          },
+          {}};
 }
 
 maybe_action start_handler(const arguments&, const command_context& context) {
@@ -58,15 +62,17 @@ maybe_action fixtures_handler(const arguments& args, const command_context& cont
   return football_action{football_query::by_date(day->iso, *league, context.timezone),
                          [day = *day, zone = context.timezone](const football_payload& data) {
                            return render_fixtures(fixtures_of(data), day, zone);
-                         }};
+                         },
+                         {}};
 }
 
 maybe_action live_handler(const arguments& args, const command_context&) {
   if (!args.empty())
     return std::nullopt;
-  return football_action{football_query::live(), [](const football_payload& data) {
-                           return render_live(fixtures_of(data));
-                         }};
+  return football_action{
+      football_query::live(),
+      [](const football_payload& data) { return render_live(fixtures_of(data)); },
+      {}};
 }
 
 maybe_action stats_handler(const arguments& args, const command_context&) {
@@ -129,6 +135,19 @@ constexpr command_spec commands[] = {
     {"job", "<job id>", "Status and result of one of your jobs", "/job 12", true, job_handler},
     {"jobs", "", "Your recent jobs", "/jobs", true, jobs_handler},
     {"cancel", "<job id>", "Cancel one of your jobs", "/cancel 12", true, cancel_handler},
+    {"subscribe", "<team name>", "Follow a team: pick it from the teams found",
+     "/subscribe Arsenal", true, subscribe_handler},
+    {"subscriptions", "", "The teams you follow, with buttons to unsubscribe", "/subscriptions",
+     true, subscriptions_handler},
+    {"unsubscribe", "<team name>", "Stop following a team", "/unsubscribe Arsenal", true,
+     unsubscribe_handler},
+    {"timezone", "<Area/City>", "Your time zone for dates and kick-off times",
+     "/timezone Europe/London", true, timezone_handler},
+    {"settings", "", "Your choices: time zone, teams followed", "/settings", true,
+     settings_handler},
+    {"team", "<team name>", "A team's next and last fixtures", "/team Arsenal", true, team_handler},
+    {"standings", "<league id> [season]", "A league's table (default: the current season)",
+     "/standings 140 2021", true, standings_handler},
 };
 
 // What Telegram accepts as a BotCommand, and what the parser can produce.
@@ -199,9 +218,11 @@ command_work work_for_command(const bot_command& command, const command_context&
   return work;
 }
 
-command_work work_for_callback(std::string_view callback_data) {
+command_work work_for_callback(std::string_view callback_data, const command_context& context) {
   if (const std::optional<int64_t> id = parse_stats_callback(callback_data))
     return {"stats", std::to_string(*id), stats_action(*id)};
+  if (std::optional<command_work> team = team_button_work(callback_data, context))
+    return std::move(*team);
   return {"callback", std::string(callback_data), reply_action{help_text(), "unknown button"}};
 }
 

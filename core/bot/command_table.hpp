@@ -25,10 +25,14 @@ namespace phoenix::core {
 
 /// What a handler may know besides the command's arguments.
 struct command_context {
-  std::string first_name;     ///< the sender's, for /start
-  int64_t unix_now = 0;       ///< for today / tomorrow / yesterday
-  int utc_offset_minutes = 0; ///< of `timezone` at `unix_now`
-  std::string timezone = "UTC";
+  std::string first_name;               ///< the sender's, for /start
+  int64_t unix_now = 0;                 ///< for today / tomorrow / yesterday
+  int utc_offset_minutes = 0;           ///< of `timezone` at `unix_now`
+  std::string timezone = "UTC";         ///< the user's own (/timezone), else football.timezone
+  int64_t chat_id = 0;                  ///< subscriptions are the chat's
+  int64_t user_id = 0;                  ///< settings are the user's
+  int64_t max_subscriptions = 20;       ///< alerts.max-subscriptions (0: no cap)
+  std::string default_timezone = "UTC"; ///< football.timezone, for /settings
 };
 
 /// Reply at once with `html`.
@@ -42,6 +46,9 @@ struct reply_action {
 struct football_action {
   football_query query;
   std::function<rendered(const football_payload&)> render;
+  /// A further query that needs this answer (/team: the team's id, then its
+  /// fixtures); when it gives one, that one is asked and rendered instead.
+  std::function<std::optional<football_action>(const football_payload&)> then;
 };
 
 enum class job_op { create, get, list, cancel };
@@ -56,7 +63,14 @@ struct job_action {
   std::function<std::string(int64_t id, const std::vector<db::job_row>& jobs)> render;
 };
 
-using command_action = std::variant<reply_action, football_action, job_action>;
+/// Ask the database (subscriptions, settings); its answer becomes the reply
+/// through `render` (an error or no answer: settings_unavailable_text).
+struct db_action {
+  db::operation op;
+  std::function<rendered(const db::reply&)> render;
+};
+
+using command_action = std::variant<reply_action, football_action, job_action, db_action>;
 
 /// The work for one command's arguments; nullopt when they do not fit (the
 /// user then gets the command's usage line).
@@ -100,7 +114,8 @@ struct command_work {
 /// reply for a name not in the table.
 command_work work_for_command(const bot_command& command, const command_context& context);
 
-/// A button's work: a fixture's statistics, or /help for an unknown button.
-command_work work_for_callback(std::string_view callback_data);
+/// A button's work: a fixture's statistics, (un)subscribing a team, or /help
+/// for an unknown button.
+command_work work_for_callback(std::string_view callback_data, const command_context& context = {});
 
 } // namespace phoenix::core

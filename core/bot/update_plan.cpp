@@ -28,6 +28,13 @@ flood_guard::verdict screen_update(flood_guard& guard, telegram_update& update,
   return v;
 }
 
+bool needs_user_zone(const telegram_update& update, std::string_view bot_username) {
+  if (update.flood_notice || update.too_fast || update.type != telegram_update::kind::message)
+    return false;
+  const std::optional<bot_command> command = parse_command(update.text, bot_username);
+  return command && (command->name == "fixtures" || command->name == "team");
+}
+
 update_plan plan_update(const telegram_update& update, std::string_view bot_username,
                         const command_context& context) {
   if (update.flood_notice)
@@ -35,7 +42,7 @@ update_plan plan_update(const telegram_update& update, std::string_view bot_user
   if (update.too_fast)
     return reply_plan("flood", flood_warning_text(), "flood");
   if (update.type == telegram_update::kind::callback_query)
-    return {update_plan::kind::callback, work_for_callback(update.callback_data)};
+    return {update_plan::kind::callback, work_for_callback(update.callback_data, context)};
   if (auto cmd = parse_command(update.text, bot_username)) {
     auto work = work_for_command(*cmd, context);
     auto what = std::holds_alternative<reply_action>(work.action) ? update_plan::kind::reply

@@ -30,6 +30,10 @@ struct update_plan {
   command_work work;
 };
 
+/// Whether the update's reply shows times of day (/fixtures, /team: kick-off), so the
+/// user's own zone (/timezone) is read before it is planned.
+bool needs_user_zone(const telegram_update& update, std::string_view bot_username);
+
 /// The plan for a screened update.
 update_plan plan_update(const telegram_update& update, std::string_view bot_username,
                         const command_context& context);

@@ -148,6 +148,10 @@ CREATE INDEX jobs_claimable ON jobs (id) WHERE status IN ('queued', 'running');
 CREATE INDEX jobs_to_notify ON jobs (id) WHERE NOT notified;
 SELECT setval(pg_get_serial_sequence('jobs', 'id'), coalesce(max(id), 0) + 1, false) FROM jobs;
 )sql"},
+    // /timezone (issue 17): the user's own zone; '' is football.timezone.
+    {9, "user time zones", R"sql(
+ALTER TABLE users ADD COLUMN timezone text NOT NULL DEFAULT '';
+)sql"},
 };
 
 constexpr bool strictly_increasing() {

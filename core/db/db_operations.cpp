@@ -3,6 +3,7 @@
 #include "core/db/db_alerts.hpp"
 #include "core/db/db_inbox_operations.hpp"
 #include "core/db/db_job_operations.hpp"
+#include "core/db/db_settings.hpp"
 #include "core/db/db_statement_parts.hpp"
 
 #include <map>
@@ -36,10 +37,16 @@ constexpr statement statements[] = {
     {"log_requests",
      "INSERT INTO request_log (chat_id, command, arguments, latency_ms, outcome)"
      " SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::text[])"},
-    {"subscribe", "INSERT INTO subscriptions (chat_id, team_id, team_name) VALUES ($1, $2, $3)"
-                  " ON CONFLICT DO NOTHING"},
+    // Inserted (1), there already (has), or refused: the chat has $4 (> 0) already.
+    {"subscribe",
+     "WITH mine AS (SELECT count(*) AS n, coalesce(bool_or(team_id = $2), false) AS has"
+     " FROM subscriptions WHERE chat_id = $1),"
+     " added AS (INSERT INTO subscriptions (chat_id, team_id, team_name) SELECT $1, $2, $3"
+     " FROM mine WHERE NOT has AND ($4 <= 0 OR n < $4) ON CONFLICT DO NOTHING RETURNING 1)"
+     " SELECT (SELECT count(*) FROM added), (SELECT has FROM mine)"},
     {"unsubscribe", "DELETE FROM subscriptions WHERE chat_id = $1 AND team_id = $2"},
-    {"list_subscriptions", "SELECT team_id FROM subscriptions WHERE chat_id = $1 ORDER BY team_id"},
+    {"list_subscriptions",
+     "SELECT team_id, team_name FROM subscriptions WHERE chat_id = $1 ORDER BY team_id"},
     {"get_offset",
      "SELECT value::bigint FROM bot_state WHERE key = 'update_offset:' || $1::bigint"},
     // May go down: Telegram renumbers its ids after a week without updates.
@@ -137,8 +144,11 @@ reply exec(pqxx::transaction_base& tx, const log_requests& op) {
 }
 
 reply exec(pqxx::transaction_base& tx, const subscribe& op) {
-  return counted(
-      affected(tx.exec_prepared("subscribe", op.chat_id, op.team_id, storable_text(op.team_name))));
+  const auto row = tx.exec_prepared1("subscribe", op.chat_id, op.team_id,
+                                     storable_text(op.team_name), op.max_per_chat);
+  if (row[0].as<int64_t>() > 0)
+    return counted(1);
+  return counted(row[1].as<bool>() ? 0 : -1);
 }
 
 reply exec(pqxx::transaction_base& tx, const unsubscribe& op) {
@@ -146,7 +156,12 @@ reply exec(pqxx::transaction_base& tx, const unsubscribe& op) {
 }
 
 reply exec(pqxx::transaction_base& tx, const list_subscriptions& op) {
-  return listed(read_ids(tx.exec_prepared("list_subscriptions", op.chat_id)));
+  reply out;
+  for (const auto& row : tx.exec_prepared("list_subscriptions", op.chat_id)) {
+    out.ids.push_back(row[0].as<int64_t>());
+    out.bodies.push_back(row[1].as<std::string>());
+  }
+  return out;
 }
 
 reply exec(pqxx::transaction_base& tx, const get_offset& op) {
@@ -187,6 +202,7 @@ void prepare_statements(pqxx::connection& c) {
   prepare_inbox_statements(c);
   prepare_job_statements(c);
   prepare_alert_statements(c);
+  prepare_settings_statements(c);
 }
 
 namespace {

@@ -115,6 +115,15 @@ bool idempotent(const subscribed_teams&) {
 bool idempotent(const drop_subscriptions&) {
   return true;
 }
+bool idempotent(const unsubscribe_team&) {
+  return false;
+} // a second run may take a subscription that only matched after the first
+bool idempotent(const set_timezone&) {
+  return true;
+}
+bool idempotent(const load_settings&) {
+  return true;
+}
 
 const char* name(const upsert_users&) {
   return "upsert_users";
@@ -223,6 +232,15 @@ const char* name(const subscribed_teams&) {
 }
 const char* name(const drop_subscriptions&) {
   return "drop_subscriptions";
+}
+const char* name(const unsubscribe_team&) {
+  return "unsubscribe_team";
+}
+const char* name(const set_timezone&) {
+  return "set_timezone";
+}
+const char* name(const load_settings&) {
+  return "load_settings";
 }
 
 } // namespace

@@ -71,17 +71,41 @@ struct load_user {
 struct log_requests {
   std::vector<request_row> rows;
 };
-/// Count 1 when new; a chat already subscribed keeps its row (and its name).
+/// Count 1 when new, 0 when the chat is subscribed already (it keeps its row
+/// and its name), -1 when the chat has `max_per_chat` subscriptions already.
 struct subscribe {
   int64_t chat_id = 0;
   int64_t team_id = 0;
-  std::string team_name; ///< as the user chose it, for /subscriptions
+  std::string team_name;    ///< as the user chose it, for /subscriptions
+  int64_t max_per_chat = 0; ///< alerts.max-subscriptions; 0: no cap
 };
 struct unsubscribe {
   int64_t chat_id = 0;
   int64_t team_id = 0;
 };
+/// The chat's teams: ids ascending, their names in `bodies`.
 struct list_subscriptions {
+  int64_t chat_id = 0;
+};
+// The commands' settings (issue 17, core/db/db_settings.cpp).
+
+/// /unsubscribe <name>: deletes the chat's subscription named `name` (letter
+/// case ignored), or else the only one whose name holds it: count 1, its id
+/// and name in ids and bodies. None or several: count 0, the candidates
+/// (ids, names in bodies) for the user to choose from.
+struct unsubscribe_team {
+  int64_t chat_id = 0;
+  std::string name;
+};
+/// /timezone: the user's zone ("" : football.timezone), a users row if new.
+struct set_timezone {
+  int64_t user_id = 0;
+  std::string zone;
+};
+/// The user's choices: their zone in bodies[0] ("": the default), the chat's
+/// subscription count in count.
+struct load_settings {
+  int64_t user_id = 0;
   int64_t chat_id = 0;
 };
 /// Inserts (id 0) or updates a job; answers its id.
@@ -276,7 +300,8 @@ using operation =
                  unnotified_jobs, mark_notified, get_offset, set_offset, store_updates,
                  keep_pushed_update, take_standby_updates, load_inbox, mark_processed,
                  filter_processed, max_processed, prune, ping, list_subscribers, claim_alert,
-                 record_alert_sent, load_alert_messages, subscribed_teams, drop_subscriptions>;
+                 record_alert_sent, load_alert_messages, unsubscribe_team, set_timezone,
+                 load_settings, subscribed_teams, drop_subscriptions>;
 
 /// The epoch a write carries (0: none), with the bot it is fenced for.
 struct fence {

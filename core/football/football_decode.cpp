@@ -337,6 +337,61 @@ decoded<std::vector<prediction>> decode_predictions(std::string_view body) {
   return decode_list<prediction>(body, read_prediction);
 }
 
+decoded<std::vector<team_info>> decode_teams(std::string_view body) {
+  return decode_list<team_info>(body, [](const json& item) {
+    const json& team = field(item, "team");
+    return team_info{int64_or_zero(field(team, "id")), text(field(team, "name")),
+                     text(field(team, "country"))};
+  });
+}
+
+namespace {
+
+standing_row read_standing(const json& league, const json& entry) {
+  const auto number = [](const json& value) { return optional_int(value).value_or(0); };
+  standing_row row;
+  row.league_name = text(field(league, "name"));
+  row.group = text(field(entry, "group"));
+  row.rank = number(field(entry, "rank"));
+  row.team = read_team(field(entry, "team"));
+  row.points = number(field(entry, "points"));
+  row.goals_diff = number(field(entry, "goalsDiff"));
+  row.form = text(field(entry, "form"));
+  const json& all = field(entry, "all");
+  row.played = number(field(all, "played"));
+  row.win = number(field(all, "win"));
+  row.draw = number(field(all, "draw"));
+  row.lose = number(field(all, "lose"));
+  row.goals_for = number(field(field(all, "goals"), "for"));
+  row.goals_against = number(field(field(all, "goals"), "against"));
+  return row;
+}
+
+} // namespace
+
+decoded<std::vector<standing_row>> decode_standings(std::string_view body) {
+  // Each item is a league; league.standings is a list of groups, each a list of rows.
+  auto leagues = decode_list<std::vector<standing_row>>(body, [](const json& item) {
+    std::vector<standing_row> rows;
+    const json& league = field(item, "league");
+    const json& groups = field(league, "standings");
+    if (groups.IsArray())
+      for (const json& group : groups.GetArray())
+        for_each_object(group,
+                        [&](const json& entry) { rows.push_back(read_standing(league, entry)); });
+    return rows;
+  });
+  decoded<std::vector<standing_row>> out;
+  if (!leagues.ok()) {
+    out.error = std::move(leagues.error);
+    return out;
+  }
+  out.value.emplace();
+  for (auto& rows : *leagues.value)
+    out.value->insert(out.value->end(), rows.begin(), rows.end());
+  return out;
+}
+
 decoded<api_status> decode_status(std::string_view body) {
   return decode_body<api_status>(body, response_shape::object,
                                  [](const json& response, decoded<api_status>& result) {

@@ -36,6 +36,12 @@ decoded<std::vector<event>> decode_events(std::string_view body);
 /// /predictions.
 decoded<std::vector<prediction>> decode_predictions(std::string_view body);
 
+/// /teams (item.team of each entry).
+decoded<std::vector<team_info>> decode_teams(std::string_view body);
+
+/// /standings: every group's rows, in the API's order.
+decoded<std::vector<standing_row>> decode_standings(std::string_view body);
+
 /// /status (its `response` is an object).
 decoded<api_status> decode_status(std::string_view body);
 

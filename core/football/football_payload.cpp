@@ -38,7 +38,10 @@ decoded<football_payload> decode_payload(query_kind kind, std::string_view body)
   case query_kind::live_fixtures:
   case query_kind::fixture_by_id:
   case query_kind::head_to_head:
+  case query_kind::team_fixtures:
     return widen(decode_fixtures(body));
+  case query_kind::standings:
+    return widen(decode_standings(body));
   case query_kind::statistics:
     return widen(decode_statistics(body));
   case query_kind::events:
@@ -47,6 +50,8 @@ decoded<football_payload> decode_payload(query_kind kind, std::string_view body)
     return widen(decode_predictions(body));
   case query_kind::status:
     return widen(decode_status(body));
+  case query_kind::team_search:
+    return widen(decode_teams(body));
   }
   return widen(decode_status(body));
 }

@@ -15,7 +15,8 @@
 namespace phoenix::core {
 
 using football_payload = std::variant<std::vector<fixture>, std::vector<team_statistics>,
-                                      std::vector<event>, std::vector<prediction>, api_status>;
+                                      std::vector<event>, std::vector<prediction>, api_status,
+                                      std::vector<team_info>, std::vector<standing_row>>;
 
 /// Decodes `body` with the decoder that fits the query's kind.
 decoded<football_payload> decode_payload(query_kind kind, std::string_view body);

@@ -23,6 +23,12 @@ const char* to_string(query_kind kind) {
     return "predictions";
   case query_kind::status:
     return "status";
+  case query_kind::team_search:
+    return "teams";
+  case query_kind::team_fixtures:
+    return "team_fixtures";
+  case query_kind::standings:
+    return "standings";
   }
   return "unknown";
 }
@@ -59,6 +65,32 @@ football_query football_query::head_to_head(int64_t a, int64_t b, int last) {
   q.team_a = a;
   q.team_b = b;
   q.last = last;
+  return q;
+}
+
+football_query football_query::teams(std::string search) {
+  football_query q;
+  q.kind = query_kind::team_search;
+  q.search = std::move(search);
+  return q;
+}
+
+football_query football_query::team_fixtures(int64_t team, int next, int last,
+                                             std::string timezone) {
+  football_query q;
+  q.kind = query_kind::team_fixtures;
+  q.team = team;
+  q.next = next;
+  q.last = next > 0 ? 0 : last;
+  q.timezone = std::move(timezone);
+  return q;
+}
+
+football_query football_query::standings(int64_t league, int64_t season) {
+  football_query q;
+  q.kind = query_kind::standings;
+  q.league = league;
+  q.season = season;
   return q;
 }
 
@@ -129,8 +161,24 @@ std::string request_target(const football_query& q) {
   case query_kind::status:
     t = "/status";
     break;
+  case query_kind::team_search:
+    t = "/teams";
+    add(t, "search", q.search);
+    break;
+  case query_kind::team_fixtures:
+    t = "/fixtures";
+    add(t, "team", std::to_string(q.team));
+    add_if(t, "next", q.next);
+    add_if(t, "last", q.last);
+    break;
+  case query_kind::standings:
+    t = "/standings";
+    add(t, "league", std::to_string(q.league));
+    add(t, "season", std::to_string(q.season));
+    break;
   }
-  if (!q.timezone.empty() && q.kind != query_kind::status)
+  if (!q.timezone.empty() && q.kind != query_kind::status && q.kind != query_kind::team_search &&
+      q.kind != query_kind::standings)
     add(t, "timezone", q.timezone);
   return t;
 }
@@ -158,6 +206,11 @@ std::chrono::nanoseconds ttl_for(const football_query& q, const ttl_policy& p, b
     return p.fixtures;
   case query_kind::status:
     return std::chrono::nanoseconds::zero();
+  case query_kind::team_search:
+    return p.teams;
+  case query_kind::team_fixtures:
+  case query_kind::standings:
+    return any_live ? p.live : p.fixtures;
   }
   return p.fixtures;
 }

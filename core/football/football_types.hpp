@@ -119,6 +119,25 @@ struct prediction {
   std::string away_last5_form;
 };
 
+/// A team found by /teams?search= (item.team).
+struct team_info {
+  int64_t id = 0;
+  std::string name;
+  std::string country;
+};
+
+/// One row of a league table (/standings: league.standings[group][row]).
+struct standing_row {
+  std::string league_name;
+  std::string group; ///< "La Liga", "Group A"
+  int rank = 0;
+  team_ref team;
+  int points = 0;
+  int played = 0, win = 0, draw = 0, lose = 0;
+  int goals_for = 0, goals_against = 0, goals_diff = 0;
+  std::string form; ///< "WWDLW", "" when null
+};
+
 struct api_status {
   std::string plan;
   bool active = false;

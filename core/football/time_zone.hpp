@@ -1,13 +1,20 @@
-// A time zone read from the system's TZif files (/usr/share/zoneinfo), so
-// that "today" follows daylight saving time without a restart and without
-// setenv/tzset (not safe once other threads run).
+// A time zone from Howard Hinnant's date/tz (Debian's libhowardhinnant-date-dev,
+// the library C++20's time zones grew from), reading the system's tzdata
+// (/usr/share/zoneinfo), so that "today" follows daylight saving time without
+// a restart and without setenv/tzset (not safe once other threads run).
+// date/tz's OS reader stops at a zone file's last transition (2037 in
+// Debian's files); past it the file's footer rule (a POSIX TZ string such as
+// "GMT0BST,M3.5.0/1,M10.5.0") holds, evaluated by the same library's ptz.h.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
-#include <string_view>
-#include <vector>
+
+namespace date {
+class time_zone;
+}
 
 namespace phoenix::core {
 
@@ -16,22 +23,27 @@ public:
   /// UTC (offset 0 at all times).
   time_zone() = default;
 
-  /// Reads zone `name` ("Europe/Berlin"; "" and "UTC" need no file) from
-  /// `folder`; nullopt with `error` set if it is missing or not a valid TZif file.
-  static std::optional<time_zone> load(const std::string& name, std::string* error,
-                                       const std::string& folder = "/usr/share/zoneinfo");
+  /// Zone `name` ("Europe/Berlin"; "" and "UTC" need no file; letter case is
+  /// forgiven: "europe/berlin"); nullopt with `error` set if tzdata has no such zone.
+  static std::optional<time_zone> load(const std::string& name, std::string* error);
 
-  /// Parses TZif bytes (RFC 8536, versions 1 to 4); nullopt if malformed.
-  static std::optional<time_zone> parse(std::string_view bytes);
+  /// The zone's name as tzdata spells it ("UTC" for the default).
+  const std::string& name() const { return name_; }
 
-  /// Minutes east of UTC at `unix_seconds`. Past the last transition the last
-  /// offset holds (the system's files list transitions up to 2037).
+  /// Minutes east of UTC at `unix_seconds`, the footer rule's beyond the
+  /// file's last transition.
   int offset_minutes_at(int64_t unix_seconds) const;
 
+  /// The POSIX TZ rule at the end of a TZif (version 2+) file's bytes, "" if
+  /// it has none (version 1, or damaged).
+  static std::string footer_of(const std::string& tzif_bytes);
+
+  struct footer_rule; ///< date's Posix::time_zone (kept out of this header)
+
 private:
-  std::vector<int64_t> transitions_;  ///< ascending
-  std::vector<int32_t> offset_after_; ///< seconds east of UTC from transitions_[i] on
-  int32_t initial_offset_ = 0;        ///< before the first transition
+  const date::time_zone* zone_ = nullptr; ///< nullptr: UTC; tzdata outlives every use
+  std::shared_ptr<const footer_rule> footer_;
+  std::string name_ = "UTC";
 };
 
 } // namespace phoenix::core

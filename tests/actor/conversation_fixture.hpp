@@ -33,6 +33,7 @@ struct conversation_fixture {
   caf::scoped_actor poller{*vs.sys, true};
   int64_t next_update_id = 100;
   int64_t sent_messages = 0;
+  std::string user_zone; ///< what load_settings answers ("": football.timezone)
 
   conversation_fixture() {
     config->bot_username = "phoenix_bot";
@@ -45,6 +46,15 @@ struct conversation_fixture {
           m.get_as<caf::atom_value>(0) != tg_send_atom::value)
         return std::nullopt;
       return caf::make_message(accepted());
+    });
+    // /fixtures reads the user's zone first: none set, unless a test says otherwise.
+    db.answer_with([this](const caf::message& m) -> std::optional<caf::message> {
+      if (!m.match_elements<caf::atom_value, core::db::operation>() ||
+          !std::holds_alternative<core::db::load_settings>(m.get_as<core::db::operation>(1)))
+        return std::nullopt;
+      core::db::reply settings;
+      settings.bodies = {user_zone};
+      return caf::make_message(settings);
     });
   }
 

@@ -14,7 +14,20 @@ core::command_context context_now(const conversation_config& config) {
   auto now = std::chrono::duration_cast<std::chrono::seconds>(
                  std::chrono::system_clock::now().time_since_epoch())
                  .count();
-  return {"Ann", now, config.zone.offset_minutes_at(now), config.timezone};
+  core::command_context context{"Ann", now, config.zone.offset_minutes_at(now), config.timezone};
+  context.chat_id = conversation_fixture::chat;
+  context.user_id = conversation_fixture::user;
+  context.max_subscriptions = config.max_subscriptions;
+  context.default_timezone = config.timezone;
+  return context;
+}
+
+/// What the database stand-in answers every request with in the table's walk.
+core::db::reply db_answer() {
+  core::db::reply answer;
+  answer.count = 1;
+  answer.bodies = {""};
+  return answer;
 }
 
 /// The project's answer that fits a query of this kind.
@@ -24,6 +37,10 @@ std::shared_ptr<const core::football_payload> payload_for(core::query_kind kind)
     return project_payload(kind, "fixtures-live.json");
   case core::query_kind::fixture_by_id:
     return project_payload(kind, "fixtures-by-ids-with-details.json");
+  case core::query_kind::team_search:
+    return project_payload(kind, "teams.json");
+  case core::query_kind::standings:
+    return project_payload(kind, "standings.json");
   default:
     return project_payload(kind, "fixtures-by-date.json");
   }
@@ -54,8 +71,19 @@ core::rendered expected_reply(const core::command_work& work,
                               const std::shared_ptr<const core::football_payload>& payload) {
   if (auto* now = std::get_if<core::reply_action>(&work.action))
     return {now->html, {}};
-  if (auto* data = std::get_if<core::football_action>(&work.action))
-    return data->render(*payload);
+  if (auto* data = std::get_if<core::football_action>(&work.action)) {
+    // A chained query (/team) renders the last step's answer.
+    core::football_action step = *data;
+    while (step.then) {
+      auto more = step.then(*payload_for(step.query.kind));
+      if (!more)
+        break;
+      step = std::move(*more);
+    }
+    return step.render(*payload_for(step.query.kind));
+  }
+  if (auto* stored = std::get_if<core::db_action>(&work.action))
+    return stored->render(db_answer());
   return {std::get<core::job_action>(work.action).render(12, {}), {}};
 }
 
@@ -64,8 +92,9 @@ core::rendered expected_reply(const core::command_work& work,
 BOOST_FIXTURE_TEST_SUITE(conversation_actor_tests, conversation_fixture)
 
 BOOST_AUTO_TEST_CASE(every_command_of_the_table_is_answered_through_its_work) {
+  db.answer_with([](const caf::message&) { return caf::make_message(db_answer()); });
   start();
-  size_t football_commands = 0, job_commands = 0;
+  size_t football_commands = 0, job_commands = 0, db_commands = 0;
   for (const core::command_spec& spec : core::command_table()) {
     BOOST_TEST_CONTEXT(spec.example) {
       std::string example{spec.example};
@@ -88,6 +117,12 @@ BOOST_AUTO_TEST_CASE(every_command_of_the_table_is_answered_through_its_work) {
         BOOST_TEST(query.fixture == data->query.fixture);
         payload = payload_for(query.kind);
         football.reply(football.last(), data_answer(payload));
+        while (football.has_next()) { // the further steps of a chained query
+          auto more = next_query();
+          football.reply(football.last(), data_answer(payload_for(more.kind)));
+        }
+      } else if (std::holds_alternative<core::db_action>(work.action)) {
+        ++db_commands;
       } else {
         ++job_commands;
         auto& asked = jobs.next();
@@ -115,6 +150,7 @@ BOOST_AUTO_TEST_CASE(every_command_of_the_table_is_answered_through_its_work) {
   }
   BOOST_TEST(football_commands >= 3u); // /fixtures, /live, /stats
   BOOST_TEST(job_commands >= 4u);      // /analyze, /job, /jobs, /cancel
+  BOOST_TEST(db_commands >= 4u);       // /subscriptions, /unsubscribe, /timezone, /settings
   BOOST_TEST(done().size() == core::command_table().size());
 }
 

@@ -207,7 +207,8 @@ private:
 
   static bool known(const std::string& path) {
     return path == "/fixtures" || path == "/fixtures/statistics" ||
-           path == "/fixtures/headtohead" || path == "/fixtures/events" || path == "/predictions";
+           path == "/fixtures/headtohead" || path == "/fixtures/events" || path == "/predictions" ||
+           path == "/teams" || path == "/standings";
   }
 
   static std::vector<int64_t> fixture_ids(const query& q) {
@@ -236,6 +237,29 @@ private:
   std::string endpoint(const std::string& path, const std::string& get, const query& q) const {
     if (path == "/fixtures") {
       return fixtures(get, q);
+    }
+    if (path == "/teams") {
+      const std::string* search = find_param(q, "search");
+      if (!search) {
+        return fail_envelope(get, q, "required", "At least one parameter is required.");
+      }
+      if (search->size() < 3) {
+        return fail_envelope(get, q, "search", "The Search field must be at least 3 characters.");
+      }
+      return ok_envelope(get, q, samples_.teams_matching(*search));
+    }
+    if (path == "/standings") {
+      const std::string* league = find_param(q, "league");
+      const std::string* season = find_param(q, "season");
+      int64_t league_id = 0, year = 0;
+      if (!season) {
+        return fail_envelope(get, q, "season", "The Season field is required.");
+      }
+      if (!parse_int(*season, year) || (league && !parse_int(*league, league_id))) {
+        return fail_envelope(get, q, "season", "The Season field must be a 4-digit YYYY number.");
+      }
+      const bool held = league_id == samples_.standings.league && year == samples_.standings.season;
+      return ok_envelope(get, q, held ? samples_.standings.items : std::vector<std::string>{});
     }
     if (path == "/fixtures/headtohead") {
       const std::string* h2h = find_param(q, "h2h");
@@ -320,6 +344,21 @@ private:
           items.push_back(f.json);
         }
       }
+    } else if (const std::string* team = find_param(q, "team")) {
+      int64_t team_id = 0, next = 0, last = 0;
+      const std::string* next_text = find_param(q, "next");
+      const std::string* last_text = find_param(q, "last");
+      if (!parse_int(*team, team_id) || (next_text && !parse_int(*next_text, next)) ||
+          (last_text && !parse_int(*last_text, last)) || next > 99 || last > 99) {
+        return fail_envelope(get, q, "team", "The Team, Next and Last fields must be integers.");
+      }
+      const std::string* timezone = find_param(q, "timezone");
+      std::string error;
+      auto zone = core::time_zone::load(timezone ? *timezone : "UTC", &error);
+      if (!zone) {
+        return fail_envelope(get, q, "timezone", "The Timezone field is not a valid time zone.");
+      }
+      items = samples_.of_team(team_id, next, last, *zone);
     } else if (const std::string* date = find_param(q, "date")) {
       // With league (season is not checked) and timezone, as Phoenix asks.
       int64_t league = 0;

@@ -8,8 +8,10 @@
 #include "tests/fakes/fake_api_football_json.hpp"
 #include "tests/fakes/fake_api_football_squads.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdint>
+#include <cstdio>
 #include <ctime>
 #include <fstream>
 #include <iterator>
@@ -32,7 +34,8 @@ struct fixture_item {
   int64_t id = 0;
   int64_t league_id = 0;
   int64_t home_id = 0, away_id = 0;
-  int64_t timestamp = 0; ///< kick-off, Unix seconds
+  int64_t timestamp = 0;  ///< kick-off, Unix seconds
+  bool scheduled = false; ///< status NS or TBD: a "next" fixture of its teams
   std::string json;
 };
 
@@ -62,6 +65,8 @@ public:
     statistics = items("fixture-statistics.json");
     events = items("fixture-events.json");
     predictions = items("predictions.json");
+    teams = team_items("teams.json");
+    standings = optional_items("standings.json");
     token_message = error_text("error-missing-key.json", "token");
     rate_limit_message = error_text("error-rate-limit.json", "rateLimit");
     plan_message = error_text("error-plan-free-season.json", "plan");
@@ -82,6 +87,12 @@ public:
 
   std::vector<fixture_item> by_date, live, detailed, headtohead;
   fixture_items statistics, events, predictions;
+  std::vector<std::pair<std::string, std::string>> teams; ///< lower-case name, item
+  /// standings.json (optional): its league and season, and its items.
+  struct standings_sample {
+    int64_t league = 0, season = 0;
+    std::vector<std::string> items;
+  } standings;
   std::string token_message, rate_limit_message, plan_message;
 
   /// The fixture with this id: from the data, else generated; none for any other id.
@@ -105,6 +116,39 @@ public:
 
   /// Every fixture of the data whose kick-off falls on `date` (YYYY-MM-DD) in
   /// `zone`, of league `league` unless it is 0. (The items keep their UTC dates.)
+  /// `item` with fixture.date shifted to `zone` and fixture.timezone set, as
+  /// API-Football answers a date query with timezone (UTC: as stored).
+  static std::string in_zone(const std::string& item, const core::time_zone& zone) {
+    if (zone.name() == "UTC") {
+      return item;
+    }
+    rapidjson::Document doc;
+    doc.Parse(item.data(), item.size());
+    auto fixture = doc.IsObject() ? doc.FindMember("fixture") : doc.MemberEnd();
+    if (doc.HasParseError() || fixture == doc.MemberEnd() || !fixture->value.IsObject()) {
+      return item;
+    }
+    const int64_t at = int_at(doc, "fixture", "timestamp");
+    const int offset = zone.offset_minutes_at(at);
+    const std::time_t local = at + 60 * int64_t{offset};
+    std::tm parts{};
+    char text[40] = "";
+    if (!gmtime_r(&local, &parts) ||
+        !std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &parts)) {
+      return item;
+    }
+    const int a = offset < 0 ? -offset : offset;
+    char suffix[16];
+    std::snprintf(suffix, sizeof suffix, "%c%02d:%02d", offset < 0 ? '-' : '+', a / 60, a % 60);
+    auto& alloc = doc.GetAllocator();
+    const std::string date = std::string(text) + suffix;
+    fixture->value.RemoveMember("date");
+    fixture->value.AddMember("date", rapidjson::Value(date.c_str(), alloc), alloc);
+    fixture->value.RemoveMember("timezone");
+    fixture->value.AddMember("timezone", rapidjson::Value(zone.name().c_str(), alloc), alloc);
+    return to_json(doc);
+  }
+
   std::vector<std::string> on_date(const std::string& date, int64_t league,
                                    const core::time_zone& zone) const {
     std::vector<std::string> out;
@@ -120,8 +164,46 @@ public:
         char day[16] = "";
         if (gmtime_r(&local, &parts) && std::strftime(day, sizeof day, "%Y-%m-%d", &parts) &&
             date == day) {
-          out.push_back(f.json);
+          out.push_back(in_zone(f.json, zone));
         }
+      }
+    }
+    return out;
+  }
+
+  /// Team `team`'s fixtures in the data: the next `next` (scheduled, soonest
+  /// first) or else the last `last` (played, newest first), each fixture once.
+  std::vector<std::string> of_team(int64_t team, int64_t next, int64_t last,
+                                   const core::time_zone& zone) const {
+    std::vector<const fixture_item*> found;
+    std::unordered_map<int64_t, bool> seen;
+    for (const auto* list : {&detailed, &by_date, &live, &headtohead}) {
+      for (const fixture_item& f : *list) {
+        if ((f.home_id == team || f.away_id == team) && f.scheduled == (next > 0) && !seen[f.id]) {
+          seen[f.id] = true;
+          found.push_back(&f);
+        }
+      }
+    }
+    std::sort(found.begin(), found.end(), [next](const fixture_item* a, const fixture_item* b) {
+      return next > 0 ? a->timestamp < b->timestamp : a->timestamp > b->timestamp;
+    });
+    std::vector<std::string> out;
+    for (const fixture_item* f : found) {
+      if (static_cast<int64_t>(out.size()) < (next > 0 ? next : last)) {
+        out.push_back(in_zone(f->json, zone));
+      }
+    }
+    return out;
+  }
+
+  /// The teams whose name holds `search` (letter case ignored), as /teams?search= answers.
+  std::vector<std::string> teams_matching(const std::string& search) const {
+    std::vector<std::string> out;
+    const std::string wanted = lower(search);
+    for (const auto& [name, item] : teams) {
+      if (name.find(wanted) != std::string::npos) {
+        out.push_back(item);
       }
     }
     return out;
@@ -168,6 +250,54 @@ private:
     return out;
   }
 
+  static std::string lower(std::string text) {
+    for (char& c : text) {
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    return text;
+  }
+
+  // teams.json and standings.json are optional: a --samples folder without
+  // them finds no team and no table (an empty response).
+  rapidjson::Document load_optional(const std::string& file) const {
+    rapidjson::Document doc;
+    if (!std::ifstream(dir_ + "/" + file)) {
+      doc.Parse(R"({"response":[]})");
+      return doc;
+    }
+    doc = load(file);
+    auto response = doc.FindMember("response");
+    if (response == doc.MemberEnd() || !response->value.IsArray()) {
+      fail(file, "no response array");
+    }
+    return doc;
+  }
+
+  std::vector<std::pair<std::string, std::string>> team_items(const std::string& file) const {
+    std::vector<std::pair<std::string, std::string>> out;
+    const rapidjson::Document doc = load_optional(file);
+    for (const auto& item : doc["response"].GetArray()) {
+      auto team = item.IsObject() ? item.FindMember("team") : item.MemberEnd();
+      if (!item.IsObject() || team == item.MemberEnd() || !team->value.IsObject() ||
+          !team->value.HasMember("name") || !team->value["name"].IsString()) {
+        fail(file, "an item has no team.name");
+      }
+      out.emplace_back(lower(team->value["name"].GetString()), to_json(item));
+    }
+    return out;
+  }
+
+  standings_sample optional_items(const std::string& file) const {
+    standings_sample out;
+    const rapidjson::Document doc = load_optional(file);
+    for (const auto& item : doc["response"].GetArray()) {
+      out.league = int_at(item, "league", "id");
+      out.season = int_at(item, "league", "season");
+      out.items.push_back(to_json(item));
+    }
+    return out;
+  }
+
   static int64_t int_at(const rapidjson::Value& item, const char* object, const char* name) {
     auto o = item.FindMember(object);
     if (o == item.MemberEnd() || !o->value.IsObject()) {
@@ -195,6 +325,12 @@ private:
       f.id = item["fixture"]["id"].GetInt64();
       f.league_id = int_at(item, "league", "id");
       f.timestamp = int_at(item, "fixture", "timestamp");
+      if (item["fixture"].HasMember("status") && item["fixture"]["status"].IsObject()) {
+        auto s = item["fixture"]["status"].FindMember("short");
+        f.scheduled = s != item["fixture"]["status"].MemberEnd() && s->value.IsString() &&
+                      (std::string(s->value.GetString()) == "NS" ||
+                       std::string(s->value.GetString()) == "TBD");
+      }
       if (item.HasMember("teams") && item["teams"].IsObject()) {
         f.home_id = int_at(item["teams"], "home", "id");
         f.away_id = int_at(item["teams"], "away", "id");

@@ -3,6 +3,8 @@
 #include "core/bot/analysis_report.hpp"
 #include "core/bot/bot_text.hpp"
 #include "core/bot/command_table.hpp"
+#include "core/bot/subscription_text.hpp"
+#include "core/bot/team_commands.hpp"
 #include "core/cache/crc32.hpp"
 #include "core/cache/snapshot_file.hpp"
 #include "core/football/football_payload.hpp"
@@ -192,6 +194,15 @@ struct renderer {
     return {render_analysis(1, fixture{}, {}, predictions.front())};
   }
   std::vector<std::string> operator()(const api_status&) const { return {}; }
+  std::vector<std::string> operator()(const std::vector<team_info>& teams) const {
+    std::vector<fixture> none;
+    return {checked_html(render_team_choices(teams, "x")),
+            checked_html(render_team_fixtures(teams.empty() ? team_info{} : teams.front(), none,
+                                              none, "UTC"))};
+  }
+  std::vector<std::string> operator()(const std::vector<standing_row>& rows) const {
+    return {render_standings(rows, 140, 2021)};
+  }
 };
 
 // The goal-alert engine reads the same answers (fixtures?live=all): a poll
@@ -214,7 +225,8 @@ void check_live_alerts(std::string_view body) {
 void football_decoding(const uint8_t* data, size_t size) {
   if (size == 0)
     return;
-  const auto kind = static_cast<query_kind>(data[0] & 7u);
+  constexpr unsigned kinds = static_cast<unsigned>(query_kind::standings) + 1;
+  const auto kind = static_cast<query_kind>(data[0] % kinds);
   const size_t small_limit = size_t{data[0]} / 8 * 8; // 0 (none) or 8-248
   http_result result;
   result.response.status = 200;

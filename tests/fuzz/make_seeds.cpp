@@ -119,6 +119,8 @@ query_kind kind_of_sample(const std::string& name) {
       {"headtohead", query_kind::head_to_head},
       {"fixture-events", query_kind::events},
       {"predictions", query_kind::predictions},
+      {"teams", query_kind::team_search},
+      {"standings", query_kind::standings},
   };
   for (const auto& [prefix, kind] : prefixes)
     if (name.rfind(prefix, 0) == 0)
