@@ -104,6 +104,10 @@ void ask_registry(self_pointer self, std::string command, std::string arguments,
   self->request(self->state.config->jobs, std::chrono::seconds{10}, xs...)
       .then(
           [=](job_reply& r) {
+            // Handled again after a failover: the user was told (or the result
+            // tells them); a second "started" would read as a second job.
+            if (r.repeated)
+              return finish(self, command, arguments, "repeated");
             reply(self, r.ok ? render(r.id, r.jobs) : core::html_escape(r.message), {}, command,
                   arguments, r.ok ? "ok" : "refused");
           },
@@ -119,8 +123,8 @@ void ask_jobs(self_pointer self, core::job_action work, std::string command,
   auto& render = work.render;
   switch (work.op) {
   case core::job_op::create:
-    return ask_registry(self, command, arguments, render, job_create_atom::value, chat, work.kind,
-                        work.parameters);
+    return ask_registry(self, command, arguments, render, job_create_atom::value, chat,
+                        self->state.current->update_id, work.kind, work.parameters);
   case core::job_op::get:
     return ask_registry(self, command, arguments, render, job_get_atom::value, work.job_id, chat);
   case core::job_op::list:

@@ -107,11 +107,13 @@ void send_result(job_registry_pointer self, const db::job_row& job) {
 
 } // namespace
 
-void queue_create(job_registry_pointer self, int64_t owner, const std::string& kind,
-                  const std::string& parameters, caf::typed_response_promise<job_reply> promise) {
+void queue_create(job_registry_pointer self, int64_t owner, int64_t update_id,
+                  const std::string& kind, const std::string& parameters,
+                  caf::typed_response_promise<job_reply> promise) {
   auto& st = self->state;
   ask(self,
-      db::enqueue_job{owner, kind, parameters, static_cast<int64_t>(st.config.limits.queue_max)},
+      db::enqueue_job{owner, kind, parameters, static_cast<int64_t>(st.config.limits.queue_max),
+                      update_id},
       [self, promise](db::reply& r) mutable {
         if (!r.ok()) {
           spdlog::warn("job_registry: cannot queue a job: {}", r.message);
@@ -124,6 +126,7 @@ void queue_create(job_registry_pointer self, int64_t owner, const std::string& k
         job_reply out;
         out.ok = true;
         out.id = r.count;
+        out.repeated = r.repeated;
         promise.deliver(out);
         queue_claim(self); // a free slot here runs it at once
       });

@@ -27,8 +27,9 @@ void end_job(job_registry_pointer self, int64_t id, core::job_status status, std
 // The queue:
 
 /// Queues a job in the database; the promise gets its id, "busy" or "unavailable".
-void queue_create(job_registry_pointer self, int64_t owner, const std::string& kind,
-                  const std::string& parameters, caf::typed_response_promise<job_reply> promise);
+void queue_create(job_registry_pointer self, int64_t owner, int64_t update_id,
+                  const std::string& kind, const std::string& parameters,
+                  caf::typed_response_promise<job_reply> promise);
 
 /// Claims jobs for the free slots and starts them (one claim at a time).
 void queue_claim(job_registry_pointer self);

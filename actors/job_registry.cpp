@@ -143,14 +143,14 @@ job_registry_actor::behavior_type job_registry(self_pointer self, job_registry_c
   if (shared_queue(self))
     self->delayed_send(self, st.config.claim_interval, job_claim_atom::value);
   return {
-      [self](job_create_atom, int64_t owner, std::string& kind,
+      [self](job_create_atom, int64_t owner, int64_t update_id, std::string& kind,
              std::string& parameters) -> caf::result<job_reply> {
         if (self->state.config.runners.count(kind) == 0)
           return refusal(core::unknown_job_kind_refusal());
         if (!shared_queue(self))
           return create(self, owner, kind, parameters);
         auto promise = self->make_response_promise<job_reply>();
-        queue_create(self, owner, kind, parameters, promise);
+        queue_create(self, owner, update_id, kind, parameters, promise);
         return promise;
       },
       [self](job_get_atom, int64_t id, int64_t owner) -> caf::result<job_reply> {

@@ -65,7 +65,7 @@ int main(int argc, char** argv) {
   while (created < total) {
     long n = std::min(batch, total - created);
     for (long i = 0; i < n; ++i)
-      self->send(registry, job_create_atom::value, int64_t{1}, std::string{"instant"},
+      self->send(registry, job_create_atom::value, int64_t{1}, int64_t{0}, std::string{"instant"},
                  std::string{"1"});
     long refused = 0;
     for (long i = 0; i < n; ++i)

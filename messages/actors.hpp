@@ -201,8 +201,10 @@ using telegram_webhook_actor = caf::typed_actor<
 /// (standbys too): each claims jobs under a lease it renews; the active one
 /// tells owners the results.
 using job_registry_actor = caf::typed_actor<
-    // Creates a job for a chat (kind, parameters): its id at once, or "busy".
-    caf::replies_to<job_create_atom, int64_t, std::string, std::string>::with<job_reply>,
+    // Creates a job for chat C asked by update U (kind, parameters): its id at
+    // once, or "busy". With the shared queue, U asking again (handled again
+    // after a failover) answers the job it queued, marked `repeated`.
+    caf::replies_to<job_create_atom, int64_t, int64_t, std::string, std::string>::with<job_reply>,
     // Job N as chat C may see it (from memory, else from the database).
     caf::replies_to<job_get_atom, int64_t, int64_t>::with<job_reply>,
     // The newest jobs of chat C.

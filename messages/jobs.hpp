@@ -17,6 +17,7 @@ struct job_reply {
   int64_t id = 0;
   std::string message; ///< a sentence for the user when !ok
   std::vector<core::db::job_row> jobs;
+  bool repeated = false; ///< create: this update had queued job `id` before
 };
 
 /// Counters of the job registry.

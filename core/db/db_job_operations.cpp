@@ -44,9 +44,13 @@ constexpr statement job_statements[] = {
     {"list_jobs",
      "SELECT " PHOENIX_JOB_COLUMNS " FROM jobs WHERE owner_chat = $1 ORDER BY id DESC LIMIT $2"},
     // Numbered by the database (the sequence): any instance may queue jobs.
-    {"enqueue_job", "INSERT INTO jobs (owner_chat, kind, parameters, status)"
-                    " SELECT $1, $2, $3, 'queued'"
-                    " WHERE (SELECT count(*) FROM jobs WHERE status = 'queued') < $4 RETURNING id"},
+    // A repeated source update inserts nothing (the unique index of migration 10).
+    {"enqueue_job", "INSERT INTO jobs (owner_chat, kind, parameters, status, source_update)"
+                    " SELECT $1, $2, $3, 'queued', NULLIF($5::bigint, 0)"
+                    " WHERE (SELECT count(*) FROM jobs WHERE status = 'queued') < $4"
+                    " ON CONFLICT (owner_chat, source_update) WHERE source_update IS NOT NULL"
+                    " DO NOTHING RETURNING id"},
+    {"job_of_update", "SELECT id FROM jobs WHERE owner_chat = $1 AND source_update = $2"},
     // A job whose instance died too often is not run again (it may be what kills them).
     {"fail_exhausted_jobs",
      "UPDATE jobs SET status = 'failed', result = $2, finished_at = now(), lease_until = NULL,"
@@ -148,8 +152,19 @@ reply exec(pqxx::transaction_base& tx, const list_jobs& op) {
 
 reply exec(pqxx::transaction_base& tx, const enqueue_job& op) {
   const auto r = tx.exec_prepared("enqueue_job", op.owner_chat, storable_text(op.kind),
-                                  storable_text(op.parameters), op.queue_max);
-  return counted(r.empty() ? 0 : r[0][0].as<int64_t>());
+                                  storable_text(op.parameters), op.queue_max, op.source_update);
+  if (!r.empty())
+    return counted(r[0][0].as<int64_t>());
+  if (op.source_update !=
+      0) { // handled before (a replay), or queued by a replay running at the same time
+    const auto before = tx.exec_prepared("job_of_update", op.owner_chat, op.source_update);
+    if (!before.empty()) {
+      auto out = counted(before[0][0].as<int64_t>());
+      out.repeated = true;
+      return out;
+    }
+  }
+  return counted(0);
 }
 
 reply exec(pqxx::transaction_base& tx, const claim_jobs& op) {

@@ -152,6 +152,13 @@ SELECT setval(pg_get_serial_sequence('jobs', 'id'), coalesce(max(id), 0) + 1, fa
     {9, "user time zones", R"sql(
 ALTER TABLE users ADD COLUMN timezone text NOT NULL DEFAULT '';
 )sql"},
+    // The update that queued a job (issue 16): an update handled again after a
+    // failover finds its job instead of queuing a second one.
+    {10, "jobs by source update", R"sql(
+ALTER TABLE jobs ADD COLUMN source_update bigint NULL;
+CREATE UNIQUE INDEX jobs_by_source_update ON jobs (owner_chat, source_update)
+  WHERE source_update IS NOT NULL;
+)sql"},
 };
 
 constexpr bool strictly_increasing() {

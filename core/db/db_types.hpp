@@ -133,6 +133,9 @@ struct enqueue_job {
   std::string kind;
   std::string parameters;
   int64_t queue_max = 100;
+  /// The update that asked (0: none). Asked again by the same update (a
+  /// replay after a failover), it answers the job queued then, `repeated`.
+  int64_t source_update = 0;
 };
 /// Claims up to `limit` jobs for `owner` (queued ones, and running ones whose
 /// lease ran out), oldest first, each with a lease of `lease_ms` and one more
@@ -364,6 +367,8 @@ struct reply {
   /// keep_pushed_update on the active instance: updates standbys kept that
   /// it has not taken yet (take_standby_updates first, for each chat's order).
   int64_t waiting = 0;
+  /// enqueue_job: the update had queued its job before (`count` is its id).
+  bool repeated = false;
 
   bool ok() const { return error == errc::none; }
 };

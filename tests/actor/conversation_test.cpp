@@ -259,8 +259,9 @@ BOOST_AUTO_TEST_CASE(a_failed_football_answer_is_told_in_the_users_words) {
 BOOST_AUTO_TEST_CASE(a_refusal_or_silence_of_the_job_registry_is_told) {
   start();
   auto analyze = say("/analyze 1149519");
-  auto [owner, kind, parameters] =
-      jobs.next_as<job_create_atom, int64_t, std::string, std::string>();
+  auto [owner, update_id, kind, parameters] =
+      jobs.next_as<job_create_atom, int64_t, int64_t, std::string, std::string>();
+  BOOST_TEST(update_id == analyze.update_id);
   BOOST_TEST(owner == chat);
   BOOST_TEST(kind == "analyze");
   BOOST_TEST(parameters == "1149519");
@@ -276,6 +277,20 @@ BOOST_AUTO_TEST_CASE(a_refusal_or_silence_of_the_job_registry_is_told) {
   BOOST_TEST(replies().back().body ==
              reply_body(list.message_id, core::html_escape(core::jobs_busy_refusal())));
   BOOST_TEST(request_log().back().outcome == "busy");
+}
+
+// After a failover the inbox replays an /analyze the dead instance handled:
+// the queue answers the job it queued then, and the user hears nothing twice.
+BOOST_AUTO_TEST_CASE(an_analyze_handled_again_queues_nothing_and_says_nothing) {
+  start();
+  auto analyze = say("/analyze 1149519");
+  jobs.next_as<job_create_atom, int64_t, int64_t, std::string, std::string>();
+  job_reply before{true, 12, "", {}};
+  before.repeated = true;
+  jobs.reply(jobs.last(), before);
+  BOOST_TEST(replies().empty());
+  BOOST_TEST((done() == std::vector<int64_t>{analyze.update_id}));
+  BOOST_TEST(request_log().back().outcome == "repeated");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -66,7 +66,8 @@ struct registry_fixture {
   }
 
   job_reply create(const std::string& kind, int64_t owner = 1) {
-    return vs.ask<job_reply>(registry, job_create_atom::value, owner, kind, std::string{"7"});
+    return vs.ask<job_reply>(registry, job_create_atom::value, owner, int64_t{0}, kind,
+                             std::string{"7"});
   }
 
   job_reply get(int64_t id, int64_t owner = 1) {

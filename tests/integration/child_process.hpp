@@ -20,6 +20,7 @@ public:
   bool wait_for_line(const std::string& text, std::chrono::milliseconds deadline);
 
   void signal(int sig);
+  int pid() const { return pid_; }
 
   /// Waits for the exit (killing the child after `deadline`); returns the
   /// exit code, or -1 if it had to be killed.

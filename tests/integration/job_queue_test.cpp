@@ -57,6 +57,27 @@ BOOST_AUTO_TEST_CASE(jobs_are_numbered_by_the_database_and_refused_beyond_queue_
   BOOST_TEST(column(*c, first, "notified") == "false");
 }
 
+BOOST_AUTO_TEST_CASE(an_update_asking_again_gets_the_job_it_queued_not_a_second_one) {
+  READY_DB_OR_SKIP(db, c);
+  auto first = run(*c, enqueue_job{7, "analyze", "42", 100, 5001});
+  BOOST_REQUIRE(first.ok());
+  BOOST_TEST(!first.repeated);
+  auto again = run(*c, enqueue_job{7, "analyze", "42", 100, 5001});
+  BOOST_TEST(again.count == first.count);
+  BOOST_TEST(again.repeated);
+  claim(*c, "a"); // running, even finished: still the same job
+  BOOST_TEST(run(*c, enqueue_job{7, "analyze", "42", 0, 5001}).count == first.count); // full too
+  auto other = run(*c, enqueue_job{7, "analyze", "42", 100, 5002});
+  BOOST_TEST(other.count > first.count); // a refused insert still used a number
+  BOOST_TEST(!other.repeated);
+  // Without a source update (0) every ask queues a job.
+  auto plain = enqueue(*c, 7);
+  BOOST_TEST(plain > other.count);
+  BOOST_TEST(enqueue(*c, 7) == plain + 1);
+  pqxx::nontransaction tx{*c};
+  BOOST_TEST(tx.exec1("SELECT count(*) FROM jobs WHERE owner_chat = 7")[0].as<int>() == 4);
+}
+
 BOOST_AUTO_TEST_CASE(two_claimers_at_once_never_get_the_same_job) {
   READY_DB_OR_SKIP(db, c);
   std::set<int64_t> queued;

@@ -8,6 +8,7 @@
 #include "tests/integration/delivery_ledger.hpp"
 #include "tests/integration/test_database.hpp"
 
+#include <algorithm>
 #include <boost/test/unit_test.hpp>
 #include <csignal>
 #include <filesystem>
@@ -52,19 +53,20 @@ struct instance_group {
   }
 
   /// Starts instance `bots.size()` and waits for its role's log line.
-  child_process& start(const std::string& role) {
+  child_process& start(const std::string& role, std::vector<std::string> extra = {}) {
     auto n = std::to_string(bots.size());
+    std::vector<std::string> args{
+        "--telegram.api-url=" + telegram.base_url(), "--football.api-url=" + football.base_url(),
+        "--telegram.poll-timeout=2s", "--cache.path=" + (folder / ("cache" + n)).string(),
+        "--metrics.listen=\"\"",
+        "--net.max-connections-per-host=" + std::to_string(in_flight_sends),
+        "--limits.global-per-second=0", "--limits.chat-per-second=0", "--limits.group-per-minute=0",
+        "--limits.user-commands-per-minute=0",
+        // a paused leader's open transaction ends after this
+        "--db.idle-in-transaction-timeout=2s"};
+    args.insert(args.end(), extra.begin(), extra.end());
     bots.push_back(std::make_unique<child_process>(
-        std::string{PHOENIX_BINARY_DIR} + "/bin/phoenix-bot",
-        std::vector<std::string>{
-            "--telegram.api-url=" + telegram.base_url(),
-            "--football.api-url=" + football.base_url(), "--telegram.poll-timeout=2s",
-            "--cache.path=" + (folder / ("cache" + n)).string(), "--metrics.listen=\"\"",
-            "--net.max-connections-per-host=" + std::to_string(in_flight_sends),
-            "--limits.global-per-second=0", "--limits.chat-per-second=0",
-            "--limits.group-per-minute=0", "--limits.user-commands-per-minute=0",
-            // a paused leader's open transaction ends after this
-            "--db.idle-in-transaction-timeout=2s"},
+        std::string{PHOENIX_BINARY_DIR} + "/bin/phoenix-bot", args,
         std::map<std::string, std::string>{{"TELEGRAM_BOT_TOKEN", telegram.token()},
                                            {"API_FOOTBALL_KEY", "test-key"},
                                            {"DATABASE_URL", database.uri()},
@@ -98,6 +100,14 @@ struct instance_group {
                 // the holder idles between its checks; a migration holds its lock in a transaction
                 " AND pid IN (SELECT pid FROM pg_stat_activity WHERE state = 'idle')");
     BOOST_REQUIRE_EQUAL(r.size(), 1u);
+  }
+
+  /// The lease owner of the job running now ("" while none runs).
+  std::string running_job_owner() {
+    pqxx::connection c{database.uri()};
+    pqxx::nontransaction tx{c};
+    auto r = tx.exec("SELECT lease_owner FROM jobs WHERE status = 'running'");
+    return r.empty() ? "" : r[0][0].as<std::string>();
   }
 
   bool stop(child_process& bot) {
@@ -209,6 +219,45 @@ BOOST_AUTO_TEST_CASE(a_paused_leader_whose_lock_was_taken_confirms_nothing_and_s
   BOOST_TEST((!refused || said.find("epoch 1 is older than the stored 2") != std::string::npos),
              said);
   BOOST_TEST(g.stop(standby));
+}
+
+BOOST_AUTO_TEST_CASE(a_job_whose_instance_died_runs_again_elsewhere_and_is_told_once) {
+  BOOST_REQUIRE_MESSAGE(test_database::available(), test_database::how_to_run);
+  instance_group g;
+  const std::vector<std::string> queue{"--jobs.claim-interval=200ms", "--jobs.lease=1s"};
+  std::vector<child_process*> bots{&g.start("active (epoch 1)", queue), &g.start("standby", queue)};
+  g.football.set_latency(20s); // the job's first call is still out at the kill
+  const int64_t chat = 31;
+  g.telegram.push_message(chat, "/analyze 1149523");
+  BOOST_REQUIRE(!g.telegram.wait_for_messages(chat, 1, 20s).empty()); // "started"
+  std::string owner;
+  for (auto until = steady::now() + 10s; owner.empty() && steady::now() < until;)
+    owner = g.running_job_owner(); // polls the database, as an operator would
+  BOOST_REQUIRE_MESSAGE(!owner.empty(), "no instance claimed the job");
+  // The owner is "<host>:<pid>:<suffix>": kill that process, active or standby.
+  auto runs_it = [&](child_process* b) {
+    return owner.find(":" + std::to_string(b->pid()) + ":") != std::string::npos;
+  };
+  auto dead = std::find_if(bots.begin(), bots.end(), runs_it);
+  BOOST_REQUIRE_MESSAGE(dead != bots.end(), "owner " << owner << " is neither instance");
+  auto* survivor = bots[dead == bots.begin() ? 1 : 0];
+  g.football.set_latency(0ms);
+  (*dead)->signal(SIGKILL);
+  BOOST_TEST((*dead)->wait_exit(10s) == 128 + SIGKILL);
+  // After the lease the survivor claims it again, runs it and tells the user.
+  auto said = g.telegram.wait_for_messages(chat, 2, 30s);
+  BOOST_REQUIRE_EQUAL(said.size(), 2u);
+  BOOST_TEST(said[1].plain_text.find("Analysis #") != std::string::npos, said[1].plain_text);
+  BOOST_TEST(g.running_job_owner().empty());
+  // Told once: nothing more comes however long the survivor keeps ticking.
+  BOOST_TEST(g.telegram.wait_for_messages(chat, 3, 2s).size() == 2u);
+  pqxx::connection c{g.database.uri()};
+  pqxx::nontransaction tx{c};
+  auto row = tx.exec1("SELECT status, attempts, notified FROM jobs");
+  BOOST_TEST(row[0].as<std::string>() == "done");
+  BOOST_TEST(row[1].as<int>() == 2);
+  BOOST_TEST(row[2].as<bool>());
+  BOOST_TEST(g.stop(*survivor));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
