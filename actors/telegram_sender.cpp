@@ -40,7 +40,8 @@ void send_now(self_pointer self, queued_call item) {
   request.idempotent = false;
   if (item.call.chat_id != 0) { // messages count against the limits
     st.busy_chats.insert(item.call.chat_id);
-    st.limiter->on_send(item.call.chat_id, item.call.is_group, now_of(self), item.call.paid);
+    st.limiter->on_send(item.call.chat_id, item.call.is_group, now_of(self), item.call.paid,
+                        item.call.bulk);
   }
   ++item.attempts;
   st.in_flight.emplace(id, std::move(item));
@@ -69,7 +70,8 @@ void send_due(self_pointer self, std::deque<queued_call>& queue, clock_type::tim
       continue;
     }
     auto limit = chat == 0 ? std::max(now, st.limiter->paused_until())
-                           : st.limiter->next_slot(chat, it->call.is_group, now, it->call.paid);
+                           : st.limiter->next_slot(chat, it->call.is_group, now, it->call.paid,
+                                                   it->call.bulk);
     auto slot = std::max(limit, it->not_before);
     if (slot > now) {
       earliest = std::min(earliest, slot);
@@ -115,6 +117,8 @@ void on_http_done(self_pointer self, uint64_t id, core::http_result& result) {
   st.in_flight.erase(pos);
   st.busy_chats.erase(item.call.chat_id);
   auto now = now_of(self);
+  if (item.call.chat_id != 0) // it reached Telegram by now, if at all
+    st.limiter->on_answer(item.call.chat_id, item.call.is_group, now, item.call.paid, result.ok());
   auto answer = result.ok()
                     ? core::parse_bot_api_answer(result.response.status, result.response.body)
                     : core::bot_api_answer{};

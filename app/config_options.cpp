@@ -148,9 +148,9 @@ const std::vector<option_spec>& option_specs() {
             "outgoing messages per second per chat (0: off)", 0, 1000),
       count("limits", "group-per-minute", &s::limits_group_per_minute,
             "outgoing messages per minute per group (0: off)", 0, 10000),
-      // Telegram counts on arrival: sends a window apart may arrive closer by the jitter.
+      // Telegram counts on arrival; a send that got no answer may still arrive.
       duration("limits", "jitter-margin", &s::limits_jitter_margin,
-               "added to each rate window (1 s, 60 s) for network jitter", 0, second),
+               "added after a send that got no answer (it may still arrive)", 0, second),
       count("limits", "user-commands-per-minute", &s::limits_user_commands_per_minute,
             "commands per minute per user before flood control (0: off)", 0, 100000),
       count("limits", "user-upstream-per-minute", &s::limits_user_upstream_per_minute,

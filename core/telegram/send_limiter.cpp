@@ -14,68 +14,98 @@ constexpr auto idle_after = 60s;
 // Scanning for idle entries at most this often keeps the cost amortized.
 constexpr auto cleanup_every = 1s;
 
-// The log holds the last `limit` sends; the oldest one leaving its window
-// frees the next slot.
-time_point window_slot(const time_log& log, int limit, std::chrono::steady_clock::duration window,
-                       time_point now) {
-  if (limit <= 0 || log.size() < static_cast<std::size_t>(limit))
+// Sends still in flight count until their answer (time_point::max(): only an
+// answer frees their slot); of the rest, the one answered `limit - in_flight`
+// sends ago leaving its window frees the next slot.
+time_point window_slot(const time_log& log, int in_flight, int limit,
+                       std::chrono::steady_clock::duration window, time_point now) {
+  if (limit <= 0)
     return now;
-  return std::max(now, log.front() + window);
+  if (in_flight >= limit)
+    return time_point::max();
+  const auto answered = static_cast<std::size_t>(limit - in_flight);
+  if (log.size() < answered)
+    return now;
+  return std::max(now, log.oldest_of_newest(answered) + window);
 }
 
-void record(time_log& log, int limit, time_point now) {
+void record(time_log& log, int limit, time_point answered) {
   if (limit > 0)
-    log.record(now, static_cast<std::size_t>(limit));
+    log.record(answered, static_cast<std::size_t>(limit));
 }
 
 } // namespace
 
 void time_log::record(time_point t, std::size_t limit) {
-  // Sorted even if sends are reported out of order, so the front is the oldest.
+  // Sorted even if answers are reported out of order, so the front is the oldest.
   times_.insert(std::upper_bound(times_.begin(), times_.end(), t), t);
   if (times_.size() > limit)
     times_.erase(times_.begin(), times_.end() - static_cast<std::ptrdiff_t>(limit));
 }
 
+int reserved_for_replies(int global_per_second) {
+  return global_per_second <= 1 ? 0 : std::max(1, global_per_second / 30);
+}
+
 send_limiter::send_limiter(send_limits limits)
-    : limits_(limits), second_window_(1s + limits.jitter_margin),
-      minute_window_(60s + limits.jitter_margin) {}
+    : limits_(limits), second_window_(1s), minute_window_(60s) {}
 
 bool send_limiter::limits_chat(bool is_group) const {
   return limits_.chat_per_second > 0 || (is_group && limits_.group_per_minute > 0);
 }
 
 send_limiter::time_point send_limiter::next_slot(int64_t chat_id, bool is_group, time_point now,
-                                                 bool paid) const {
+                                                 bool paid, bool bulk) const {
   time_point slot = std::max(now, paused_until_);
-  slot =
-      std::max(slot, paid ? window_slot(paid_, limits_.paid_per_second, second_window_, now)
-                          : window_slot(global_, limits_.global_per_second, second_window_, now));
+  auto limit = paid ? limits_.paid_per_second : limits_.global_per_second;
+  if (bulk && !paid && limit > 0)
+    limit -= reserved_for_replies(limit);
+  slot = std::max(slot, paid ? window_slot(paid_, paid_in_flight_, limit, second_window_, now)
+                             : window_slot(global_, global_in_flight_, limit, second_window_, now));
+  if (bulk && limit > 0) // evenly spread: a window never fills in one burst
+    slot = std::max(slot, last_bulk_ + second_window_ / limit);
   auto found = chats_.find(chat_id);
   if (found != chats_.end()) {
     const chat_log& chat = found->second;
-    slot =
-        std::max(slot, window_slot(chat.last_second, limits_.chat_per_second, second_window_, now));
+    slot = std::max(slot, window_slot(chat.last_second, chat.in_flight, limits_.chat_per_second,
+                                      second_window_, now));
     if (is_group)
-      slot = std::max(slot,
-                      window_slot(chat.last_minute, limits_.group_per_minute, minute_window_, now));
+      slot = std::max(slot, window_slot(chat.last_minute, chat.in_flight, limits_.group_per_minute,
+                                        minute_window_, now));
   }
   return slot;
 }
 
-void send_limiter::on_send(int64_t chat_id, bool is_group, time_point now, bool paid) {
+void send_limiter::on_send(int64_t chat_id, bool is_group, time_point now, bool paid, bool bulk) {
   forget_idle_chats(now);
-  if (paid)
-    record(paid_, limits_.paid_per_second, now);
-  else
-    record(global_, limits_.global_per_second, now);
+  ++(paid ? paid_in_flight_ : global_in_flight_);
+  if (bulk)
+    last_bulk_ = now;
   if (!limits_chat(is_group))
     return; // nothing to remember: 100,000 chats cost nothing here
   chat_log& chat = chats_[chat_id];
-  chat.last_send = now;
-  record(chat.last_second, limits_.chat_per_second, now);
+  chat.last_seen = now;
+  ++chat.in_flight;
+}
+
+void send_limiter::on_answer(int64_t chat_id, bool is_group, time_point now, bool paid,
+                             bool answered) {
+  auto at = answered ? now : now + limits_.jitter_margin;
+  auto& in_flight = paid ? paid_in_flight_ : global_in_flight_;
+  in_flight = std::max(0, in_flight - 1);
+  if (paid)
+    record(paid_, limits_.paid_per_second, at);
+  else
+    record(global_, limits_.global_per_second, at);
+  auto found = chats_.find(chat_id);
+  if (found == chats_.end())
+    return; // limits off for such chats
+  chat_log& chat = found->second;
+  chat.last_seen = std::max(chat.last_seen, at);
+  chat.in_flight = std::max(0, chat.in_flight - 1);
+  record(chat.last_second, limits_.chat_per_second, at);
   if (is_group)
-    record(chat.last_minute, limits_.group_per_minute, now);
+    record(chat.last_minute, limits_.group_per_minute, at);
 }
 
 void send_limiter::pause_all_until(time_point until) {
@@ -87,9 +117,10 @@ void send_limiter::forget_idle_chats(time_point now) {
     return;
   last_cleanup_ = now;
   for (auto it = chats_.begin(); it != chats_.end();) {
-    // Only a group's minute log outlives the second window.
+    // Only a group's minute log outlives the second window; a send in
+    // flight is remembered until its answer.
     auto keep = it->second.last_minute.empty() ? second_window_ : minute_window_;
-    if (now - it->second.last_send >= keep)
+    if (it->second.in_flight == 0 && now - it->second.last_seen >= keep)
       it = chats_.erase(it);
     else
       ++it;

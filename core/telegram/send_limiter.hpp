@@ -24,6 +24,8 @@ public:
   bool empty() const { return times_.empty(); }
   std::size_t size() const { return times_.size(); }
   time_point front() const { return times_.front(); }
+  /// The oldest of the newest `n` times (1 <= n <= size()).
+  time_point oldest_of_newest(std::size_t n) const { return times_[times_.size() - n]; }
   void pop_front() { times_.erase(times_.begin()); }
   void push_back(time_point t) { times_.push_back(t); }
   /// Inserts `t` in order and keeps only the newest `limit` times.
@@ -37,31 +39,48 @@ struct send_limits {
   int global_per_second = 30;
   int chat_per_second = 1;
   int group_per_minute = 20; // 0 switches a limit off
-  /// Added to each window (1 s + margin, 60 s + margin): Telegram counts when
-  /// a request arrives, and the network may bring two sends that left a window
-  /// apart closer together by up to this much.
+  /// Added after a send that got no answer (timeout, reset): it may still
+  /// reach Telegram a little later. An answered send arrived before its answer.
   std::chrono::steady_clock::duration jitter_margin = std::chrono::milliseconds{100};
   /// Paid broadcasts (allow_paid_broadcast, telegram.paid-broadcast): their
   /// own global rate instead of global_per_second; per-chat limits still hold.
   int paid_per_second = 1000;
 };
 
-/// Sliding-window logs: a send is allowed when fewer than N sends happened in
-/// the window (plus the jitter margin) before it, so no window of that length
-/// ever holds more than N, and arrivals jittered by up to the margin still
-/// keep to Telegram's count over any sliding window.
+/// Of global_per_second, the sends per window that broadcasts (alerts) leave
+/// to replies, so a /help asked during a fan-out finds a free slot: one per
+/// 30 (1 of 30: a fan-out of 1,000 still takes 35 s, not 40).
+int reserved_for_replies(int global_per_second);
+
+/// Sliding-window logs counted as Telegram counts, on arrival. Phoenix cannot
+/// see when a send arrives, only that it arrived after it left and before its
+/// answer came back. So a send counts from the moment it leaves until its
+/// answer plus the window (1 s, 60 s): a send is allowed when fewer than N
+/// sends are in flight or were answered within the window before it. Then any
+/// window at Telegram holds at most N arrivals, however the network delays or
+/// bunches requests and answers (proof in docs/architecture.md, Send).
 class send_limiter {
 public:
   using time_point = std::chrono::steady_clock::time_point;
 
   explicit send_limiter(send_limits limits);
 
-  /// The earliest time a message to `chat_id` may go out (`now` if free);
-  /// `paid`: a paid broadcast, counted against paid_per_second instead.
-  time_point next_slot(int64_t chat_id, bool is_group, time_point now, bool paid = false) const;
+  /// The earliest time a message to `chat_id` may go out (`now` if free;
+  /// time_point::max() while only an answer can free a slot); `paid`: a paid
+  /// broadcast, counted against paid_per_second instead; `bulk`: a broadcast,
+  /// which leaves reserved_for_replies slots free and is paced evenly over
+  /// the window, so a reply asked during a fan-out finds a slot at once.
+  time_point next_slot(int64_t chat_id, bool is_group, time_point now, bool paid = false,
+                       bool bulk = false) const;
 
-  /// Records a message sent at `now` (also when sent before its slot).
-  void on_send(int64_t chat_id, bool is_group, time_point now, bool paid = false);
+  /// Records a message leaving at `now` (also when sent before its slot): in
+  /// flight until on_answer.
+  void on_send(int64_t chat_id, bool is_group, time_point now, bool paid = false,
+               bool bulk = false);
+  /// Its answer came at `now` (`answered`: an HTTP answer, a 429 included;
+  /// otherwise a timeout or network error, which adds the jitter margin).
+  void on_answer(int64_t chat_id, bool is_group, time_point now, bool paid = false,
+                 bool answered = true);
 
   /// After a 429: nothing goes out before `until` (later calls only extend).
   void pause_all_until(time_point until);
@@ -74,9 +93,10 @@ public:
 
 private:
   struct chat_log {
-    time_log last_second; // at most chat_per_second entries
+    time_log last_second; // answer times, at most chat_per_second entries
     time_log last_minute; // groups only; at most group_per_minute
-    time_point last_send;
+    time_point last_seen; // the last send or answer
+    int in_flight = 0;
   };
 
   void forget_idle_chats(time_point now);
@@ -85,8 +105,10 @@ private:
 
   send_limits limits_;
   std::chrono::steady_clock::duration second_window_, minute_window_;
-  time_log global_; // at most global_per_second entries
+  time_log global_; // answer times, at most global_per_second entries
   time_log paid_;   // at most paid_per_second entries
+  int global_in_flight_ = 0, paid_in_flight_ = 0;
+  time_point last_bulk_{}; // the pacing of broadcasts
   std::unordered_map<int64_t, chat_log> chats_;
   time_point paused_until_{};
   time_point last_cleanup_{};

@@ -175,9 +175,11 @@ struct live_fixture : cache_fixture {
     vs->sched->run();
   }
 
+  /// Starts the engine and lets its first fan-out (paced) go out.
   void start_live() {
     live = vs->sys->spawn(live_alerts, config);
     vs->sched->run();
+    vs->advance_in_steps(500ms);
   }
 
   /// A restart: the actor (and its last snapshot) is gone, the store stays.
@@ -192,7 +194,7 @@ struct live_fixture : cache_fixture {
   /// Advances virtual time past the per-chat limit, then applies what the
   /// sender told the db pool without asking (a 403: drop_subscriptions).
   void settle(caf::timespan d = 2s) {
-    vs->advance(d);
+    vs->advance_in_steps(d);
     for (; told < db->all().size(); ++told)
       if (!db->all()[told].is_request)
         store(db->all()[told].content);

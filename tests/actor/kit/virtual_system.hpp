@@ -47,6 +47,13 @@ struct virtual_system {
     sched->run();
   }
 
+  /// Advances virtual time in steps, so timers armed while the actors run
+  /// (a paced sender's next slot, a few ms ahead) fire within `d` as well.
+  void advance_in_steps(caf::timespan d, caf::timespan step = std::chrono::milliseconds{5}) {
+    for (caf::timespan done{0}; done < d; done += step)
+      advance(std::min(step, d - done));
+  }
+
   /// The virtual clock's now (what actors see as self->clock().now()).
   caf::actor_clock::time_point now() { return sched->clock().now(); }
 
