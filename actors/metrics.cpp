@@ -104,6 +104,8 @@ void answer(self_pointer self, metrics_request request) {
     ask(self, cfg.jobs, job, &metrics_snapshot::jobs);
     if (cfg.webhook)
       ask(self, cfg.webhook, job, &metrics_snapshot::webhook);
+    if (cfg.live)
+      ask(self, cfg.live, job, &metrics_snapshot::live);
   } else {
     respond({404, "text/plain; charset=utf-8", "not found: try /metrics, /healthz or /readyz\n"});
     return;

@@ -18,6 +18,7 @@ struct metrics_config {
   db_pool_actor db;
   job_registry_actor jobs;
   telegram_webhook_actor webhook;                        ///< invalid unless telegram.mode = webhook
+  live_alerts_actor live;                                ///< goal alerts (invalid: not asked)
   caf::timespan poll_timeout = std::chrono::seconds{30}; ///< telegram.poll-timeout
   caf::timespan stats_deadline = std::chrono::seconds{1}; ///< per actor and request
   caf::timespan ping_interval = std::chrono::seconds{5};  ///< database health ping

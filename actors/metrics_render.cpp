@@ -57,6 +57,23 @@ void render_webhook(exposition& out, const webhook_stats& s) {
                 s.ack_latency);
 }
 
+void render_live(exposition& out, const live_stats& s) {
+  out.counter("phoenix_live_polls_total", "fixtures?live=all answers the alert engine used.",
+              number(s.polls));
+  out.counter("phoenix_live_poll_errors_total",
+              "Live polls that brought nothing (budget spent, upstream failing, stale cache only).",
+              number(s.poll_errors));
+  out.counter("phoenix_alerts_total", "Alerts about followed teams (new messages and edits).",
+              number(s.alerts));
+  out.family("phoenix_alert_messages_total", "counter",
+             "Alert messages by outcome (sent, edited: accepted by Telegram; failed: refused or "
+             "given up, 403 included).");
+  for (auto [outcome, n] : {std::pair{"sent", s.sent}, {"edited", s.edited}, {"failed", s.failed}})
+    out.sample("phoenix_alert_messages_total", number(n), {{"outcome", outcome}});
+  out.gauge("phoenix_alerts_queued", "Alerts waiting for their fan-out to start.",
+            number(s.queued));
+}
+
 void render_dispatcher(exposition& out, const dispatcher_stats& s) {
   out.gauge("phoenix_chats_active", "Conversations alive (one per active chat).", number(s.chats));
   out.gauge("phoenix_chat_queue_updates", "Updates queued in conversations, all chats.",
@@ -209,6 +226,8 @@ std::string render_metrics(const metrics_snapshot& s) {
     render_jobs(out, *s.jobs);
   if (s.webhook)
     render_webhook(out, *s.webhook);
+  if (s.live)
+    render_live(out, *s.live);
   out.gauge("process_resident_memory_bytes", "Resident memory of the process.",
             number(s.resident_bytes));
   out.gauge("process_open_fds", "Open file descriptors of the process.", number(s.open_fds));

@@ -21,6 +21,7 @@ struct metrics_snapshot {
   std::string role = "off";
   int64_t epoch = 0;
   std::optional<webhook_stats> webhook; ///< webhook mode only
+  std::optional<live_stats> live;
   uint64_t resident_bytes = 0;
   uint64_t open_fds = 0;
 };

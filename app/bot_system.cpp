@@ -115,6 +115,7 @@ void start_metrics(caf::actor_system& sys, const settings& values, running_bot& 
   config.db = bot.db;
   config.jobs = bot.jobs;
   config.webhook = bot.webhook;
+  config.live = bot.live;
   config.poll_timeout = values.telegram_poll_timeout;
   if (values.ha_leader_lock == "on")
     config.role = "standby";

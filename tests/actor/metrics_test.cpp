@@ -27,6 +27,7 @@ struct metrics_fixture {
   scripted<cache_actor> cache{vs};
   scripted<db_pool_actor> db{vs};
   scripted<job_registry_actor> jobs{vs};
+  scripted<live_alerts_actor> live{vs};
   metrics_config config;
   metrics_actor metrics;
 
@@ -38,6 +39,7 @@ struct metrics_fixture {
     config.cache = cache.handle();
     config.db = db.handle();
     config.jobs = jobs.handle();
+    config.live = live.handle();
     config.poll_timeout = 30s;
     config.stats_deadline = 1s;
     config.ping_interval = 5s;
@@ -73,6 +75,10 @@ struct metrics_fixture {
     job_stats j;
     j.done = 5;
     jobs.answer_with(answers_stats(j));
+    live_stats l;
+    l.sent = 88;
+    l.failed = 2;
+    live.answer_with(answers_stats(l));
   }
 
   /// The pool's stats: the database last answered at `last_ok` (0: never).
@@ -132,6 +138,8 @@ BOOST_AUTO_TEST_CASE(a_scrape_renders_every_actors_figures) {
   BOOST_TEST(has(page.body, "phoenix_cache_entries 33"));
   BOOST_TEST(has(page.body, "phoenix_db_operations_total 44"));
   BOOST_TEST(has(page.body, "phoenix_jobs_completed_total{status=\"done\"} 5"));
+  BOOST_TEST(has(page.body, "phoenix_alert_messages_total{outcome=\"sent\"} 88"));
+  BOOST_TEST(has(page.body, "phoenix_alert_messages_total{outcome=\"failed\"} 2"));
 }
 
 BOOST_AUTO_TEST_CASE(a_scrape_whose_actors_do_not_answer_still_answers_by_its_deadline) {
