@@ -53,20 +53,75 @@ template <class F> void send_call(self_pointer self, outgoing_call call, F on_se
           });
 }
 
+void edit_message(self_pointer self, int64_t chat, int64_t message_id, const std::string& text) {
+  if (message_id == 0)
+    return;
+  outgoing_call call;
+  call.method = "editMessageText";
+  call.chat_id = chat;
+  call.is_group = chat < 0;
+  call.body = core::edit_message_text_body(chat, message_id, text, {});
+  send_call(self, std::move(call), [self](send_report&) { ++self->state.stats.edited; });
+}
+
+// An edit's messages recorded before it: loaded once the records started
+// before it are written; the chats edited as their message was accepted
+// (current) are skipped.
+void load_and_edit(self_pointer self, const std::string& key) {
+  auto done = [self, key] { self->state.revisions.edited(key); };
+  self->request(self->state.config.db, self->state.config.step_timeout, db_atom::value,
+                db::operation{db::load_alert_messages{key}})
+      .then(
+          [self, key, done](db::reply& sent) {
+            auto& revisions = self->state.revisions;
+            const std::string* text = revisions.newest(key);
+            if (!sent.ok() || text == nullptr) {
+              spdlog::error("live_alerts: load_alert_messages {} failed: {}", key, sent.message);
+              return done();
+            }
+            for (size_t i = 0; i < sent.ids.size() && i < sent.message_ids.size(); ++i)
+              if (!revisions.current(key, sent.ids[i]))
+                edit_message(self, sent.ids[i], sent.message_ids[i], *text);
+            done();
+          },
+          [self, key, done](const caf::error& err) {
+            spdlog::error("live_alerts: load_alert_messages {} failed: {}", key,
+                          self->system().render(err));
+            done();
+          });
+}
+
+void run_due_edits(self_pointer self) {
+  auto& st = self->state;
+  while (!st.edits_waiting.empty() &&
+         st.revisions.finished_through(st.edits_waiting.front().first)) {
+    auto key = std::move(st.edits_waiting.front().second);
+    st.edits_waiting.pop_front();
+    load_and_edit(self, key);
+  }
+}
+
 // The message id, for a later edit; a failure leaves the claim unsent, so a
 // restart would send the alert to that chat again (logged).
 void record_sent(self_pointer self, db::record_alert_sent sent) {
+  auto number = self->state.revisions.record_started();
+  auto finished = [self, number] {
+    self->state.revisions.record_finished(number);
+    run_due_edits(self);
+  };
   self->request(self->state.config.db, self->state.config.step_timeout, db_atom::value,
                 db::operation{sent})
       .then(
-          [sent](const db::reply& reply) {
+          [sent, finished](const db::reply& reply) {
             if (!reply.ok())
               spdlog::error("live_alerts: record_alert_sent {} to chat {} failed: {}",
                             sent.alert_key, sent.chat_id, reply.message);
+            finished();
           },
-          [self, sent](const caf::error& err) {
+          [self, sent, finished](const caf::error& err) {
             spdlog::error("live_alerts: record_alert_sent {} to chat {} failed: {}", sent.alert_key,
                           sent.chat_id, self->system().render(err));
+            finished();
           });
 }
 
@@ -77,17 +132,21 @@ void fan_out(self_pointer self, const core::live_alert& alert) {
     if (subscribers.ids.empty())
       return next_alert(self);
     db_step(self, db::claim_alert{alert.key, subscribers.ids}, [self, alert](db::reply& claimed) {
-      auto text = core::alert_text(alert);
+      auto text = std::make_shared<const std::string>(core::alert_text(alert));
+      self->state.revisions.sent(alert.key, *text);
       for (int64_t chat : claimed.ids) {
         outgoing_call call;
         call.method = "sendMessage";
         call.chat_id = chat;
         call.is_group = chat < 0;
         call.paid = self->state.config.paid_broadcast;
-        call.body = core::broadcast_message_body(chat, text, call.paid);
-        send_call(self, std::move(call), [self, key = alert.key, chat](send_report& report) {
+        call.body = core::broadcast_message_body(chat, *text, call.paid);
+        send_call(self, std::move(call), [self, key = alert.key, chat, text](send_report& report) {
           ++self->state.stats.sent;
           record_sent(self, db::record_alert_sent{key, chat, report.message_id});
+          // Revised while it was queued (a scorer named late): edited now.
+          if (auto newer = self->state.revisions.accepted(key, chat, *text))
+            edit_message(self, chat, report.message_id, *newer);
         });
       }
       // The sends are queued (in order per chat): the next alert may start.
@@ -96,20 +155,15 @@ void fan_out(self_pointer self, const core::live_alert& alert) {
   });
 }
 
-// edit: the messages the alert went out as get its new text.
+// edit: the messages the alert went out as get its new text: those still
+// queued as they are accepted, those recorded once the records started
+// before now are written (core::alert_revisions).
 void edit_sent(self_pointer self, const core::live_alert& alert) {
-  db_step(self, db::load_alert_messages{alert.key}, [self, alert](db::reply& sent) {
-    auto text = core::alert_text(alert);
-    for (size_t i = 0; i < sent.ids.size() && i < sent.message_ids.size(); ++i) {
-      outgoing_call call;
-      call.method = "editMessageText";
-      call.chat_id = sent.ids[i];
-      call.is_group = sent.ids[i] < 0;
-      call.body = core::edit_message_text_body(sent.ids[i], sent.message_ids[i], text, {});
-      send_call(self, std::move(call), [self](send_report&) { ++self->state.stats.edited; });
-    }
-    next_alert(self);
-  });
+  auto& st = self->state;
+  st.revisions.revised(alert.key, core::alert_text(alert));
+  st.edits_waiting.emplace_back(st.revisions.last_started(), alert.key);
+  run_due_edits(self);
+  next_alert(self);
 }
 
 // Starts the next alert's fan-out, one alert at a time so that each chat

@@ -4,6 +4,7 @@
 // record_alert_sent; an edit goes to the messages the alert went out as.
 #pragma once
 
+#include "core/football/alert_revisions.hpp"
 #include "core/football/live_watch.hpp"
 #include "messages/actors.hpp"
 
@@ -30,6 +31,9 @@ struct live_alerts_state {
   live_alerts_config config;
   core::live_watch watch;
   std::deque<core::live_alert> todo; ///< alerts whose fan-out has not started
+  core::alert_revisions revisions;   ///< newest texts; records being written
+  /// Edits waiting for the records started before them: (last record, key).
+  std::deque<std::pair<uint64_t, std::string>> edits_waiting;
   bool started = false;
   bool busy = false; ///< a poll, or an alert's database steps, is under way
   live_stats stats;

@@ -236,6 +236,32 @@ BOOST_AUTO_TEST_CASE(a_match_plays_out_in_each_subscribed_chat_with_the_late_sco
   BOOST_TEST(script->fetched == 4u); // one live=all call per interval
 }
 
+// A long fan-out (60 chats, kick-off and goal: 120 messages at 29/s) is
+// still queued when the scorer is named: every goal message gets the name,
+// those recorded by then from the database, the rest as they are accepted;
+// none is edited twice.
+BOOST_AUTO_TEST_CASE(a_scorer_named_while_the_goal_is_still_queued_reaches_every_message) {
+  config.poll_interval = 1s;
+  for (int64_t chat = 1; chat <= 60; ++chat)
+    store.subscribers[10].insert(chat);
+  script->live = {match_at(12, 1, {home_goal(12, "")})};
+  start_live(); // 0.5 s: about 15 kick-offs out
+  script->live = {match_at(14, 1, {home_goal(12, "R. Striker")})};
+  settle(1s); // the second poll: the goal's messages all still queued
+  BOOST_TEST(telegram.count("sendMessage") < 60u);
+  settle(10s);
+  BOOST_TEST(telegram.count("sendMessage") == 120u);
+  BOOST_TEST(telegram.count("sendMessage", "R. Striker") == 0u); // queued with the first text
+  BOOST_TEST(telegram.count("editMessageText", "R. Striker") == 60u);
+  BOOST_TEST(telegram.count("editMessageText") == 60u); // once each
+  std::set<std::string> edited;
+  for (const auto& [method, body] : telegram.calls)
+    if (method == "editMessageText")
+      edited.insert(body.substr(body.find("\"message_id\":")));
+  BOOST_TEST(edited.size() == 60u); // 60 different messages
+  BOOST_TEST(stats().edited == 60u);
+}
+
 BOOST_AUTO_TEST_CASE(a_restart_sends_only_what_was_claimed_and_never_sent) {
   store.subscribers[20] = {1, 2, 3};
   script->live = {match_at(12, 1, {home_goal(12, "R. Striker")})};
