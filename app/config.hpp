@@ -99,6 +99,7 @@ struct settings {
   std::string metrics_listen = "127.0.0.1:9464";
 
   caf::timespan memory_trim_interval = 10s;
+  std::string memory_thread_cache = "off";
 
   std::string ha_leader_lock = "on";
   caf::timespan ha_lock_retry = 1s;

@@ -169,6 +169,9 @@ const std::vector<option_spec>& option_specs() {
                10 * minute),
       duration("memory", "trim-interval", &s::memory_trim_interval,
                "free memory goes back to the system this often (malloc_trim; 0: off)", 0, hour),
+      text("memory", "thread-cache", &s::memory_thread_cache,
+           "glibc's per-thread cache of freed blocks (off: a crowd's memory goes back)",
+           {"on", "off"}),
       text("metrics", "listen", &s::metrics_listen,
            "host:port of /metrics and /healthz (\"\": off)"),
       // Instances on one database: only the holder of the bot's lock polls.

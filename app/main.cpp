@@ -3,13 +3,19 @@
 #include "app/bot_system.hpp"
 #include "app/config.hpp"
 #include "app/logging.hpp"
+#include "core/ops/process_stats.hpp"
 
 #include <caf/all.hpp>
+#include <cerrno>
 #include <csignal>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
 #include <iostream>
 #include <pthread.h>
 #include <spdlog/spdlog.h>
 #include <thread>
+#include <unistd.h>
 
 namespace {
 
@@ -56,6 +62,24 @@ void wait_for_signals(lifecycle_actor root) {
   }
 }
 
+// glibc reads GLIBC_TUNABLES only when a program starts: to turn its thread
+// cache off (memory.thread-cache = off), the bot starts itself again with it
+// set, keeping its pid, before any thread exists. False if that failed.
+bool restart_without_thread_cache(char** argv) {
+  auto tunables = core::tunables_without_thread_cache(std::getenv("GLIBC_TUNABLES"));
+  if (!tunables)
+    return true; // set already (by the operator, or by this restart)
+  ::setenv("GLIBC_TUNABLES", tunables->c_str(), 1);
+  // By its path, so that the process keeps its name (ps, pgrep); the link
+  // itself if the file was replaced meanwhile.
+  std::error_code ec;
+  auto path = std::filesystem::read_symlink("/proc/self/exe", ec).string();
+  if (ec || !std::filesystem::exists(path))
+    path = "/proc/self/exe";
+  ::execv(path.c_str(), argv);
+  return false; // runs on with the cache
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -69,8 +93,15 @@ int main(int argc, char** argv) {
     return outcome.exit_code;
   }
   auto& values = cfg.values;
+  bool thread_cache_as_set =
+      values.memory_thread_cache == "on" || restart_without_thread_cache(argv);
   setup_logging({values.log_level, values.log_format}, make_redactor(values));
   spdlog::info("phoenix-bot starting");
+  if (!thread_cache_as_set)
+    spdlog::warn("memory.thread-cache = off, but restarting with GLIBC_TUNABLES set failed ({})",
+                 std::strerror(errno));
+  spdlog::info("memory: glibc's thread cache is {}",
+               core::thread_cache_in_use() ? "on" : "off (freed memory can go back)");
   for (auto& line : describe(values))
     spdlog::debug("config: {}", line);
 

@@ -1,5 +1,6 @@
 #include "core/ops/process_stats.hpp"
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <malloc.h>
@@ -23,6 +24,29 @@ uint64_t heap_in_use_bytes() {
 
 bool return_free_memory() {
   return malloc_trim(0) != 0;
+}
+
+std::optional<std::string> tunables_without_thread_cache(const char* current) {
+  constexpr const char* setting = "glibc.malloc.tcache_count";
+  std::string value = current == nullptr ? "" : current;
+  if (value.find(setting) != std::string::npos)
+    return std::nullopt;
+  return value + (value.empty() ? "" : ":") + setting + "=0";
+}
+
+bool thread_cache_in_use() {
+  constexpr int blocks = 7; // what the cache holds of one size by default
+  void* probe[blocks];
+  for (auto& block : probe)
+    block = std::malloc(40);
+  asm volatile("" : : "r"(probe) : "memory"); // the blocks are used: not elided
+  auto chunk = malloc_usable_size(probe[0]) + sizeof(size_t);
+  auto before = mallinfo2().fsmblks;
+  for (auto block : probe)
+    std::free(block);
+  // The cache was emptied of this size by the mallocs: what it takes back
+  // does not reach the fast bins.
+  return mallinfo2().fsmblks - before < blocks * chunk;
 }
 
 uint64_t open_fds() {

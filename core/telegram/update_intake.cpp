@@ -2,10 +2,18 @@
 
 #include <algorithm>
 #include <functional>
+#include <limits>
 #include <set>
 #include <utility>
 
 namespace phoenix::core {
+
+namespace {
+
+constexpr size_t remembered_done = 4096; // far more than a record takes to land
+constexpr int64_t no_id = std::numeric_limits<int64_t>::min();
+
+} // namespace
 
 growing_backoff::ms growing_backoff::next(std::minstd_rand& random) {
   std::uniform_real_distribution<double> unit{0.5, 1.0};
@@ -15,7 +23,8 @@ growing_backoff::ms growing_backoff::next(std::minstd_rand& random) {
 }
 
 update_intake::update_intake(std::size_t max_in_flight, clock::duration inbox_wait, unsigned seed)
-    : max_in_flight_(max_in_flight), inbox_wait_(inbox_wait), random_(seed) {}
+    : max_in_flight_(max_in_flight), inbox_wait_(inbox_wait), random_(seed),
+      recently_done_(remembered_done, no_id) {}
 
 update_intake::ms update_intake::start_failed() {
   ++counts_.poll_errors;
@@ -178,7 +187,8 @@ std::vector<telegram_update> update_intake::take(std::vector<telegram_update> fr
 }
 
 std::vector<telegram_update> update_intake::pushed(telegram_update update, time_point now) {
-  if (window_.in_hand(update.update_id) || recently_done_.count(update.update_id) != 0)
+  if (window_.in_hand(update.update_id) || std::find(recently_done_.begin(), recently_done_.end(),
+                                                     update.update_id) != recently_done_.end())
     return {};
   // In hand outside getUpdates' numbering (no offset confirms it) and durable.
   window_.replay(update.update_id);
@@ -248,14 +258,8 @@ std::vector<int64_t> update_intake::stored(const std::vector<int64_t>& ids) {
 std::optional<update_intake::clock::duration> update_intake::finish(int64_t id, time_point now) {
   if (!window_.finish(id))
     return std::nullopt;
-  constexpr size_t remembered = 4096; // far more than a record takes to land
-  if (recently_done_.insert(id).second) {
-    recently_done_order_.push_back(id);
-    if (recently_done_order_.size() > remembered) {
-      recently_done_.erase(recently_done_order_.front());
-      recently_done_order_.pop_front();
-    }
-  }
+  recently_done_[recently_done_next_] = id;
+  recently_done_next_ = (recently_done_next_ + 1) % recently_done_.size();
   clock::duration latency{0};
   if (auto since = received_at_.find(id); since != received_at_.end()) {
     latency = now - since->second;

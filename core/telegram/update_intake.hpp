@@ -12,12 +12,10 @@
 
 #include <chrono>
 #include <cstdint>
-#include <deque>
 #include <optional>
 #include <random>
 #include <string>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 namespace phoenix::core {
@@ -190,9 +188,11 @@ private:
   bool inbox_wait_over_ = false;
   std::unordered_map<int64_t, time_point> received_at_; ///< of those in flight
   /// Recently handled ids: a webhook's repeat delivery of one whose record
-  /// (mark_processed) is still on its way is no work.
-  std::unordered_set<int64_t> recently_done_;
-  std::deque<int64_t> recently_done_order_;
+  /// (mark_processed) is still on its way is no work. A ring allocated once:
+  /// a node per id, made during a crowd and kept long after it, pinned a page
+  /// of the crowd's freed memory each (issue 18, settled RSS).
+  std::vector<int64_t> recently_done_;
+  size_t recently_done_next_ = 0;
   std::vector<int64_t> unrecorded_; ///< handled, but their record failed
   int64_t saved_offset_ = -1;
   counts counts_;
