@@ -12,8 +12,15 @@ namespace phoenix {
 namespace {
 
 using self_pointer = db_pool_actor::stateful_pointer<db_pool_state>;
-using promise_list = std::vector<caf::typed_response_promise<core::db::reply>>;
+using promise = caf::typed_response_promise<core::db::reply>;
+using promise_list = std::vector<promise>;
 namespace db = core::db;
+
+// Only a requester gets an answer: a row sent with anon_send keeps no waiter
+// (a crowd's bookkeeping rows would otherwise each hold one in the queue).
+promise_list waiters_for(const promise& p) {
+  return p.pending() ? promise_list{p} : promise_list{};
+}
 
 db::reply error_reply(db::errc code, std::string message) {
   db::reply r;
@@ -58,7 +65,8 @@ db_connection_slot* free_slot(self_pointer self, bool intake) {
   return intake || st.slots.size() >= st.config.pool_max ? other : nullptr;
 }
 
-void run_on(self_pointer self, db_worker_actor worker, db::operation op, promise_list waiters);
+void run_on(self_pointer self, db_worker_actor worker, db::operation op, promise_list waiters,
+            size_t operations = 1);
 
 // Unlinked first: the worker's end must not reach the pool's exit handler. A
 // worker blocked in a statement gets the exit once the statement returns.
@@ -79,7 +87,7 @@ void start_queued(self_pointer self) {
       continue;
     auto entry = std::move(st.queue.front());
     st.queue.pop_front();
-    run_on(self, slot.worker, std::move(entry.op), std::move(entry.waiters));
+    run_on(self, slot.worker, std::move(entry.op), std::move(entry.waiters), entry.operations);
   }
 }
 
@@ -148,7 +156,8 @@ std::string worker_failure(self_pointer self, const caf::error& err, caf::timesp
          " ms; its connection is replaced";
 }
 
-void run_on(self_pointer self, db_worker_actor worker, db::operation op, promise_list waiters) {
+void run_on(self_pointer self, db_worker_actor worker, db::operation op, promise_list waiters,
+            size_t operations) {
   if (auto* slot = slot_of(self, worker))
     slot->busy = true;
   auto batch = db::is_batchable(op) ? op.index() : std::variant_npos;
@@ -161,9 +170,9 @@ void run_on(self_pointer self, db_worker_actor worker, db::operation op, promise
                                       self->state.config.answer_margin);
   self->request(worker, deadline, db_run_atom::value, std::move(op))
       .then(
-          [self, worker, waiters, batch](db::reply& reply) mutable {
+          [self, worker, waiters, batch, operations](db::reply& reply) mutable {
             self->state.batches_running.erase(batch);
-            note_outcome(self, reply, waiters.size());
+            note_outcome(self, reply, operations);
             for (auto& w : waiters)
               w.deliver(reply);
             if (auto* slot = slot_of(self, worker)) {
@@ -173,11 +182,11 @@ void run_on(self_pointer self, db_worker_actor worker, db::operation op, promise
             }
             answer_drain_waiters(self);
           },
-          [self, worker, waiters, batch, deadline](const caf::error& err) mutable {
+          [self, worker, waiters, batch, deadline, operations](const caf::error& err) mutable {
             self->state.batches_running.erase(batch);
             // The worker died or hangs: its connection is gone; answer and replace it.
             auto reply = error_reply(db::errc::unavailable, worker_failure(self, err, deadline));
-            note_outcome(self, reply, waiters.size());
+            note_outcome(self, reply, operations);
             for (auto& w : waiters)
               w.deliver(reply);
             auto& slots = self->state.slots;
@@ -202,14 +211,28 @@ void arm_expiry(self_pointer self) {
 }
 
 // Rows of the same batchable kind join the last queued entry of that kind.
-bool merge_into_queue(self_pointer self, db::operation& op,
-                      caf::typed_response_promise<db::reply>& promise) {
+// Bookkeeping rows past db.bookkeeping-backlog are dropped and counted: a
+// database that falls behind a crowd must not grow Phoenix's memory with them
+// (processed update ids are never dropped; the poller sends them one batch at
+// a time).
+bool merge_into_queue(self_pointer self, db::operation& op, promise& p) {
   if (!db::is_batchable(op))
     return false;
-  auto& queue = self->state.queue;
-  for (auto it = queue.rbegin(); it != queue.rend(); ++it) {
+  auto& st = self->state;
+  for (auto it = st.queue.rbegin(); it != st.queue.rend(); ++it) {
+    if (it->op.index() != op.index())
+      continue;
+    if (db::is_bookkeeping(op) &&
+        db::batch_rows(it->op) + db::batch_rows(op) > st.config.bookkeeping_backlog) {
+      st.stats.rows_dropped += db::batch_rows(op);
+      p.deliver(error_reply(db::errc::busy, "database busy: bookkeeping rows dropped"));
+      return true;
+    }
     if (db::append_batch(it->op, std::move(op))) {
-      it->waiters.push_back(promise);
+      if (p.pending())
+        it->waiters.push_back(p);
+      ++it->operations;
+      ++st.stats.batched;
       return true;
     }
   }
@@ -223,21 +246,21 @@ bool waits_for_its_batch(const db_pool_state& st, const db::operation& op) {
   return db::is_batchable(op) && st.batches_running.count(op.index()) != 0;
 }
 
-void enqueue(self_pointer self, db::operation op, caf::typed_response_promise<db::reply> promise) {
+void enqueue(self_pointer self, db::operation op, promise p) {
   auto& st = self->state;
-  if (merge_into_queue(self, op, promise)) {
-    ++st.stats.batched;
+  if (merge_into_queue(self, op, p)) {
+    return;
   } else if (st.queue.size() < st.config.queue_max) {
     auto deadline = self->clock().now() + st.config.acquire_timeout;
     bool intake = db::is_intake(op);
     auto pos = st.queue.end();
     if (intake) // behind the intake's earlier steps, ahead of the rest
       pos = std::find_if(st.queue.begin(), st.queue.end(), [](auto& q) { return !q.intake; });
-    st.queue.insert(pos, db_queued{deadline, std::move(op), {promise}, intake});
+    st.queue.insert(pos, db_queued{deadline, std::move(op), waiters_for(p), 1, intake});
     arm_expiry(self);
   } else {
     ++st.stats.timeouts;
-    promise.deliver(error_reply(db::errc::busy, "database busy: the wait queue is full"));
+    p.deliver(error_reply(db::errc::busy, "database busy: the wait queue is full"));
   }
 }
 
@@ -308,17 +331,17 @@ db_pool_actor::behavior_type db_pool(self_pointer self, db_pool_config config) {
   return {
       [self](db_atom, db::operation& op) -> caf::result<db::reply> {
         auto& st = self->state;
-        auto promise = self->make_response_promise<db::reply>();
+        auto p = self->make_response_promise<db::reply>();
         bool intake = db::is_intake(op);
         if (waits_for_its_batch(st, op))
-          enqueue(self, std::move(op), promise);
+          enqueue(self, std::move(op), p);
         else if (auto* free = free_slot(self, intake))
-          run_on(self, free->worker, std::move(op), {promise});
+          run_on(self, free->worker, std::move(op), waiters_for(p));
         else if (st.slots.size() < st.config.pool_max)
-          run_on(self, open_slot(self, intake).worker, std::move(op), {promise});
+          run_on(self, open_slot(self, intake).worker, std::move(op), waiters_for(p));
         else
-          enqueue(self, std::move(op), promise);
-        return promise;
+          enqueue(self, std::move(op), p);
+        return p;
       },
       [self](db_expire_atom) {
         auto& st = self->state;
@@ -327,7 +350,7 @@ db_pool_actor::behavior_type db_pool(self_pointer self, db_pool_config config) {
         auto expired = [now](const db_queued& q) { return q.deadline <= now; };
         for (auto& q : st.queue)
           if (expired(q)) {
-            st.stats.timeouts += q.waiters.size();
+            st.stats.timeouts += q.operations;
             for (auto& w : q.waiters)
               w.deliver(
                   error_reply(db::errc::busy, "database busy: no connection within the timeout"));
@@ -358,7 +381,7 @@ db_pool_actor::behavior_type db_pool(self_pointer self, db_pool_config config) {
         stats.idle = stats.size - stats.in_use;
         stats.waiting = 0;
         for (auto& q : st.queue)
-          stats.waiting += q.waiters.size();
+          stats.waiting += q.operations;
         return stats;
       },
   };

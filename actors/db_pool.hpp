@@ -21,6 +21,9 @@ struct db_pool_config {
   size_t pool_max = 10;
   caf::timespan acquire_timeout = std::chrono::seconds{5};
   size_t queue_max = 1000;
+  /// Request-log and user rows a queued batch holds at most (per kind) while
+  /// the database is behind; more are dropped and counted (db.bookkeeping-backlog).
+  size_t bookkeeping_backlog = 10000;
   caf::timespan idle_timeout = std::chrono::minutes{5};
   caf::timespan max_lifetime = std::chrono::hours{1};
   /// The server cancels a statement running longer (db.statement-timeout);
@@ -61,8 +64,10 @@ struct db_connection_slot {
 struct db_queued {
   caf::actor_clock::time_point deadline;
   core::db::operation op;
+  /// Those who asked for an answer (a row sent with anon_send has none).
   std::vector<caf::typed_response_promise<core::db::reply>> waiters;
-  bool intake = false; ///< queued ahead of all but other intake steps
+  size_t operations = 1; ///< requests merged into `op`
+  bool intake = false;   ///< queued ahead of all but other intake steps
 };
 
 struct db_pool_state {

@@ -171,6 +171,9 @@ void render_db(exposition& out, const db_stats& s) {
   out.counter("phoenix_db_batched_total",
               "Write requests joined into another's statement (one round trip for many).",
               number(s.batched));
+  out.counter("phoenix_db_rows_dropped_total",
+              "Request-log and user rows not written: more queued than db.bookkeeping-backlog.",
+              number(s.rows_dropped));
 }
 
 void render_jobs(exposition& out, const job_stats& s) {

@@ -61,21 +61,31 @@ void telegram_poller_steps::schedule_poll(self_pointer self, caf::timespan after
   self->delayed_send(self, after, tg_poll_atom::value);
 }
 
-// Records handled updates (processed ids; their inbox rows go). A record that
+// Records handled updates (processed ids; their inbox rows go), one record
+// at a time: ids handled meanwhile go together in the next. A record that
 // fails (the database restarting) is sent again with the next one: a row left
 // in the inbox would be answered again after a restart.
-void telegram_poller_steps::record_processed(self_pointer self, std::vector<int64_t> ids) {
+void telegram_poller_steps::record_processed(self_pointer self, std::vector<int64_t> ids,
+                                             bool now) {
   auto& st = self->state;
-  ids = st.intake.to_record(std::move(ids));
-  auto keep = [self, ids] { self->state.intake.record_failed(ids); };
+  ids = st.intake.to_record(std::move(ids), now);
+  if (ids.empty())
+    return;
+  // Fenced: another instance leads and this one stops; its ids are not kept.
+  auto answered = [self, ids](bool ok, bool go_on) {
+    auto& intake = self->state.intake;
+    intake.record_answered(ids, ok);
+    if (go_on && intake.has_unrecorded())
+      record_processed(self, {});
+  };
   self->request(st.config.db, caf::infinite, db_atom::value,
                 db::operation{db::mark_processed{st.bot_id, ids, st.config.epoch}})
       .then(
-          [self, keep](db::reply& r) {
-            if (!r.ok() && !fenced(self, r))
-              keep();
+          [self, answered](db::reply& r) {
+            bool refused = fenced(self, r);
+            answered(r.ok() || refused, r.ok());
           },
-          [keep](const caf::error&) { keep(); });
+          [answered](const caf::error&) { answered(false, false); });
 }
 
 namespace {
@@ -87,7 +97,7 @@ void finish_stop(self_pointer self) {
   auto offset = st.intake.low_watermark();
   save_offset(self);
   if (st.intake.has_unrecorded())
-    record_processed(self, {});
+    record_processed(self, {}, true); // even with one out: nothing is sent after the stop
   auto deliver = [self, offset](const core::bot_api_answer&) {
     if (self->state.stop_promise) {
       self->state.stop_promise->deliver(offset);

@@ -44,7 +44,7 @@ void drop(self_pointer self, std::vector<int64_t> update_ids);
 bool fenced(self_pointer self, const core::db::reply& r);
 
 /// Records handled updates (processed ids; their inbox rows go).
-void record_processed(self_pointer self, std::vector<int64_t> ids);
+void record_processed(self_pointer self, std::vector<int64_t> ids, bool now = false);
 
 /// New updates from getUpdates: to the dispatcher (and the inbox) once the
 /// inbox of before the restart is read; held until then (see core::update_intake).

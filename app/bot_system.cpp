@@ -56,6 +56,7 @@ db_pool_config db_config_of(const settings& values) {
   config.pool_max = static_cast<size_t>(values.db_pool_max);
   config.acquire_timeout = values.db_acquire_timeout;
   config.queue_max = static_cast<size_t>(values.db_queue_max);
+  config.bookkeeping_backlog = static_cast<size_t>(values.db_bookkeeping_backlog);
   config.idle_timeout = values.db_idle_timeout;
   config.max_lifetime = values.db_max_lifetime;
   config.statement_timeout = values.db_statement_timeout;

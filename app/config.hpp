@@ -58,6 +58,7 @@ struct settings {
   int64_t db_pool_max = 10;
   caf::timespan db_acquire_timeout = 5s;
   int64_t db_queue_max = 1000;
+  int64_t db_bookkeeping_backlog = 10000;
   caf::timespan db_idle_timeout = 5min;
   caf::timespan db_max_lifetime = 1h;
   caf::timespan db_statement_timeout = 10s;

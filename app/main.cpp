@@ -14,6 +14,7 @@
 #include <iostream>
 #include <pthread.h>
 #include <spdlog/spdlog.h>
+#include <string>
 #include <thread>
 #include <unistd.h>
 
@@ -64,11 +65,13 @@ void wait_for_signals(lifecycle_actor root) {
 
 // glibc reads GLIBC_TUNABLES only when a program starts: to turn its thread
 // cache off (memory.thread-cache = off), the bot starts itself again with it
-// set, keeping its pid, before any thread exists. False if that failed.
-bool restart_without_thread_cache(char** argv) {
+// set, keeping its pid, before any thread exists. Empty if it did not need
+// to; else why the restart failed (errno is read at once: logging's set-up
+// would overwrite it).
+std::string restart_without_thread_cache(char** argv) {
   auto tunables = core::tunables_without_thread_cache(std::getenv("GLIBC_TUNABLES"));
   if (!tunables)
-    return true; // set already (by the operator, or by this restart)
+    return {}; // set already (by the operator, or by this restart)
   ::setenv("GLIBC_TUNABLES", tunables->c_str(), 1);
   // By its path, so that the process keeps its name (ps, pgrep); the link
   // itself if the file was replaced meanwhile.
@@ -77,7 +80,7 @@ bool restart_without_thread_cache(char** argv) {
   if (ec || !std::filesystem::exists(path))
     path = "/proc/self/exe";
   ::execv(path.c_str(), argv);
-  return false; // runs on with the cache
+  return std::strerror(errno); // runs on with the cache
 }
 
 } // namespace
@@ -93,13 +96,13 @@ int main(int argc, char** argv) {
     return outcome.exit_code;
   }
   auto& values = cfg.values;
-  bool thread_cache_as_set =
-      values.memory_thread_cache == "on" || restart_without_thread_cache(argv);
+  auto restart_failed =
+      values.memory_thread_cache == "on" ? std::string{} : restart_without_thread_cache(argv);
   setup_logging({values.log_level, values.log_format}, make_redactor(values));
   spdlog::info("phoenix-bot starting");
-  if (!thread_cache_as_set)
+  if (!restart_failed.empty())
     spdlog::warn("memory.thread-cache = off, but restarting with GLIBC_TUNABLES set failed ({})",
-                 std::strerror(errno));
+                 restart_failed);
   spdlog::info("memory: glibc's thread cache is {}",
                core::thread_cache_in_use() ? "on" : "off (freed memory can go back)");
   for (auto& line : describe(values))

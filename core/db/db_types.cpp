@@ -294,6 +294,20 @@ bool is_batchable(const operation& op) {
          std::holds_alternative<mark_processed>(op);
 }
 
+bool is_bookkeeping(const operation& op) {
+  return std::holds_alternative<upsert_users>(op) || std::holds_alternative<log_requests>(op);
+}
+
+size_t batch_rows(const operation& op) {
+  if (auto* users = std::get_if<upsert_users>(&op))
+    return users->users.size();
+  if (auto* log = std::get_if<log_requests>(&op))
+    return log->rows.size();
+  if (auto* ids = std::get_if<mark_processed>(&op))
+    return ids->update_ids.size();
+  return 1;
+}
+
 bool is_intake(const operation& op) {
   return std::holds_alternative<store_updates>(op) ||
          std::holds_alternative<filter_processed>(op) || std::holds_alternative<get_offset>(op) ||

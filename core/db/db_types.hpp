@@ -334,6 +334,14 @@ std::chrono::nanoseconds answer_deadline(const operation& op,
 /// statement: users seen, request log rows, processed update ids.
 bool is_batchable(const operation& op);
 
+/// Whether the operation only keeps records (users seen, request log rows):
+/// when the database falls behind, such rows beyond db.bookkeeping-backlog are
+/// dropped and counted rather than held without bound.
+bool is_bookkeeping(const operation& op);
+
+/// Rows a batchable operation carries (users, log rows, update ids); 1 for others.
+size_t batch_rows(const operation& op);
+
 /// Whether the operation is a step of the update intake (inbox writes, a
 /// webhook's commit, the check for updates handled before a restart, offsets,
 /// the inbox at start):

@@ -275,14 +275,18 @@ void update_intake::drop(const std::vector<int64_t>& ids) {
   }
 }
 
-std::vector<int64_t> update_intake::to_record(std::vector<int64_t> ids) {
-  ids.insert(ids.end(), unrecorded_.begin(), unrecorded_.end());
-  unrecorded_.clear();
-  return ids;
+std::vector<int64_t> update_intake::to_record(std::vector<int64_t> ids, bool now) {
+  unrecorded_.insert(unrecorded_.end(), ids.begin(), ids.end());
+  if ((record_out_ && !now) || unrecorded_.empty())
+    return {};
+  record_out_ = true;
+  return std::exchange(unrecorded_, {});
 }
 
-void update_intake::record_failed(const std::vector<int64_t>& ids) {
-  unrecorded_.insert(unrecorded_.end(), ids.begin(), ids.end());
+void update_intake::record_answered(const std::vector<int64_t>& ids, bool ok) {
+  record_out_ = false;
+  if (!ok)
+    unrecorded_.insert(unrecorded_.end(), ids.begin(), ids.end());
 }
 
 std::optional<int64_t> update_intake::offset_to_save() {

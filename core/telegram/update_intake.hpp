@@ -135,11 +135,15 @@ public:
   std::optional<clock::duration> finish(int64_t id, time_point now);
   /// Updates confirmed without handling (over their chat's cap).
   void drop(const std::vector<int64_t>& ids);
-  /// The ids to record as handled: these, and those whose record failed before.
-  std::vector<int64_t> to_record(std::vector<int64_t> ids);
-  /// The record of these ids failed: they go with the next one.
-  void record_failed(const std::vector<int64_t>& ids);
+  /// The ids to record as handled now: these and all waiting. None while a
+  /// record is out: one at a time, the ids handled meanwhile wait and go
+  /// together in the next (a crowd's updates share a statement and keep no
+  /// request each). `now` (a stop) sends anyway.
+  std::vector<int64_t> to_record(std::vector<int64_t> ids, bool now = false);
+  /// The record of `ids` was answered; a failed one's ids go with the next.
+  void record_answered(const std::vector<int64_t>& ids, bool ok);
   bool has_unrecorded() const { return !unrecorded_.empty(); }
+  bool record_out() const { return record_out_; }
 
   // --- offsets and stop --------------------------------------------------------
   /// Everything below may be confirmed.
@@ -193,7 +197,8 @@ private:
   /// of the crowd's freed memory each (issue 18, settled RSS).
   std::vector<int64_t> recently_done_;
   size_t recently_done_next_ = 0;
-  std::vector<int64_t> unrecorded_; ///< handled, but their record failed
+  std::vector<int64_t> unrecorded_; ///< handled, not recorded yet (waiting, or failed)
+  bool record_out_ = false;         ///< a record is on its way to the database
   int64_t saved_offset_ = -1;
   counts counts_;
 };

@@ -151,6 +151,41 @@ BOOST_AUTO_TEST_CASE(rows_of_a_batch_in_flight_wait_for_it_while_other_work_runs
   BOOST_TEST(std::get<db::mark_processed>(op).update_ids == (counts{2, 3}));
 }
 
+// A crowd's bookkeeping rows while the database is behind: a queued batch
+// holds at most db.bookkeeping-backlog of each kind; processed ids all stay.
+BOOST_AUTO_TEST_CASE(bookkeeping_rows_beyond_the_backlog_are_dropped_and_counted) {
+  config.pool_max = 1;
+  config.bookkeeping_backlog = 3;
+  start();
+  request_user(1);                           // holds the one connection
+  for (int64_t chat = 10; chat < 15; ++chat) // as the conversations send them: no answer wanted
+    caf::anon_send(pool, db_atom::value,
+                   db::operation{db::log_requests{{db::request_row{chat, "/stats", "", 1, "ok"}}}});
+  request(db::log_requests{{db::request_row{15, "/help", "", 1, "ok"}}}); // one that asks
+  for (int64_t id = 20; id < 25; ++id)
+    request(db::mark_processed{1, {id}});
+  vs.run();
+  BOOST_TEST(stats().rows_dropped == 3u);
+  BOOST_TEST(stats().waiting == 8u); // 3 log rows, 5 processed ids
+  BOOST_REQUIRE_EQUAL(user.all().size(), 1u);
+  BOOST_TEST((user.last().error == db::errc::busy)); // the one that asked is told
+  BOOST_TEST(next_user(0) == 1);
+  answer(0, 1);
+  auto op = next_op(0);
+  auto* log = std::get_if<db::log_requests>(&op);
+  BOOST_REQUIRE(log != nullptr);
+  counts chats;
+  for (auto& row : log->rows)
+    chats.push_back(row.chat_id);
+  BOOST_TEST(chats == (counts{10, 11, 12}));
+  answer(0, 3);
+  op = next_op(0);
+  BOOST_REQUIRE(std::holds_alternative<db::mark_processed>(op));
+  BOOST_TEST(std::get<db::mark_processed>(op).update_ids == (counts{20, 21, 22, 23, 24}));
+  answer(0, 5);
+  BOOST_TEST(stats().served == 1u + 3u + 5u);
+}
+
 BOOST_AUTO_TEST_CASE(idle_connections_above_pool_min_close_after_idle_timeout) {
   config.pool_max = 3;
   start();

@@ -168,6 +168,25 @@ BOOST_AUTO_TEST_CASE(a_failed_record_is_sent_again_with_the_next_one) {
   BOOST_TEST(db_ops<db::mark_processed>().size() == 2u); // recorded: nothing left to send
 }
 
+// A crowd: the poller keeps one record out at a time (no request per update
+// waits in the pool while the database is behind); the ids handled meanwhile
+// go together in the next one.
+BOOST_AUTO_TEST_CASE(updates_handled_while_a_record_is_out_go_together_in_the_next) {
+  db_rule = hold_db<db::mark_processed>();
+  start();
+  answer(next_poll(), updates_of(7, {100, 101, 102, 103}));
+  for (int64_t id = 100; id <= 103; ++id)
+    done(id, 7);
+  BOOST_TEST(recorded_ids() == (std::vector<int64_t>{100}), boost::test_tools::per_element());
+  db_rule = [](const db::operation&) { return std::optional<db::reply>{db::reply{}}; };
+  db.reply(held_db<db::mark_processed>(), db::reply{});
+  vs.run();
+  auto marks = db_ops<db::mark_processed>();
+  BOOST_REQUIRE_EQUAL(marks.size(), 2u);
+  BOOST_TEST(marks[1].update_ids == (std::vector<int64_t>{101, 102, 103}),
+             boost::test_tools::per_element());
+}
+
 BOOST_AUTO_TEST_CASE(a_record_that_failed_goes_with_the_next_poll) {
   bool down = true;
   db_rule = [&](const db::operation& op) -> std::optional<db::reply> {

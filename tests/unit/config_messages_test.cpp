@@ -160,7 +160,8 @@ BOOST_AUTO_TEST_CASE(file_and_command_line_problems_come_together) {
               path.string() +
               ":3:5: a section header needs a closing ']'\n"
               "command line: unknown key db.poolmin (known keys in [db]: uri, pool-min, "
-              "pool-max, acquire-timeout, queue-max, idle-timeout, max-lifetime, "
+              "pool-max, acquire-timeout, queue-max, bookkeeping-backlog, idle-timeout, "
+              "max-lifetime, "
               "statement-timeout, idle-in-transaction-timeout)\n"
               "command line: unknown option --nonsense (phoenix-bot --help lists Phoenix's "
               "options, --long-help CAF's too)\n"

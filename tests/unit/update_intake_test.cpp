@@ -286,10 +286,23 @@ BOOST_AUTO_TEST_CASE(a_failed_record_goes_with_the_next) {
   update_intake intake;
   auto first = intake.to_record({100});
   BOOST_TEST(!intake.has_unrecorded());
-  intake.record_failed(first);
+  intake.record_answered(first, false);
   BOOST_TEST(intake.has_unrecorded());
-  BOOST_TEST(intake.to_record({101}) == (std::vector<int64_t>{101, 100}));
+  BOOST_TEST(intake.to_record({101}) == (std::vector<int64_t>{100, 101}));
   BOOST_TEST(!intake.has_unrecorded());
+}
+
+BOOST_AUTO_TEST_CASE(one_record_at_a_time_takes_the_ids_handled_meanwhile) {
+  update_intake intake;
+  auto first = intake.to_record({100});
+  BOOST_TEST(first == (std::vector<int64_t>{100}));
+  for (int64_t id = 101; id <= 103; ++id) // handled while the first is out: they wait
+    BOOST_TEST(intake.to_record({id}).empty());
+  BOOST_TEST(intake.has_unrecorded());
+  intake.record_answered(first, true);
+  BOOST_TEST(intake.to_record({}) == (std::vector<int64_t>{101, 102, 103}));
+  BOOST_TEST(intake.to_record({104}).empty());
+  BOOST_TEST(intake.to_record({}, true) == (std::vector<int64_t>{104})); // a stop sends anyway
 }
 
 BOOST_AUTO_TEST_CASE(a_stop_drains_what_went_out_but_not_what_was_held) {
