@@ -219,9 +219,12 @@ void telegram_poller_steps::poll(self_pointer self) {
   auto& st = self->state;
   if (st.config.webhook)
     return; // Telegram POSTs the updates
-  auto request = st.intake.begin_poll();
-  if (!request)
+  auto request = st.intake.begin_poll(self->clock().now());
+  if (!request) {
+    if (auto wait = st.intake.inbox_write_wait())
+      schedule_poll(self, *wait);
     return;
+  }
   auto timeout_s = std::chrono::duration_cast<std::chrono::seconds>(st.config.poll_timeout);
   save_offset(self);
   if (st.intake.has_unrecorded()) // the database may be back: at least once per poll

@@ -20,12 +20,19 @@ namespace {
 // handled meanwhile leave it again (their mark_processed ran first).
 void keep_in_inbox(self_pointer self, db::store_updates inbox) {
   auto ids = inbox.update_ids;
+  self->state.intake.storing(ids.size(), self->clock().now());
+  // Not durable: those updates stay below the watermark; polls go on.
+  auto failed = [self, count = ids.size()] {
+    self->state.intake.store_failed(count);
+    poll(self);
+  };
   self->request(self->state.config.db, std::chrono::seconds{10}, db_atom::value,
                 db::operation{std::move(inbox)})
       .then(
-          [self, ids](db::reply& r) {
+          [self, ids, failed](db::reply& r) {
             if (!r.ok()) {
-              fenced(self, r);
+              if (!fenced(self, r))
+                failed();
               return;
             }
             auto finished = self->state.intake.stored(ids);
@@ -33,7 +40,7 @@ void keep_in_inbox(self_pointer self, db::store_updates inbox) {
               record_processed(self, std::move(finished));
             poll(self);
           },
-          [](const caf::error&) {}); // not durable: stays below the watermark
+          [failed](const caf::error&) { failed(); });
 }
 
 // Each update: nothing Phoenix answers (confirmed at once), over its chat's

@@ -31,7 +31,8 @@ update_intake::ms update_intake::start_failed() {
   return start_backoff_.next(random_);
 }
 
-std::optional<poll_request> update_intake::begin_poll() {
+std::optional<poll_request> update_intake::begin_poll(time_point now) {
+  inbox_write_wait_.reset();
   if (polling_ || stopping_ || !started_)
     return std::nullopt;
   auto in_flight = window_.in_flight();
@@ -42,8 +43,15 @@ std::optional<poll_request> update_intake::begin_poll() {
   // Telegram answers with its earliest unconfirmed updates: when those in hand
   // fill the limit, the answer would hold nothing new (after a full answer, a
   // flood's rest). An update handled or stored polls again.
-  if (window_.repeats_ahead() >= static_cast<size_t>(limit))
+  auto repeats = window_.repeats_ahead();
+  if (repeats >= static_cast<size_t>(limit))
     return std::nullopt;
+  if (auto waited = now - storing_since_; 2 * repeats > static_cast<size_t>(limit) &&
+                                          storing_ > 0 &&
+                                          waited < clock::duration{inbox_write_grace}) {
+    inbox_write_wait_ = clock::duration{inbox_write_grace} - waited;
+    return std::nullopt;
+  }
   polling_ = true;
   ++counts_.polls;
   // No offset unless it confirms something new: Telegram remembers what was
@@ -245,7 +253,18 @@ bool update_intake::needs_dedupe_check(const std::vector<telegram_update>& updat
   });
 }
 
+void update_intake::storing(std::size_t count, time_point now) {
+  if (storing_ == 0)
+    storing_since_ = now;
+  storing_ += count;
+}
+
+void update_intake::store_failed(std::size_t count) {
+  storing_ -= std::min(count, storing_);
+}
+
 std::vector<int64_t> update_intake::stored(const std::vector<int64_t>& ids) {
+  storing_ -= std::min(ids.size(), storing_);
   std::vector<int64_t> finished;
   for (auto id : ids)
     if (window_.in_hand(id))

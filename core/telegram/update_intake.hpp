@@ -94,8 +94,17 @@ public:
 
   // --- polling ---------------------------------------------------------------
   /// The next getUpdates, or none: one is running, stopping, not started, no
-  /// room in max_in_flight, or the updates in hand would fill the answer.
-  std::optional<poll_request> begin_poll();
+  /// room in max_in_flight, the updates in hand would fill the answer, or it
+  /// waits for an inbox write (see inbox_write_wait).
+  std::optional<poll_request> begin_poll(time_point now = clock::now());
+  /// How long the poll begin_poll refused last waits for an inbox write out:
+  /// the write lets the updates in hand be confirmed, so a poll before it
+  /// answers would bring them back and, when they are more than half the
+  /// answer, spend a round trip on a few new ones (a flood's pages). Its
+  /// answer polls; past inbox_write_grace the poll goes anyway. None: the
+  /// refusal was for another reason.
+  std::optional<clock::duration> inbox_write_wait() const { return inbox_write_wait_; }
+  static constexpr std::chrono::milliseconds inbox_write_grace{100};
   /// The running getUpdates was answered.
   poll_outcome on_poll_answer(const bot_api_answer& answer);
 
@@ -126,9 +135,13 @@ public:
   /// restart (not when all are newer, nor while the inbox is unreadable:
   /// answering beats waiting).
   bool needs_dedupe_check(const std::vector<telegram_update>& updates) const;
+  /// An inbox write of `count` updates went out.
+  void storing(std::size_t count, time_point now);
   /// The inbox write of these ids succeeded: those in hand may be confirmed.
   /// Returns those handled meanwhile: their record must follow the write.
   std::vector<int64_t> stored(const std::vector<int64_t>& ids);
+  /// The inbox write of `count` updates failed: they stay unconfirmable.
+  void store_failed(std::size_t count);
 
   // --- handled updates -----------------------------------------------------------
   /// Update N is handled: how long since it was received; none if it was not in hand.
@@ -143,7 +156,6 @@ public:
   /// The record of `ids` was answered; a failed one's ids go with the next.
   void record_answered(const std::vector<int64_t>& ids, bool ok);
   bool has_unrecorded() const { return !unrecorded_.empty(); }
-  bool record_out() const { return record_out_; }
 
   // --- offsets and stop --------------------------------------------------------
   /// Everything below may be confirmed.
@@ -177,6 +189,9 @@ private:
   bool polling_ = false;
   poll_request asked_;            ///< the running getUpdates
   int64_t watermark_at_poll_ = 0; ///< the low watermark when it was sent
+  std::size_t storing_ = 0;       ///< updates in inbox writes out
+  time_point storing_since_{};    ///< when the oldest of those went out
+  std::optional<clock::duration> inbox_write_wait_;
   growing_backoff backoff_{ms{100}, ms{30000}};
   growing_backoff start_backoff_{ms{1000}, ms{30000}};
   growing_backoff inbox_backoff_{ms{500}, ms{5000}};

@@ -122,6 +122,32 @@ BOOST_AUTO_TEST_CASE(the_offset_passes_updates_only_once_they_are_durable) {
   BOOST_TEST(dispatched().size() == 2u);
 }
 
+// A burst's page: while its inbox write is out, a poll would bring the page
+// back and little else (a round trip per few new updates while a flood is
+// paged through); it waits for the write, or at most a moment.
+BOOST_AUTO_TEST_CASE(a_page_in_hand_waits_for_its_inbox_write_before_the_next_poll) {
+  db_rule = hold_db<db::store_updates>();
+  start();
+  std::vector<std::string> page;
+  for (int64_t id = 100; id < 200; ++id)
+    page.push_back(text_update(id, id)); // a chat each: no flood cap
+  answer(next_poll(), updates(page));
+  done(100, 100);
+  BOOST_TEST(!edge.has_next()); // 101-199 would come back
+  db.reply(held_db<db::store_updates>(), db::reply{});
+  auto second = next_poll();
+  BOOST_TEST(second.offset() == 200);
+  // A write that does not answer holds the polls only for a moment.
+  page.clear();
+  for (int64_t id = 200; id < 300; ++id)
+    page.push_back(text_update(id, id));
+  answer(second, updates(page));
+  done(200, 200);
+  BOOST_TEST(!edge.has_next());
+  vs.advance(core::update_intake::inbox_write_grace);
+  BOOST_TEST(next_poll().offset() == 201);
+}
+
 BOOST_AUTO_TEST_CASE(a_handled_update_is_recorded_and_then_confirmed) {
   db_rule = hold_db<db::store_updates>(); // never durable: only handling confirms
   start();

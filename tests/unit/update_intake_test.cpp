@@ -282,6 +282,33 @@ BOOST_AUTO_TEST_CASE(held_updates_go_after_inbox_wait_without_the_inbox) {
   BOOST_TEST(intake.inbox_wanted());                         // still to be read
 }
 
+BOOST_AUTO_TEST_CASE(a_page_mostly_in_hand_waits_for_its_inbox_write_a_moment_at_most) {
+  running r;
+  std::vector<int64_t> page;
+  for (int64_t id = 100; id < 200; ++id)
+    page.push_back(id);
+  r.poll_and_get(page);
+  r.intake.storing(page.size(), t0);
+  r.intake.finish(100, t0);
+  // 101-199 would come back with one new update: the poll waits for the write.
+  BOOST_TEST(!r.intake.begin_poll(t0 + 5ms).has_value());
+  BOOST_TEST((r.intake.inbox_write_wait() == update_intake::clock::duration{95ms}));
+  BOOST_TEST(r.intake.stored(page) == std::vector<int64_t>{100});
+  auto next_page = r.intake.begin_poll(t0 + 6ms);
+  BOOST_REQUIRE(next_page.has_value());
+  BOOST_TEST((next_page->offset == std::optional<int64_t>{200}));
+  BOOST_TEST(!r.intake.inbox_write_wait().has_value());
+  // A write that does not answer holds the polls for inbox_write_grace only.
+  page.clear();
+  for (int64_t id = 200; id < 300; ++id)
+    page.push_back(id);
+  r.intake.take(r.intake.on_poll_answer(updates(page)).fresh, t0);
+  r.intake.storing(page.size(), t0 + 10ms);
+  r.intake.finish(200, t0);
+  BOOST_TEST(!r.intake.begin_poll(t0 + 109ms).has_value());
+  BOOST_TEST(r.intake.begin_poll(t0 + 110ms).has_value());
+}
+
 BOOST_AUTO_TEST_CASE(a_failed_record_goes_with_the_next) {
   update_intake intake;
   auto first = intake.to_record({100});
