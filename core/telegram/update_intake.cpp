@@ -46,9 +46,11 @@ std::optional<poll_request> update_intake::begin_poll(time_point now) {
   auto repeats = window_.repeats_ahead();
   if (repeats >= static_cast<size_t>(limit))
     return std::nullopt;
-  if (auto waited = now - storing_since_; 2 * repeats > static_cast<size_t>(limit) &&
-                                          storing_ > 0 &&
-                                          waited < clock::duration{inbox_write_grace}) {
+  // Over nine tenths: a crowd's pages, whose updates are handled while the
+  // write is out, still poll as soon as a tenth is done.
+  auto waited = now - storing_since_;
+  if (10 * repeats > 9 * static_cast<size_t>(limit) && storing_ > 0 &&
+      waited < clock::duration{inbox_write_grace}) {
     inbox_write_wait_ = clock::duration{inbox_write_grace} - waited;
     return std::nullopt;
   }

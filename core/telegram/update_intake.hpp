@@ -99,7 +99,7 @@ public:
   std::optional<poll_request> begin_poll(time_point now = clock::now());
   /// How long the poll begin_poll refused last waits for an inbox write out:
   /// the write lets the updates in hand be confirmed, so a poll before it
-  /// answers would bring them back and, when they are more than half the
+  /// answers would bring them back and, when they are over 90 % of the
   /// answer, spend a round trip on a few new ones (a flood's pages). Its
   /// answer polls; past inbox_write_grace the poll goes anyway. None: the
   /// refusal was for another reason.
