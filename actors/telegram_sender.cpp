@@ -122,7 +122,7 @@ void on_http_done(self_pointer self, uint64_t id, core::http_result& result) {
   auto answer = result.ok()
                     ? core::parse_bot_api_answer(result.response.status, result.response.body)
                     : core::bot_api_answer{};
-  if (answer.ok) {
+  if (answer.ok || core::is_unchanged_edit(item.call.method, answer)) {
     ++st.stats.sent;
     send_report report{true, 0, {}, 0};
     if (item.call.method == "sendMessage")

@@ -172,6 +172,11 @@ telegram_update read_update(const json& item, int64_t update_id, std::string& pr
 
 } // namespace
 
+bool is_unchanged_edit(std::string_view method, const bot_api_answer& answer) {
+  return method.substr(0, 11) == "editMessage" && answer.error_code == 400 &&
+         answer.description.find("message is not modified") != std::string::npos;
+}
+
 bot_api_answer parse_bot_api_answer(unsigned http_status, std::string_view body) {
   bot_api_answer answer;
   rapidjson::Document doc;

@@ -38,6 +38,11 @@ struct bot_api_answer {
 /// description "HTTP 502 with a non-JSON body".
 bot_api_answer parse_bot_api_answer(unsigned http_status, std::string_view body);
 
+/// Telegram's 400 "message is not modified" to an edit: the message shows
+/// that text and markup already (an edit repeated after a restart, a revision
+/// that changed nothing shown). The message is as wanted: a success.
+bool is_unchanged_edit(std::string_view method, const bot_api_answer& answer);
+
 struct telegram_update {
   int64_t update_id = 0;
   enum class kind { message, callback_query, other } type = kind::other;

@@ -120,6 +120,28 @@ BOOST_AUTO_TEST_CASE(a_403_is_final_and_the_user_is_marked_inactive_and_unsubscr
   BOOST_TEST(dropped->chat_id == 9);
 }
 
+// An alert edited again with the text it shows (a restart repeats an edit):
+// Telegram's "message is not modified" means the message is as wanted.
+BOOST_AUTO_TEST_CASE(an_edit_that_changes_nothing_is_a_success_not_a_refusal) {
+  start();
+  outgoing_call call;
+  call.method = "editMessageText";
+  call.chat_id = 4;
+  call.body = R"({"chat_id":4,"message_id":12,"text":"GOAL"})";
+  user->send(sender, tg_send_atom::value, std::move(call));
+  vs.run();
+  edge.next();
+  edge.reply(edge.last(), bot_api_error(400, "Bad Request: message is not modified: specified new "
+                                             "message content and reply markup are exactly the "
+                                             "same as a current content and reply markup of the "
+                                             "message"));
+  BOOST_REQUIRE_EQUAL(reports_now().size(), 1u);
+  BOOST_TEST(reports[0].ok);
+  BOOST_TEST(stats().sent == 1u);
+  BOOST_TEST(stats().failed == 0u);
+  BOOST_TEST(log.lines_with("refused") == 0u); // no warning for an edit that was not needed
+}
+
 BOOST_AUTO_TEST_CASE(a_5xx_is_retried_after_a_backoff_then_succeeds) {
   start();
   send(3, "x");

@@ -208,6 +208,19 @@ BOOST_AUTO_TEST_CASE(bodies_that_are_not_update_lists_are_refused) {
   BOOST_TEST(empty.updates.empty());
 }
 
+BOOST_AUTO_TEST_CASE(an_edit_to_the_text_shown_already_is_an_unchanged_edit) {
+  auto same = parse_bot_api_answer(
+      400, R"({"ok":false,"error_code":400,"description":"Bad Request: message is not modified: )"
+           R"(specified new message content and reply markup are exactly the same as a current )"
+           R"(content and reply markup of the message"})");
+  BOOST_TEST(is_unchanged_edit("editMessageText", same));
+  BOOST_TEST(!is_unchanged_edit("sendMessage", same));
+  auto gone = parse_bot_api_answer(
+      400,
+      R"({"ok":false,"error_code":400,"description":"Bad Request: message to edit not found"})");
+  BOOST_TEST(!is_unchanged_edit("editMessageText", gone));
+}
+
 BOOST_AUTO_TEST_CASE(answers_carry_result_or_error_details) {
   auto sent = parse_bot_api_answer(
       200, R"({"ok":true,"result":{"message_id":77,"chat":{"id":5},"text":"a\"b"}})");
