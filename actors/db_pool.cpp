@@ -48,21 +48,15 @@ db_connection_slot& open_slot(self_pointer self, bool intake = false) {
   return st.slots.back();
 }
 
-// The update intake takes its own connection, else any free one; other work
-// takes any but the intake's, which it gets only when the pool is full. Null:
-// open a connection if the pool may grow, else queue.
-db_connection_slot* free_slot(self_pointer self, bool intake) {
+// A free connection for a request, else a new one if the pool may grow (the
+// intake's steps only when it has none of its own). Null: the request queues.
+db_connection_slot* slot_for(self_pointer self, bool intake) {
   auto& st = self->state;
-  db_connection_slot* other = nullptr;
-  for (auto& s : st.slots) {
-    if (s.busy)
-      continue;
-    if (s.intake == intake)
-      return &s;
-    if (!other)
-      other = &s;
-  }
-  return intake || st.slots.size() >= st.config.pool_max ? other : nullptr;
+  if (auto* slot = st.free_slot(intake))
+    return slot;
+  if (st.slots.size() < st.config.pool_max && !(intake && st.has_intake_slot()))
+    return &open_slot(self, intake);
+  return nullptr;
 }
 
 void run_on(self_pointer self, db_worker_actor worker, db::operation op, promise_list waiters,
@@ -77,17 +71,24 @@ void close_slot(self_pointer self, size_t index) {
   slots.erase(slots.begin() + static_cast<std::ptrdiff_t>(index));
 }
 
-// Free connections take the oldest queued requests.
+// Queued requests, oldest first, take the connections a new request would
+// (db_pool_state::free_slot), the pool growing for them up to pool-max: bookkeeping leaves
+// the intake's connection to the next page's write while it may open another.
 void start_queued(self_pointer self) {
   auto& st = self->state;
-  for (auto& slot : st.slots) {
-    if (st.queue.empty())
-      return;
-    if (slot.busy)
+  auto none_free = [&st] {
+    return st.slots.size() >= st.config.pool_max &&
+           std::all_of(st.slots.begin(), st.slots.end(), [](auto& s) { return s.busy; });
+  };
+  for (auto it = st.queue.begin(); it != st.queue.end() && !none_free();) {
+    auto* slot = st.waits_for_its_batch(it->op) ? nullptr : slot_for(self, it->intake);
+    if (!slot) {
+      ++it;
       continue;
-    auto entry = std::move(st.queue.front());
-    st.queue.pop_front();
-    run_on(self, slot.worker, std::move(entry.op), std::move(entry.waiters), entry.operations);
+    }
+    auto entry = std::move(*it);
+    it = st.queue.erase(it);
+    run_on(self, slot->worker, std::move(entry.op), std::move(entry.waiters), entry.operations);
   }
 }
 
@@ -98,14 +99,9 @@ db_connection_slot* slot_of(self_pointer self, const db_worker_actor& worker) {
   return pos == slots.end() ? nullptr : &*pos;
 }
 
-bool idle(const db_pool_state& st) {
-  return st.queue.empty() &&
-         std::none_of(st.slots.begin(), st.slots.end(), [](auto& s) { return s.busy; });
-}
-
 void answer_drain_waiters(self_pointer self) {
   auto& st = self->state;
-  if (st.drain_waiters.empty() || !idle(st))
+  if (st.drain_waiters.empty() || !st.idle())
     return;
   for (auto& w : st.drain_waiters)
     w.deliver(true);
@@ -177,6 +173,7 @@ void run_on(self_pointer self, db_worker_actor worker, db::operation op, promise
               w.deliver(reply);
             if (auto* slot = slot_of(self, worker)) {
               slot->busy = false;
+              slot->warm = reply.error != db::errc::unavailable;
               slot->idle_since = self->clock().now();
               start_queued(self);
             }
@@ -229,8 +226,8 @@ bool merge_into_queue(self_pointer self, db::operation& op, promise& p) {
       return true;
     }
     if (db::append_batch(it->op, std::move(op))) {
-      if (p.pending())
-        it->waiters.push_back(p);
+      for (auto& waiter : waiters_for(p))
+        it->waiters.push_back(std::move(waiter));
       ++it->operations;
       ++st.stats.batched;
       return true;
@@ -239,18 +236,11 @@ bool merge_into_queue(self_pointer self, db::operation& op, promise& p) {
   return false;
 }
 
-// One batch of a kind runs at a time: rows that come meanwhile wait and go
-// together in the next statement (under load, one round trip for many
-// updates instead of one each; idle, a row runs at once).
-bool waits_for_its_batch(const db_pool_state& st, const db::operation& op) {
-  return db::is_batchable(op) && st.batches_running.count(op.index()) != 0;
-}
-
 void enqueue(self_pointer self, db::operation op, promise p) {
   auto& st = self->state;
-  if (merge_into_queue(self, op, p)) {
+  if (merge_into_queue(self, op, p))
     return;
-  } else if (st.queue.size() < st.config.queue_max) {
+  if (st.queue.size() < st.config.queue_max) {
     auto deadline = self->clock().now() + st.config.acquire_timeout;
     bool intake = db::is_intake(op);
     auto pos = st.queue.end();
@@ -333,12 +323,9 @@ db_pool_actor::behavior_type db_pool(self_pointer self, db_pool_config config) {
         auto& st = self->state;
         auto p = self->make_response_promise<db::reply>();
         bool intake = db::is_intake(op);
-        if (waits_for_its_batch(st, op))
-          enqueue(self, std::move(op), p);
-        else if (auto* free = free_slot(self, intake))
-          run_on(self, free->worker, std::move(op), waiters_for(p));
-        else if (st.slots.size() < st.config.pool_max)
-          run_on(self, open_slot(self, intake).worker, std::move(op), waiters_for(p));
+        auto* slot = st.waits_for_its_batch(op) ? nullptr : slot_for(self, intake);
+        if (slot)
+          run_on(self, slot->worker, std::move(op), waiters_for(p));
         else
           enqueue(self, std::move(op), p);
         return p;
@@ -366,7 +353,7 @@ db_pool_actor::behavior_type db_pool(self_pointer self, db_pool_config config) {
       [self](db_reconnected_atom) { ++self->state.stats.reconnects; },
       [self](db_drain_atom) -> caf::result<bool> {
         auto& st = self->state;
-        if (idle(st))
+        if (st.idle())
           return true;
         auto promise = self->make_response_promise<bool>();
         st.drain_waiters.push_back(promise);

@@ -1,6 +1,7 @@
 #include "core/db/db_operations.hpp"
 
 #include "core/db/db_alerts.hpp"
+#include "core/db/db_fenced_writes.hpp"
 #include "core/db/db_inbox_operations.hpp"
 #include "core/db/db_job_operations.hpp"
 #include "core/db/db_settings.hpp"
@@ -200,42 +201,22 @@ reply exec(pqxx::transaction_base& tx, const ping& op) {
 void prepare_statements(pqxx::connection& c) {
   prepare_each(c, statements);
   prepare_inbox_statements(c);
+  prepare_fenced_statements(c);
   prepare_job_statements(c);
   prepare_alert_statements(c);
   prepare_settings_statements(c);
 }
 
-namespace {
-
-// A fenced write: the epoch check and the write in one transaction, the
-// leadership row share-locked until the write commits.
-reply run_fenced(pqxx::connection& c, const operation& op, const fence& f) {
-  pqxx::work tx{c, name_of(op)};
-  const auto stored = tx.exec_prepared("fence_epoch", f.bot_id);
-  if (!stored.empty() && stored[0][0].as<int64_t>() > f.epoch) {
-    reply out;
-    out.error = errc::fenced;
-    out.message = std::string{name_of(op)} + ": refused, epoch " + std::to_string(f.epoch) +
-                  " is older than the stored " + stored[0][0].as<std::string>();
-    return out; // rolled back
-  }
-  auto out = std::visit([&tx](const auto& o) { return exec(tx, o); }, op);
-  if (out.ok())
-    tx.commit();
-  return out;
-}
-
-} // namespace
-
 reply run(pqxx::connection& c, const operation& op) {
   try {
-    if (auto f = fence_of(op); f.epoch > 0)
-      return run_fenced(c, op, f);
-    // Every operation is one statement (prune: four independent ones), so
-    // autocommit is as safe as a transaction and saves the BEGIN and COMMIT
-    // round trips: 1 instead of 3 per operation.
+    // Every operation is one statement (prune: four independent ones; a
+    // fenced write: its epoch check in the same statement), so autocommit is
+    // as safe as a transaction and saves the BEGIN and COMMIT round trips: 1
+    // instead of 3 per operation.
     pqxx::nontransaction tx{c, name_of(op)};
-    auto out = std::visit([&tx](const auto& o) { return exec(tx, o); }, op);
+    auto f = fence_of(op);
+    auto out = f.epoch > 0 ? run_fenced(tx, op, f)
+                           : std::visit([&tx](const auto& o) { return exec(tx, o); }, op);
     if (out.ok())
       tx.commit();
     return out;

@@ -272,15 +272,15 @@ fence fence_of(const operation& op) {
 }
 
 int64_t statement_count(const operation& op) {
-  // prune: request log, inbox, processed ids, jobs; a fenced write: its epoch
-  // check first; a pushed update: check, insert, notify or count.
+  // prune: request log, inbox, processed ids, jobs; a pushed update: check,
+  // insert, notify or count (a fenced write checks its epoch in its statement).
   if (std::holds_alternative<prune>(op))
     return 4;
   if (std::holds_alternative<keep_pushed_update>(op))
     return 3;
   if (std::holds_alternative<claim_jobs>(op))
     return 2; // claim: fail the exhausted, then claim
-  return fence_of(op).epoch > 0 ? 2 : 1;
+  return 1;
 }
 
 std::chrono::nanoseconds answer_deadline(const operation& op,

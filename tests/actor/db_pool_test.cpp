@@ -83,6 +83,51 @@ BOOST_AUTO_TEST_CASE(the_update_intake_keeps_its_connection_and_queues_ahead_of_
   BOOST_TEST(next_user(0) == 3);
 }
 
+BOOST_AUTO_TEST_CASE(an_intake_step_waits_for_its_connection_not_for_one_starting) {
+  config.pool_min = 2; // connection 1 opens at start and has not answered yet
+  config.pool_max = 3;
+  start();
+  request(db::store_updates{1, {10}, {"{}"}});
+  BOOST_TEST(std::holds_alternative<db::store_updates>(next_op(0)));
+  // The intake's connection is busy: the next page's write neither takes the
+  // free connection still starting nor opens a third (its start would take
+  // 100 ms and more in a burst); it waits for the intake's connection.
+  request(db::store_updates{1, {11}, {"{}"}});
+  BOOST_TEST(stats().waiting == 1u);
+  BOOST_TEST(workers.size() == 2u);
+  request_user(5); // other work takes a starting connection as before
+  BOOST_TEST(next_user(1) == 5);
+  answer(0, 1);
+  auto op = next_op(0);
+  auto* second = std::get_if<db::store_updates>(&op);
+  BOOST_REQUIRE(second != nullptr);
+  BOOST_TEST(second->update_ids == std::vector<int64_t>{11});
+  // Once connection 1 has answered, it is warm: an intake step may take it.
+  answer(1, 5);
+  request(db::store_updates{1, {12}, {"{}"}});
+  BOOST_TEST(std::holds_alternative<db::store_updates>(next_op(1)));
+}
+
+BOOST_AUTO_TEST_CASE(queued_bookkeeping_leaves_the_intakes_connection_while_the_pool_may_grow) {
+  config.pool_max = 3;
+  start();
+  request(db::store_updates{1, {10}, {"{}"}});
+  BOOST_TEST(std::holds_alternative<db::store_updates>(next_op(0)));
+  request(db::upsert_users{{{1, "a", "en"}}}); // opens connection 1
+  BOOST_TEST(std::holds_alternative<db::upsert_users>(next_op(1)));
+  request(db::upsert_users{{{2, "b", "en"}}}); // waits for its batch
+  answer(0, 1);
+  // The intake's connection stays free for the next page's write.
+  BOOST_TEST(!worker(0).has_next());
+  request(db::store_updates{1, {11}, {"{}"}});
+  BOOST_TEST(std::holds_alternative<db::store_updates>(next_op(0)));
+  answer(1, 1); // the batch is done: the next goes on its connection
+  auto op = next_op(1);
+  auto* users = std::get_if<db::upsert_users>(&op);
+  BOOST_REQUIRE(users != nullptr);
+  BOOST_TEST(users->users.at(0).chat_id == 2);
+}
+
 BOOST_AUTO_TEST_CASE(a_full_queue_answers_busy_at_once) {
   config.pool_max = 1;
   config.queue_max = 1;

@@ -7,6 +7,7 @@
 
 #include <boost/test/unit_test.hpp>
 #include <chrono>
+#include <future>
 #include <pqxx/pqxx>
 
 using namespace phoenix::core::db;
@@ -29,6 +30,12 @@ int terminate_holder(pqxx::connection& c) {
               " AND granted AND database = (SELECT oid FROM pg_database"
               " WHERE datname = current_database())")
           .size());
+}
+
+// Makes `a` the bot's leader by the first takeover (epoch 1).
+void lead_at_epoch_1(leader_lock& a) {
+  BOOST_REQUIRE(a.try_acquire(leader_lock_key(bot)));
+  BOOST_REQUIRE(a.take_over(bot, "a").value_or(0) == 1);
 }
 
 } // namespace
@@ -72,8 +79,7 @@ BOOST_AUTO_TEST_CASE(a_terminated_lock_connection_is_noticed_and_not_silently_re
 BOOST_AUTO_TEST_CASE(a_former_leaders_open_transaction_delays_the_takeover_but_keeps_the_lock) {
   SCRATCH_DB_OR_SKIP(db);
   auto a = lock_on(*db);
-  BOOST_REQUIRE(a.try_acquire(leader_lock_key(bot)));
-  BOOST_REQUIRE(a.take_over(bot, "a").value_or(0) == 1);
+  lead_at_epoch_1(a);
   // A paused leader, stopped inside a fenced write: the row is share-locked.
   pqxx::connection paused{db->uri()};
   pqxx::work write{paused};
@@ -93,8 +99,7 @@ BOOST_AUTO_TEST_CASE(a_former_leaders_open_transaction_delays_the_takeover_but_k
 BOOST_AUTO_TEST_CASE(writes_of_an_older_epoch_are_refused_and_change_nothing) {
   READY_DB_OR_SKIP(db, c);
   auto a = lock_on(*db);
-  BOOST_REQUIRE(a.try_acquire(leader_lock_key(bot)));
-  BOOST_REQUIRE(a.take_over(bot, "a").value_or(0) == 1);
+  lead_at_epoch_1(a);
   BOOST_TEST(run(*c, set_offset{bot, 100, 1}).ok());
   BOOST_TEST(run(*c, store_updates{bot, {7, 8}, {"x", "y"}, 1}).ok());
   BOOST_TEST(run(*c, mark_processed{bot, {7}, 1}).ok());
@@ -117,6 +122,37 @@ BOOST_AUTO_TEST_CASE(writes_of_an_older_epoch_are_refused_and_change_nothing) {
   BOOST_TEST(run(*c, set_offset{bot + 1, 5, 0}).ok());
   // Another bot's epoch is its own.
   BOOST_TEST(run(*c, set_offset{bot + 1, 6, 1}).ok());
+}
+
+BOOST_AUTO_TEST_CASE(a_write_that_waited_for_a_takeover_sees_its_epoch_and_is_refused) {
+  READY_DB_OR_SKIP(db, c);
+  auto a = lock_on(*db);
+  lead_at_epoch_1(a);
+  // A takeover between its epoch update and its commit: the row is locked.
+  pqxx::connection taking{db->uri()};
+  pqxx::work takeover{taking};
+  takeover.exec_params("UPDATE leadership SET epoch = epoch + 1 WHERE bot_id = $1", bot);
+  auto write = std::async(std::launch::async, [&db] {
+    auto own = phoenix::test::ready(*db);
+    return run(*own, store_updates{bot, {7}, {"x"}, 1});
+  });
+  // Until the write's one statement waits for the row (bounded: 10 s).
+  pqxx::connection watch{db->uri()};
+  bool waiting = false;
+  for (int i = 0; i < 1000 && !waiting; ++i) {
+    pqxx::nontransaction q{watch};
+    waiting = q.exec("SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                     " AND query LIKE '%update_inbox%'")
+                  .size() == 1;
+    if (!waiting)
+      BOOST_REQUIRE(write.wait_for(10ms) == std::future_status::timeout);
+  }
+  BOOST_REQUIRE(waiting);
+  takeover.commit();
+  auto refused = write.get();
+  BOOST_TEST((refused.error == errc::fenced));
+  BOOST_TEST(refused.message.find("stored 2") != std::string::npos, refused.message);
+  BOOST_TEST(run(*c, load_inbox{bot}).ids.empty()); // nothing written
 }
 
 BOOST_AUTO_TEST_SUITE_END()
