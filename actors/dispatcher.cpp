@@ -81,7 +81,8 @@ void send_from_memory(self_pointer self, std::shared_ptr<std::vector<outgoing_ca
   auto outcome = std::get<core::reply_action>(work->action).outcome;
   if (index >= calls->size())
     return answered(self, update, *work, started, outcome);
-  self->request(st.config->sender, caf::infinite, tg_send_atom::value, (*calls)[index])
+  self->request<caf::message_priority::high>(st.config->sender, caf::infinite, tg_send_atom::value,
+                                             (*calls)[index])
       .then(
           [=](send_report& report) {
             if (!report.ok)

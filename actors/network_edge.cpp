@@ -29,9 +29,16 @@ start_exchange(typename Handle::template stateful_pointer<edge_state<Result>> se
   auto promise = self->template make_response_promise<Result>();
   st.waiting.emplace(id, promise);
   auto handle = caf::actor_cast<Handle>(self);
-  st.client->async_request(std::move(request), [handle, id, read, context...](core::http_result r) {
-    caf::anon_send(handle, http_done_atom::value, id, read(context..., std::move(r)));
-  });
+  // An urgent request (a getUpdates, a quick reply) comes back urgent too.
+  bool urgent = self->current_message_id().is_urgent_message();
+  st.client->async_request(
+      std::move(request), [handle, id, read, urgent, context...](core::http_result r) {
+        if (urgent)
+          caf::anon_send<caf::message_priority::high>(handle, http_done_atom::value, id,
+                                                      read(context..., std::move(r)));
+        else
+          caf::anon_send(handle, http_done_atom::value, id, read(context..., std::move(r)));
+      });
   return promise;
 }
 

@@ -20,22 +20,22 @@ namespace {
 // handled meanwhile leave it again (their mark_processed ran first).
 void keep_in_inbox(self_pointer self, db::store_updates inbox) {
   auto ids = inbox.update_ids;
-  self->state.intake.storing(ids.size(), self->clock().now());
+  auto ticket = self->state.intake.storing(self->clock().now());
   // Not durable: those updates stay below the watermark; polls go on.
-  auto failed = [self, count = ids.size()] {
-    self->state.intake.store_failed(count);
+  auto failed = [self, ticket] {
+    self->state.intake.store_failed(ticket);
     poll(self);
   };
   self->request(self->state.config.db, std::chrono::seconds{10}, db_atom::value,
                 db::operation{std::move(inbox)})
       .then(
-          [self, ids, failed](db::reply& r) {
+          [self, ids, ticket, failed](db::reply& r) {
             if (!r.ok()) {
               if (!fenced(self, r))
                 failed();
               return;
             }
-            auto finished = self->state.intake.stored(ids);
+            auto finished = self->state.intake.stored(ids, ticket);
             if (!finished.empty())
               record_processed(self, std::move(finished));
             poll(self);
@@ -45,26 +45,33 @@ void keep_in_inbox(self_pointer self, db::store_updates inbox) {
 
 // Each update: nothing Phoenix answers (confirmed at once), over its chat's
 // cap (returned: the caller drops them), or to the dispatcher (and, when
-// `inbox` is given, into it). Counts those dispatched in `dispatched`.
+// `inbox` is given, into it first: the write reaches the database ahead of the
+// work the updates start, and the next page may be asked for only once it is
+// done). Counts those dispatched in `dispatched`.
 std::vector<int64_t> hand_out(self_pointer self, std::vector<core::telegram_update>& updates,
                               db::store_updates* inbox, size_t* dispatched = nullptr) {
   auto& st = self->state;
   std::vector<int64_t> dropped;
+  std::vector<const core::telegram_update*> admitted;
   for (auto& u : updates) {
     if (u.type == core::telegram_update::kind::other) {
       handled(self, u.update_id); // nothing Phoenix answers: confirm it
     } else if (!admit(self, u)) {
       dropped.push_back(u.update_id); // over its chat's cap
     } else {
+      admitted.push_back(&u);
       if (inbox) {
         inbox->update_ids.push_back(u.update_id);
         inbox->bodies.push_back(core::encode_update_record(u));
       }
-      self->send(st.config.dispatcher, tg_update_atom::value, u);
-      if (dispatched)
-        ++*dispatched;
     }
   }
+  if (inbox && !inbox->update_ids.empty())
+    keep_in_inbox(self, std::move(*inbox));
+  for (const auto* u : admitted)
+    self->send<caf::message_priority::high>(st.config.dispatcher, tg_update_atom::value, *u);
+  if (dispatched)
+    *dispatched += admitted.size();
   return dropped;
 }
 
@@ -96,10 +103,7 @@ void release(self_pointer self, std::vector<core::telegram_update> updates) {
         fresh.push_back(std::move(u));
       }
     }
-    auto dropped = hand_out(self, fresh, &inbox);
-    if (!inbox.update_ids.empty())
-      keep_in_inbox(self, std::move(inbox));
-    drop(self, std::move(dropped));
+    drop(self, hand_out(self, fresh, &inbox));
   };
   if (!check)
     return go({});

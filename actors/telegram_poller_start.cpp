@@ -33,7 +33,12 @@ void call(self_pointer self, const std::string& method, std::string body,
     next(answer);
   };
   // The client's own timeout answers first; the margin only covers an edge that never does.
-  self->request(st.config.edge, timeout + edge_margin, http_atom::value, std::move(request))
+  // High priority: a getUpdates answer goes ahead of the sends' answers queued
+  // at the edge and here, so a quick command is not kept behind a burst. A
+  // caf::duration: CAF 0.17.6's request overload for std::chrono durations
+  // drops the priority.
+  self->request<caf::message_priority::high>(st.config.edge, caf::duration{timeout + edge_margin},
+                                             http_atom::value, std::move(request))
       .then([on_result](core::http_result& result) { on_result(result); },
             [on_result](const caf::error& err) { on_result(http_failure(err)); });
 }

@@ -44,25 +44,33 @@ void send_now(self_pointer self, queued_call item) {
                         item.call.bulk);
   }
   ++item.attempts;
+  bool quick = item.call.quick;
   st.in_flight.emplace(id, std::move(item));
   // The client's own timeout answers first; the margin only covers an edge that never does.
-  self->request(st.config.edge, st.config.request_timeout + edge_margin, http_atom::value,
-                std::move(request))
-      .then([self, id](core::http_result& result) { on_http_done(self, id, result); },
-            [self, id](const caf::error& err) {
-              auto result = http_failure(err);
-              on_http_done(self, id, result);
-            });
+  auto on_done = [self, id](core::http_result& result) { on_http_done(self, id, result); };
+  auto on_error = [self, id](const caf::error& err) {
+    auto result = http_failure(err);
+    on_http_done(self, id, result);
+  };
+  auto timeout = st.config.request_timeout + edge_margin;
+  if (quick) // ahead of the data replies' exchanges at the edge (see the poller's calls)
+    self->request<caf::message_priority::high>(st.config.edge, caf::duration{timeout},
+                                               http_atom::value, std::move(request))
+        .then(on_done, on_error);
+  else
+    self->request(st.config.edge, timeout, http_atom::value, std::move(request))
+        .then(on_done, on_error);
 }
 
 // One pass over a queue, oldest first, keeping each chat's order: sends what
-// the limits allow now; notes the earliest slot of the calls that must wait.
-void send_due(self_pointer self, std::deque<queued_call>& queue, clock_type::time_point now,
-              clock_type::time_point& earliest) {
+// the limits allow now, up to `most` calls in flight; notes the earliest slot
+// of the calls that must wait.
+void send_due(self_pointer self, std::deque<queued_call>& queue, size_t most,
+              clock_type::time_point now, clock_type::time_point& earliest) {
   auto& st = self->state;
   std::set<int64_t> passed; // chats with an earlier call that stays queued
   for (auto it = queue.begin(); it != queue.end();) {
-    if (st.in_flight.size() >= st.config.max_concurrent)
+    if (st.in_flight.size() >= most)
       break;
     auto chat = it->call.chat_id;
     if (chat != 0 && (passed.count(chat) != 0 || st.busy_chats.count(chat) != 0)) {
@@ -92,9 +100,13 @@ void pump(self_pointer self) {
   auto& st = self->state;
   auto now = now_of(self);
   auto earliest = clock_type::time_point::max();
-  send_due(self, st.quick_queue, now, earliest);
-  send_due(self, st.queue, now, earliest);
-  send_due(self, st.bulk_queue, now, earliest);
+  // One exchange stays free for quick replies: a /help asked while a burst
+  // of data replies fills the rest goes out at once, not after one of them.
+  auto most = st.config.max_concurrent;
+  auto most_for_data = most >= 2 ? most - 1 : most;
+  send_due(self, st.quick_queue, most, now, earliest);
+  send_due(self, st.queue, most_for_data, now, earliest);
+  send_due(self, st.bulk_queue, most_for_data, now, earliest);
   st.stats.queued = st.waiting();
   if (!st.tick_armed && earliest != clock_type::time_point::max()) {
     st.tick_armed = true;

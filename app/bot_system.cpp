@@ -285,8 +285,10 @@ running_bot start_bot(caf::actor_system& sys, const settings& values) {
                    static_cast<int>(values.limits_chat_per_second),
                    static_cast<int>(values.limits_group_per_minute), values.limits_jitter_margin};
   sender.edge = telegram_edge;
-  // As many calls in flight as the HTTP client keeps connections to Telegram.
-  sender.max_concurrent = static_cast<size_t>(values.net_max_connections_per_host);
+  // As many calls in flight as the HTTP client keeps connections to Telegram,
+  // but for the long poll's: a send never waits inside the client for one.
+  sender.max_concurrent =
+      static_cast<size_t>(std::max<int64_t>(1, values.net_max_connections_per_host - 1));
   sender.db = bot.db;
   sender.limits.paid_per_second = paid_broadcasts_per_second;
   bot.sender = sys.spawn(telegram_sender, sender);

@@ -77,6 +77,7 @@ fan_out goal_to(const bench_options& o, const std::string& dir, size_t subscribe
   if (telegram.collect(1, 30s).empty())
     throw std::runtime_error("alerts: no kick-off alert within 30 s");
   subscribe(o.database_url, subscribers);
+  telegram_driver own(sut.telegram_url()); // the askers' driver, set up before the goal
   auto rss_before = process_memory_kb(sut.bot_pid(), "VmRSS");
   auto calls_before = football.total_calls();
   football.set_live_step(2); // the goal
@@ -90,7 +91,6 @@ fan_out goal_to(const bench_options& o, const std::string& dir, size_t subscribe
   const int64_t poll_ns = now_ns();
   std::vector<pushed> asked;
   std::thread asking([&] {
-    telegram_driver own(sut.telegram_url());
     for (size_t i = 0; i < askers; ++i) {
       std::this_thread::sleep_until(steady::now() + ask_every);
       asked.push_back(own.push(first_asker + static_cast<int64_t>(i), "/help"));

@@ -4,7 +4,9 @@
 // control off. Scenarios (each with fresh processes):
 //   idle            RSS after start
 //   responsiveness  200 chats /stats <distinct id> against a 2 s upstream while
-//                   one chat sends /help every 100 ms for 5 s: /help latency
+//                   one chat sends /help every 100 ms for 5 s (from 100 ms on):
+//                   /help latency; and one /help pushed with the 200 (the 201st
+//                   update, on the third page): what paging a burst costs
 //   throughput      20,000 cache-hot /stats from 1,000 chats over 50 fixtures
 //   coalescing      500 chats /stats of one fixture at once, 1 s upstream
 //   kill            3,000 /help from 300 chats, sendMessage answered after

@@ -48,11 +48,12 @@ std::optional<poll_request> update_intake::begin_poll(time_point now) {
     return std::nullopt;
   // Over nine tenths: a crowd's pages, whose updates are handled while the
   // write is out, still poll as soon as a tenth is done.
-  auto waited = now - storing_since_;
-  if (10 * repeats > 9 * static_cast<size_t>(limit) && storing_ > 0 &&
-      waited < clock::duration{inbox_write_grace}) {
-    inbox_write_wait_ = clock::duration{inbox_write_grace} - waited;
-    return std::nullopt;
+  if (10 * repeats > 9 * static_cast<size_t>(limit) && !writes_out_.empty()) {
+    auto waited = now - writes_out_.begin()->second;
+    if (waited < clock::duration{inbox_write_grace}) {
+      inbox_write_wait_ = clock::duration{inbox_write_grace} - waited;
+      return std::nullopt;
+    }
   }
   polling_ = true;
   ++counts_.polls;
@@ -255,18 +256,17 @@ bool update_intake::needs_dedupe_check(const std::vector<telegram_update>& updat
   });
 }
 
-void update_intake::storing(std::size_t count, time_point now) {
-  if (storing_ == 0)
-    storing_since_ = now;
-  storing_ += count;
+update_intake::write_ticket update_intake::storing(time_point now) {
+  writes_out_.emplace(++last_ticket_, now);
+  return last_ticket_;
 }
 
-void update_intake::store_failed(std::size_t count) {
-  storing_ -= std::min(count, storing_);
+void update_intake::store_failed(write_ticket ticket) {
+  writes_out_.erase(ticket);
 }
 
-std::vector<int64_t> update_intake::stored(const std::vector<int64_t>& ids) {
-  storing_ -= std::min(ids.size(), storing_);
+std::vector<int64_t> update_intake::stored(const std::vector<int64_t>& ids, write_ticket ticket) {
+  writes_out_.erase(ticket);
   std::vector<int64_t> finished;
   for (auto id : ids)
     if (window_.in_hand(id))

@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <random>
 #include <string>
@@ -135,13 +136,15 @@ public:
   /// restart (not when all are newer, nor while the inbox is unreadable:
   /// answering beats waiting).
   bool needs_dedupe_check(const std::vector<telegram_update>& updates) const;
-  /// An inbox write of `count` updates went out.
-  void storing(std::size_t count, time_point now);
-  /// The inbox write of these ids succeeded: those in hand may be confirmed.
-  /// Returns those handled meanwhile: their record must follow the write.
-  std::vector<int64_t> stored(const std::vector<int64_t>& ids);
-  /// The inbox write of `count` updates failed: they stay unconfirmable.
-  void store_failed(std::size_t count);
+  /// An inbox write went out: its ticket, for stored or store_failed.
+  using write_ticket = std::uint64_t;
+  write_ticket storing(time_point now);
+  /// The inbox write of these ids (`ticket`, none for a write not announced)
+  /// succeeded: those in hand may be confirmed. Returns those handled
+  /// meanwhile: their record must follow the write.
+  std::vector<int64_t> stored(const std::vector<int64_t>& ids, write_ticket ticket = 0);
+  /// The inbox write `ticket` failed: its updates stay unconfirmable.
+  void store_failed(write_ticket ticket);
 
   // --- handled updates -----------------------------------------------------------
   /// Update N is handled: how long since it was received; none if it was not in hand.
@@ -189,8 +192,10 @@ private:
   bool polling_ = false;
   poll_request asked_;            ///< the running getUpdates
   int64_t watermark_at_poll_ = 0; ///< the low watermark when it was sent
-  std::size_t storing_ = 0;       ///< updates in inbox writes out
-  time_point storing_since_{};    ///< when the oldest of those went out
+  /// Inbox writes out, by ticket, and when each went out: the grace runs
+  /// from the oldest, so writes that overlap without a gap still get it.
+  std::map<write_ticket, time_point> writes_out_;
+  write_ticket last_ticket_ = 0;
   std::optional<clock::duration> inbox_write_wait_;
   growing_backoff backoff_{ms{100}, ms{30000}};
   growing_backoff start_backoff_{ms{1000}, ms{30000}};

@@ -160,6 +160,7 @@ BOOST_AUTO_TEST_CASE(a_quick_command_of_an_idle_chat_is_answered_without_a_conve
   BOOST_TEST((call.from == dispatcher.address())); // not a conversation
   auto sent = call.get<outgoing_call>(1);
   BOOST_TEST(sent.quick);
+  BOOST_TEST(call.urgent); // ahead of the conversations' data replies at the sender
   BOOST_TEST(sent.body == core::send_message_body(42, core::help_text(), 1, {}));
   BOOST_TEST(stats().chats == 0u);
   BOOST_TEST(done().empty()); // done once Telegram took it

@@ -102,6 +102,22 @@ BOOST_AUTO_TEST_CASE(updates_go_to_the_dispatcher_in_order_and_into_the_inbox) {
   next_poll(); // and it polls on for more
 }
 
+// Urgent: a page is not kept behind the sends' answers at the edge, nor its
+// updates behind the conversations' tg_done at the dispatcher.
+BOOST_AUTO_TEST_CASE(polls_and_the_updates_they_bring_travel_as_urgent_messages) {
+  start();
+  auto poll = next_poll();
+  BOOST_TEST(edge.last().urgent);
+  answer(poll, updates_of(7, {100, 101}));
+  size_t updates = 0;
+  for (auto& r : dispatcher.all())
+    if (r.is<caf::atom_value, core::telegram_update>()) {
+      ++updates;
+      BOOST_TEST(r.urgent);
+    }
+  BOOST_TEST(updates == 2u);
+}
+
 BOOST_AUTO_TEST_CASE(the_offset_passes_updates_only_once_they_are_durable) {
   db_rule = hold_db<db::store_updates>();
   start();

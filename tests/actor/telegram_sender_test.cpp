@@ -213,6 +213,28 @@ BOOST_AUTO_TEST_CASE(a_quick_reply_goes_before_waiting_data_replies) {
   BOOST_TEST(after.body.find("help") != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(one_exchange_stays_free_for_a_quick_reply) {
+  config.max_concurrent = 3;
+  start();
+  send(10, "data 1");
+  send(11, "data 2");
+  send(12, "data 3"); // waits: the third exchange is the quick replies'
+  BOOST_TEST(stats().queued == 1u);
+  send(13, "help", true); // goes at once, not after a data reply's answer
+  edge.next();
+  edge.next();
+  BOOST_TEST(next_request().body.find("help") != std::string::npos);
+}
+
+// Urgent at the edge: ahead of the data replies' exchanges in its mailbox.
+BOOST_AUTO_TEST_CASE(a_quick_reply_goes_to_the_edge_as_an_urgent_message) {
+  start();
+  send(10, "data");
+  send(11, "help", true);
+  BOOST_TEST(!edge.next().urgent);
+  BOOST_TEST(edge.next().urgent);
+}
+
 // A fan-out queued first still lets replies (data or quick) pass it.
 BOOST_AUTO_TEST_CASE(broadcasts_go_after_every_reply) {
   config.max_concurrent = 1;

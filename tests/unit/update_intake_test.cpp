@@ -288,12 +288,12 @@ BOOST_AUTO_TEST_CASE(a_page_mostly_in_hand_waits_for_its_inbox_write_a_moment_at
   for (int64_t id = 100; id < 200; ++id)
     page.push_back(id);
   r.poll_and_get(page);
-  r.intake.storing(page.size(), t0);
+  auto write = r.intake.storing(t0);
   r.intake.finish(100, t0);
   // 101-199 would come back with one new update: the poll waits for the write.
   BOOST_TEST(!r.intake.begin_poll(t0 + 5ms).has_value());
   BOOST_TEST((r.intake.inbox_write_wait() == update_intake::clock::duration{95ms}));
-  BOOST_TEST(r.intake.stored(page) == std::vector<int64_t>{100});
+  BOOST_TEST(r.intake.stored(page, write) == std::vector<int64_t>{100});
   auto next_page = r.intake.begin_poll(t0 + 6ms);
   BOOST_REQUIRE(next_page.has_value());
   BOOST_TEST((next_page->offset == std::optional<int64_t>{200}));
@@ -303,10 +303,29 @@ BOOST_AUTO_TEST_CASE(a_page_mostly_in_hand_waits_for_its_inbox_write_a_moment_at
   for (int64_t id = 200; id < 300; ++id)
     page.push_back(id);
   r.intake.take(r.intake.on_poll_answer(updates(page)).fresh, t0);
-  r.intake.storing(page.size(), t0 + 10ms);
+  r.intake.storing(t0 + 10ms);
   r.intake.finish(200, t0);
   BOOST_TEST(!r.intake.begin_poll(t0 + 109ms).has_value());
   BOOST_TEST(r.intake.begin_poll(t0 + 110ms).has_value());
+}
+
+BOOST_AUTO_TEST_CASE(overlapping_inbox_writes_each_get_the_grace_from_their_own_start) {
+  running r;
+  r.poll_and_get({100});
+  auto first_write = r.intake.storing(t0);
+  BOOST_REQUIRE(r.intake.begin_poll(t0 + 1ms).has_value()); // one in hand: polls
+  std::vector<int64_t> page;
+  for (int64_t id = 101; id < 200; ++id)
+    page.push_back(id);
+  r.intake.take(r.intake.on_poll_answer(updates(page)).fresh, t0 + 80ms);
+  r.intake.storing(t0 + 80ms); // out before the first answered: no gap
+  r.intake.finish(100, t0 + 85ms);
+  BOOST_TEST(r.intake.stored({100}, first_write) == std::vector<int64_t>{100});
+  // 101-199 in hand: their write, out since 80 ms, is waited for until 180 ms,
+  // though some write has been out without a gap since 0 ms.
+  BOOST_TEST(!r.intake.begin_poll(t0 + 150ms).has_value());
+  BOOST_TEST((r.intake.inbox_write_wait() == update_intake::clock::duration{30ms}));
+  BOOST_TEST(r.intake.begin_poll(t0 + 180ms).has_value());
 }
 
 BOOST_AUTO_TEST_CASE(a_failed_record_goes_with_the_next) {

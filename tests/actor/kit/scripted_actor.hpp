@@ -37,6 +37,7 @@ struct received {
   caf::message content;
   caf::actor_addr from;
   bool is_request = false; ///< the sender waits for an answer
+  bool urgent = false;     ///< sent with caf::message_priority::high
   bool answered = false;
 
   template <class T> const T& get(size_t pos) const { return content.get_as<T>(pos); }
@@ -65,6 +66,7 @@ inline caf::behavior stand_in(caf::event_based_actor* self, std::shared_ptr<scri
         r.content = view.move_content_to_message();
         r.from = caf::actor_cast<caf::actor_addr>(me->current_sender());
         r.is_request = me->current_mailbox_element()->mid.is_request();
+        r.urgent = me->current_mailbox_element()->mid.is_urgent_message();
         std::optional<caf::message> now;
         if (r.is_request && st->rule)
           now = st->rule(r.content);
