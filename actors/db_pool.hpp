@@ -57,8 +57,8 @@ struct db_connection_slot {
   /// when no other connection is free or can be opened.
   bool intake = false;
   /// Has answered a request with its connection open. A new connection takes
-  /// a fork, the server's start-up and every statement prepared: 10-20 ms
-  /// idle, 100-170 ms in a burst on two cores. The intake's steps never wait
+  /// a fork, the server's start-up and every statement prepared (140-170 ms
+  /// measured in a burst on two cores). The intake's steps never wait
   /// for that behind another connection's start: they queue for the intake's
   /// own connection or a warm one.
   bool warm = false;
