@@ -1,11 +1,15 @@
 // The fake API-Football's query-string and JSON helpers: request parameters,
-// the v3 envelope, JSON text. Included only through fake_api_football_samples.hpp.
+// the v3 envelope, JSON text, a fixture item moved to a time zone. Included
+// only through fake_api_football_samples.hpp.
 #pragma once
 
+#include "core/football/time_zone.hpp"
 #include "tests/fakes/query_string.hpp"
 
 #include <charconv>
 #include <cstdint>
+#include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <iterator>
 #include <rapidjson/document.h>
@@ -162,6 +166,48 @@ template <class Strings> std::string json_array(const Strings& items) {
     out += item;
   }
   return out + ']';
+}
+
+/// `item`.object.name as an integer, 0 when absent or not one.
+inline int64_t int_at(const rapidjson::Value& item, const char* object, const char* name) {
+  auto o = item.FindMember(object);
+  if (o == item.MemberEnd() || !o->value.IsObject()) {
+    return 0;
+  }
+  auto v = o->value.FindMember(name);
+  return v != o->value.MemberEnd() && v->value.IsInt64() ? v->value.GetInt64() : 0;
+}
+
+/// `item` with fixture.date shifted to `zone` and fixture.timezone set, as
+/// API-Football answers a date query with timezone (UTC: as stored).
+inline std::string in_zone(const std::string& item, const core::time_zone& zone) {
+  if (zone.name() == "UTC") {
+    return item;
+  }
+  rapidjson::Document doc;
+  doc.Parse(item.data(), item.size());
+  auto fixture = doc.IsObject() ? doc.FindMember("fixture") : doc.MemberEnd();
+  if (doc.HasParseError() || fixture == doc.MemberEnd() || !fixture->value.IsObject()) {
+    return item;
+  }
+  const int64_t at = int_at(doc, "fixture", "timestamp");
+  const int offset = zone.offset_minutes_at(at);
+  const std::time_t local = at + 60 * int64_t{offset};
+  std::tm parts{};
+  char text[40] = "";
+  if (!gmtime_r(&local, &parts) || !std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &parts)) {
+    return item;
+  }
+  const int a = offset < 0 ? -offset : offset;
+  char suffix[16];
+  std::snprintf(suffix, sizeof suffix, "%c%02d:%02d", offset < 0 ? '-' : '+', a / 60, a % 60);
+  auto& alloc = doc.GetAllocator();
+  const std::string date = std::string(text) + suffix;
+  fixture->value.RemoveMember("date");
+  fixture->value.AddMember("date", rapidjson::Value(date.c_str(), alloc), alloc);
+  fixture->value.RemoveMember("timezone");
+  fixture->value.AddMember("timezone", rapidjson::Value(zone.name().c_str(), alloc), alloc);
+  return to_json(doc);
 }
 
 } // namespace phoenix::fakes::detail

@@ -116,39 +116,6 @@ public:
 
   /// Every fixture of the data whose kick-off falls on `date` (YYYY-MM-DD) in
   /// `zone`, of league `league` unless it is 0. (The items keep their UTC dates.)
-  /// `item` with fixture.date shifted to `zone` and fixture.timezone set, as
-  /// API-Football answers a date query with timezone (UTC: as stored).
-  static std::string in_zone(const std::string& item, const core::time_zone& zone) {
-    if (zone.name() == "UTC") {
-      return item;
-    }
-    rapidjson::Document doc;
-    doc.Parse(item.data(), item.size());
-    auto fixture = doc.IsObject() ? doc.FindMember("fixture") : doc.MemberEnd();
-    if (doc.HasParseError() || fixture == doc.MemberEnd() || !fixture->value.IsObject()) {
-      return item;
-    }
-    const int64_t at = int_at(doc, "fixture", "timestamp");
-    const int offset = zone.offset_minutes_at(at);
-    const std::time_t local = at + 60 * int64_t{offset};
-    std::tm parts{};
-    char text[40] = "";
-    if (!gmtime_r(&local, &parts) ||
-        !std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &parts)) {
-      return item;
-    }
-    const int a = offset < 0 ? -offset : offset;
-    char suffix[16];
-    std::snprintf(suffix, sizeof suffix, "%c%02d:%02d", offset < 0 ? '-' : '+', a / 60, a % 60);
-    auto& alloc = doc.GetAllocator();
-    const std::string date = std::string(text) + suffix;
-    fixture->value.RemoveMember("date");
-    fixture->value.AddMember("date", rapidjson::Value(date.c_str(), alloc), alloc);
-    fixture->value.RemoveMember("timezone");
-    fixture->value.AddMember("timezone", rapidjson::Value(zone.name().c_str(), alloc), alloc);
-    return to_json(doc);
-  }
-
   std::vector<std::string> on_date(const std::string& date, int64_t league,
                                    const core::time_zone& zone) const {
     std::vector<std::string> out;
@@ -296,15 +263,6 @@ private:
       out.items.push_back(to_json(item));
     }
     return out;
-  }
-
-  static int64_t int_at(const rapidjson::Value& item, const char* object, const char* name) {
-    auto o = item.FindMember(object);
-    if (o == item.MemberEnd() || !o->value.IsObject()) {
-      return 0;
-    }
-    auto v = o->value.FindMember(name);
-    return v != o->value.MemberEnd() && v->value.IsInt64() ? v->value.GetInt64() : 0;
   }
 
   static constexpr bool with_squads = true;

@@ -11,6 +11,7 @@
 #include "tests/fakes/fake_telegram.hpp"
 #include "tests/fakes/fake_telegram_faults.hpp"
 #include "tests/fakes/fake_telegram_limits.hpp"
+#include "tests/fakes/fake_telegram_methods.hpp"
 #include "tests/fakes/fake_telegram_text.hpp"
 
 #include <algorithm>
@@ -91,26 +92,6 @@ struct outgoing {
 
 enum class edit_verdict { ok, not_found, not_bot, not_modified };
 enum class answer_verdict { ok, invalid, too_old };
-
-/// Lowercase method names of the Bot API the fake serves, to their spelling.
-inline const std::map<std::string, std::string>& known_methods() {
-  static const std::map<std::string, std::string> names = [] {
-    std::map<std::string, std::string> m;
-    for (const char* name :
-         {"getMe", "logOut", "close", "getUpdates", "setWebhook", "deleteWebhook", "getWebhookInfo",
-          "sendMessage", "editMessageText", "deleteMessage", "answerCallbackQuery",
-          "sendChatAction", "setMyCommands", "getMyCommands", "deleteMyCommands"}) {
-      m.emplace(to_lower(name), name);
-    }
-    return m;
-  }();
-  return names;
-}
-
-inline std::string canonical_method(const std::string& name) {
-  auto found = known_methods().find(to_lower(name));
-  return found == known_methods().end() ? to_lower(name) : found->second;
-}
 
 class server_state {
 public:
