@@ -17,6 +17,7 @@ update_window::arrival update_window::arrive(int64_t id) {
   if (next_update_ > 0 && id < next_update_) {
     for (auto held : in_flight_)
       outside_.insert(held); // still handled, but no longer part of the offset
+    not_durable_.clear();
     done_above_.clear();
     unconfirmed_.clear();
     confirmed_.reset();
@@ -25,25 +26,24 @@ update_window::arrival update_window::arrive(int64_t id) {
     result = arrival::renumbered;
   }
   in_flight_.insert(id);
+  not_durable_.insert(id);
   next_update_ = std::max(next_update_, id + 1);
   return result;
 }
 
 void update_window::replay(int64_t id) {
   in_flight_.insert(id);
-  durable_.insert(id);
   outside_.insert(id);
 }
 
 void update_window::keep_durable(int64_t id) {
-  if (in_flight_.count(id) != 0)
-    durable_.insert(id);
+  not_durable_.erase(id);
 }
 
 bool update_window::finish(int64_t id) {
   if (in_flight_.erase(id) == 0)
     return false;
-  durable_.erase(id);
+  not_durable_.erase(id);
   if (outside_.erase(id) != 0)
     return true;
   done_above_.insert(id);
@@ -63,10 +63,7 @@ void update_window::skip(int64_t id) {
 }
 
 int64_t update_window::low_watermark() const {
-  for (auto id : in_flight_)
-    if (durable_.count(id) == 0 && outside_.count(id) == 0)
-      return id;
-  return next_update_;
+  return not_durable_.empty() ? next_update_ : *not_durable_.begin();
 }
 
 std::optional<int64_t> update_window::offset_to_send() const {
