@@ -19,9 +19,10 @@ constexpr int deaths_before_giving_up = 2;
 conversation_actor& conversation_of(self_pointer self, int64_t chat_id) {
   auto& st = self->state;
   auto& chat = st.chats[chat_id];
-  if (!chat)
-    chat = self->spawn<caf::linked>(conversation, st.config, chat_id,
-                                    caf::actor_cast<dispatcher_actor>(self));
+  if (!chat) {
+    chat = self->spawn(conversation, st.config, chat_id, caf::actor_cast<dispatcher_actor>(self));
+    self->monitor(chat);
+  }
   return chat;
 }
 
@@ -29,7 +30,7 @@ conversation_actor& conversation_of(self_pointer self, int64_t chat_id) {
 void stop_conversation(self_pointer self, int64_t chat_id) {
   auto& st = self->state;
   if (auto pos = st.chats.find(chat_id); pos != st.chats.end()) {
-    self->unlink_from(pos->second);
+    self->demonitor(pos->second.address());
     self->send_exit(pos->second, caf::exit_reason::user_shutdown);
     st.chats.erase(pos);
   }
@@ -155,13 +156,18 @@ void recover_chat(self_pointer self, int64_t chat_id, const caf::error& reason) 
 
 } // namespace
 
+dispatcher_state::~dispatcher_state() {
+  for (auto& [chat_id, chat] : chats)
+    caf::anon_send_exit(chat, caf::exit_reason::user_shutdown);
+}
+
 dispatcher_actor::behavior_type dispatcher(self_pointer self,
                                            std::shared_ptr<const conversation_config> config) {
   self->state.flood = core::flood_guard{config->commands_per_minute};
   self->state.config = std::move(config);
-  // Conversations are linked so that they stop with the dispatcher; one that
-  // stopped alone (it failed) leaves the map, and its updates are recovered.
-  self->set_exit_handler([self](caf::exit_msg& msg) {
+  // A conversation that stopped alone (it failed) leaves the map, and its
+  // updates are recovered. Those the dispatcher stops are demonitored first.
+  self->set_down_handler([self](caf::down_msg& msg) {
     auto& chats = self->state.chats;
     for (auto it = chats.begin(); it != chats.end(); ++it)
       if (it->second.address() == msg.source) {
@@ -169,7 +175,6 @@ dispatcher_actor::behavior_type dispatcher(self_pointer self,
         chats.erase(it);
         return recover_chat(self, chat_id, msg.reason);
       }
-    self->quit(msg.reason);
   });
   return {
       [self](tg_update_atom, core::telegram_update& update) {

@@ -28,11 +28,14 @@ struct held_update {
 struct dispatcher_state {
   static inline const char* name = "dispatcher";
   std::shared_ptr<const conversation_config> config;
+  /// Monitored, not linked: an unlink walks all of the dispatcher's links
+  /// (once per reply, linear in the chats). They stop with it (destructor).
   std::unordered_map<int64_t, conversation_actor> chats;
   std::unordered_map<int64_t, std::deque<held_update>> held; ///< per chat, in order
   core::flood_guard flood{0}; ///< limits.user-commands-per-minute, by user
   caf::actor poller;          ///< where handled updates are reported (the sender of updates)
   uint64_t failed = 0;        ///< updates given up: their conversation died twice on them
+  ~dispatcher_state();
 };
 
 dispatcher_actor::behavior_type

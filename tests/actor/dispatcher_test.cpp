@@ -200,6 +200,17 @@ BOOST_AUTO_TEST_CASE(without_linger_a_conversation_stops_once_its_reply_is_confi
   BOOST_TEST(stopped(conversation));
 }
 
+BOOST_AUTO_TEST_CASE(conversations_stop_with_their_dispatcher) {
+  hold_next = 1;
+  push(1, 42); // its conversation lingers (5 min) with a reply in flight
+  BOOST_REQUIRE_EQUAL(sender.count(), 1u);
+  auto conversation = sender.all()[0].from;
+  BOOST_TEST(!stopped(conversation));
+  caf::anon_send_exit(dispatcher, caf::exit_reason::kill);
+  vs.run();
+  BOOST_TEST(stopped(conversation));
+}
+
 BOOST_AUTO_TEST_CASE(without_linger_a_chats_queue_keeps_one_conversation_and_its_order) {
   start(caf::timespan::zero());
   hold_next = 1;
