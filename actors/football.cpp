@@ -252,7 +252,10 @@ caf::result<football_answer> get(self_pointer self, const core::football_query& 
     upstream(self, key); // account data: never cached
     return promise;
   }
-  self->request(st.cache, st.config.local_timeout, cache_get_atom::value, key)
+  // No timer: the cache answers from memory at once (or CAF answers for it
+  // with an error when it is gone), and each asker has its own deadline. A
+  // timeout per lookup kept CAF's clock thread waking twice per reply.
+  self->request(st.cache, caf::infinite, cache_get_atom::value, key)
       .then(
           [self, key](cache_lookup& lookup) {
             if (!lookup.hit)

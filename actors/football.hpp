@@ -20,7 +20,7 @@ namespace phoenix {
 struct football_config {
   /// Deadline for a fetcher's answer (its own deadline plus a margin).
   caf::timespan fetch_timeout = std::chrono::seconds{15};
-  /// Deadline for the cache's and the decoders' answers.
+  /// Deadline for the decoders' answers and for stale lookups after a failure.
   caf::timespan local_timeout = std::chrono::seconds{5};
   /// How long a spent minute budget holds calls back (API-Football: a minute).
   caf::timespan minute_window = std::chrono::seconds{60};

@@ -132,13 +132,14 @@ void on_http_done(self_pointer self, uint64_t id, core::http_result& result) {
   if (item.call.chat_id != 0) // it reached Telegram by now, if at all
     st.limiter->on_answer(item.call.chat_id, item.call.is_group, now, item.call.paid, result.ok());
   auto answer = result.ok()
-                    ? core::parse_bot_api_answer(result.response.status, result.response.body)
+                    ? core::parse_bot_api_answer(result.response.status, result.response.body,
+                                                 core::result_kept::message_id)
                     : core::bot_api_answer{};
   if (answer.ok || core::is_unchanged_edit(item.call.method, answer)) {
     ++st.stats.sent;
     send_report report{true, 0, {}, 0};
     if (item.call.method == "sendMessage")
-      report.message_id = core::sent_message_id(answer.result_json);
+      report.message_id = answer.message_id;
     item.promise.deliver(report);
   } else if (answer.error_code == 429) {
     // Everyone waits: Telegram counts the bot, not the chat.

@@ -177,7 +177,7 @@ bool is_unchanged_edit(std::string_view method, const bot_api_answer& answer) {
          answer.description.find("message is not modified") != std::string::npos;
 }
 
-bot_api_answer parse_bot_api_answer(unsigned http_status, std::string_view body) {
+bot_api_answer parse_bot_api_answer(unsigned http_status, std::string_view body, result_kept kept) {
   bot_api_answer answer;
   rapidjson::Document doc;
   const bool parsed = parse_json(body, doc).empty();
@@ -193,7 +193,9 @@ bot_api_answer parse_bot_api_answer(unsigned http_status, std::string_view body)
   }
   answer.ok = ok.GetBool();
   if (answer.ok) {
-    if (doc.HasMember("result")) {
+    const json& message_id = field(field(doc, "result"), "message_id");
+    answer.message_id = message_id.IsInt64() ? message_id.GetInt64() : 0;
+    if (kept == result_kept::json && doc.HasMember("result")) {
       rapidjson::StringBuffer buffer;
       json_writer writer(buffer);
       doc["result"].Accept(writer);
@@ -300,10 +302,6 @@ int64_t result_integer(std::string_view result_json, const char* name) {
 
 int64_t get_me_id(std::string_view result_json) {
   return result_integer(result_json, "id");
-}
-
-int64_t sent_message_id(std::string_view result_json) {
-  return result_integer(result_json, "message_id");
 }
 
 } // namespace phoenix::core

@@ -26,17 +26,24 @@ struct bot_api_answer {
   std::string description;
   int retry_after = 0;            // seconds to wait after a 429
   int64_t migrate_to_chat_id = 0; // the group became this supergroup
-  std::string result_json;        // `result` re-serialized; empty when absent
+  std::string result_json;        // `result` re-serialized; empty when absent (or not kept)
+  int64_t message_id = 0;         // result.message_id when `result` is a Message, else 0
   // HTTP 200 with a body that does not parse (truncated, nested too deep): the
   // first update_id it names (a text scan), else 0. One unreadable update hides
   // a whole getUpdates answer; this lets the poller confirm and skip it.
   int64_t unreadable_update_id = 0;
 };
 
+/// What a successful answer keeps of its `result`: the JSON text (getMe,
+/// getUpdates), or only message_id (sends: writing a sent message's text out
+/// again, to read one number from it, was a seventh of the bot's CPU).
+enum class result_kept { json, message_id };
+
 /// Never fails: a body that is not a Bot API answer (an HTML 502 page, a
 /// truncated body) gives ok=false, error_code = http_status and the
 /// description "HTTP 502 with a non-JSON body".
-bot_api_answer parse_bot_api_answer(unsigned http_status, std::string_view body);
+bot_api_answer parse_bot_api_answer(unsigned http_status, std::string_view body,
+                                    result_kept kept = result_kept::json);
 
 /// Telegram's 400 "message is not modified" to an edit: the message shows
 /// that text and markup already (an edit repeated after a restart, a revision
@@ -126,8 +133,5 @@ std::string set_my_commands_body(const std::vector<std::pair<std::string, std::s
 std::string get_me_username(std::string_view result_json);
 /// getMe's user id of the bot (0 if missing): the key of its update state.
 int64_t get_me_id(std::string_view result_json);
-
-/// sendMessage's result (a Message): its message_id, or 0.
-int64_t sent_message_id(std::string_view result_json);
 
 } // namespace phoenix::core

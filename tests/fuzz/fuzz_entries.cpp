@@ -75,7 +75,7 @@ void update_decoding(const uint8_t* data, size_t size) {
   const bot_api_answer answer = parse_bot_api_answer(200, body);
   const decoded_updates direct = decode_updates(body);
   get_me_username(answer.result_json);
-  sent_message_id(answer.result_json);
+  parse_bot_api_answer(200, body, result_kept::message_id);
 
   // The poller decodes the re-serialized result, not the body it received.
   if (answer.ok) {

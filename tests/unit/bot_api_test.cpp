@@ -226,7 +226,11 @@ BOOST_AUTO_TEST_CASE(answers_carry_result_or_error_details) {
       200, R"({"ok":true,"result":{"message_id":77,"chat":{"id":5},"text":"a\"b"}})");
   BOOST_TEST(sent.ok);
   BOOST_TEST(sent.error_code == 0);
-  BOOST_TEST(sent_message_id(sent.result_json) == 77);
+  BOOST_TEST(sent.message_id == 77);
+  auto kept_id = parse_bot_api_answer(
+      200, R"({"ok":true,"result":{"message_id":77,"text":"long"}})", result_kept::message_id);
+  BOOST_TEST(kept_id.message_id == 77);
+  BOOST_TEST(kept_id.result_json.empty()); // not written out again
 
   auto me = parse_bot_api_answer(200, R"({"ok":true,"result":{"id":1,"is_bot":true,)"
                                       R"("first_name":"Phoenix","username":"phoenix_bot"}})");
@@ -234,7 +238,8 @@ BOOST_AUTO_TEST_CASE(answers_carry_result_or_error_details) {
   BOOST_TEST(get_me_username("not json") == "");
   BOOST_TEST(get_me_id(me.result_json) == 1);
   BOOST_TEST(get_me_id(R"({"id":"1"})") == 0);
-  BOOST_TEST(sent_message_id(R"({"message_id":"77"})") == 0);
+  BOOST_TEST(parse_bot_api_answer(200, R"({"ok":true,"result":{"message_id":"77"}})").message_id ==
+             0);
   BOOST_TEST(parse_bot_api_answer(200, R"({"ok":true,"result":true})").result_json == "true");
 
   auto flood = parse_bot_api_answer(
