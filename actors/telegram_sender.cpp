@@ -15,8 +15,18 @@ using self_pointer = telegram_sender_actor::stateful_pointer<telegram_sender_sta
 using clock_type = std::chrono::steady_clock;
 
 constexpr std::chrono::seconds edge_margin{5};
+constexpr std::chrono::seconds edge_watch_every{1};
 
 void on_http_done(self_pointer self, uint64_t id, core::http_result& result);
+
+// While any exchange is out, a look once a second for those never answered.
+void watch_unanswered(self_pointer self) {
+  auto& st = self->state;
+  if (st.watch_armed || st.in_flight.empty())
+    return;
+  st.watch_armed = true;
+  self->delayed_send(self, edge_watch_every, tg_watch_atom::value);
+}
 
 // The limiter works on the actor clock's time points (virtual in tests).
 clock_type::time_point now_of(self_pointer self) {
@@ -45,21 +55,39 @@ void send_now(self_pointer self, queued_call item) {
   }
   ++item.attempts;
   bool quick = item.call.quick;
+  // The client's own timeout answers first; the margin only covers an edge
+  // that never does, found by the watch (a CAF timeout per request woke the
+  // clock thread twice per reply).
+  item.edge_deadline = now_of(self) + st.config.request_timeout + edge_margin;
   st.in_flight.emplace(id, std::move(item));
-  // The client's own timeout answers first; the margin only covers an edge that never does.
+  watch_unanswered(self);
   auto on_done = [self, id](core::http_result& result) { on_http_done(self, id, result); };
   auto on_error = [self, id](const caf::error& err) {
     auto result = http_failure(err);
     on_http_done(self, id, result);
   };
-  auto timeout = st.config.request_timeout + edge_margin;
   if (quick) // ahead of the data replies' exchanges at the edge (see the poller's calls)
-    self->request<caf::message_priority::high>(st.config.edge, caf::duration{timeout},
-                                               http_atom::value, std::move(request))
+    self->request<caf::message_priority::high>(st.config.edge, caf::infinite, http_atom::value,
+                                               std::move(request))
         .then(on_done, on_error);
   else
-    self->request(st.config.edge, timeout, http_atom::value, std::move(request))
+    self->request(st.config.edge, caf::infinite, http_atom::value, std::move(request))
         .then(on_done, on_error);
+}
+
+// The exchanges past their edge deadline fail as timeouts (retried like one);
+// the edge's late answer, if any, finds nothing in flight.
+void fail_unanswered(self_pointer self) {
+  auto& st = self->state;
+  auto now = now_of(self);
+  std::vector<uint64_t> overdue;
+  for (auto& [id, item] : st.in_flight)
+    if (item.edge_deadline <= now)
+      overdue.push_back(id);
+  for (auto id : overdue) {
+    auto result = http_failure(caf::make_error(caf::sec::request_timeout));
+    on_http_done(self, id, result);
+  }
 }
 
 // One pass over a queue, oldest first, keeping each chat's order: sends what
@@ -212,6 +240,11 @@ telegram_sender_actor::behavior_type telegram_sender(self_pointer self,
       [self](tg_tick_atom) {
         self->state.tick_armed = false;
         pump(self);
+      },
+      [self](tg_watch_atom) {
+        self->state.watch_armed = false;
+        fail_unanswered(self);
+        watch_unanswered(self);
       },
       [self](stats_atom) {
         auto stats = self->state.stats;

@@ -34,6 +34,8 @@ struct queued_call {
   caf::actor_clock::time_point not_before{};
   /// Transient failures are retried until then (call.retry_for after it was queued).
   std::optional<caf::actor_clock::time_point> give_up_at;
+  /// In flight: when an edge that has not answered counts as timed out.
+  caf::actor_clock::time_point edge_deadline{};
 };
 
 struct telegram_sender_state {
@@ -55,6 +57,7 @@ struct telegram_sender_state {
   std::set<int64_t> busy_chats;                        ///< one call in flight per chat
   uint64_t next_id = 1;
   bool tick_armed = false;
+  bool watch_armed = false; ///< a tg_watch is on its way
   sender_stats stats;
 };
 

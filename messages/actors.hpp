@@ -122,6 +122,9 @@ using telegram_sender_actor = caf::typed_actor<
     caf::replies_to<tg_send_atom, outgoing_call>::with<send_report>,
     // Internal: the next rate-limit slot (or the end of a 429 pause) is due.
     caf::reacts_to<tg_tick_atom>,
+    // Internal: fails exchanges the edge left unanswered past their deadline
+    // (one timer a second while any is out, not one CAF timer per request).
+    caf::reacts_to<tg_watch_atom>,
     // Counters: queued, sent, retries, 429s and pause time, failures, blocked.
     caf::replies_to<stats_atom>::with<sender_stats>>;
 

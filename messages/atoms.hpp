@@ -48,6 +48,8 @@ using db_tick_atom = caf::atom_constant<caf::atom("db_tick")>;
 using tg_send_atom = caf::atom_constant<caf::atom("tg_send")>;
 /// The sender's timer: the next rate-limit slot is due.
 using tg_tick_atom = caf::atom_constant<caf::atom("tg_tick")>;
+/// The sender's once-a-second look for exchanges the edge never answered.
+using tg_watch_atom = caf::atom_constant<caf::atom("tg_watch")>;
 /// The poller's own "poll again" (after a backoff or a free slot).
 using tg_poll_atom = caf::atom_constant<caf::atom("tg_poll")>;
 /// From the webhook intake to the poller: an update committed to the inbox.
